@@ -1,0 +1,18 @@
+/**
+ * Every request and response of the sync protocol is bounded, whatever the size of the account:
+ * big histories travel as many small pages, never as one large body.
+ */
+export const LIMITS = Object.freeze({
+  /** Ops in one push batch. */
+  maxPushOps: 1000,
+  /** Bytes of one push request body (uncompressed). 1000 typical ops are ~400 KB. */
+  maxPushBytes: 4 * 1024 * 1024,
+  /** Ops in one pull page; the client may ask for fewer. */
+  maxPullOps: 1000,
+  defaultPullOps: 500,
+  /** Rows in one snapshot page. */
+  maxSnapshotRows: 1000,
+  defaultSnapshotRows: 500,
+  /** Calls carried by one batch request. */
+  maxBatchCalls: 20,
+});

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import {
+  CalendarDateSchema,
+  CurrencyCodeSchema,
+  PositiveMinorUnitsSchema,
+  RefIdSchema,
+  text,
+} from './primitives.js';
+import { BaseRowSchema } from './row.js';
+
+export const IncomeFieldsSchema = z.strictObject({
+  amount: PositiveMinorUnitsSchema,
+  currency: CurrencyCodeSchema,
+  date: CalendarDateSchema,
+  categoryId: RefIdSchema.nullable(),
+  source: text(200),
+  note: text(2000),
+  recurring: z.boolean(),
+});
+
+const shape = IncomeFieldsSchema.shape;
+
+export const IncomeCreateSchema = IncomeFieldsSchema.extend({
+  categoryId: shape.categoryId.default(null),
+  source: shape.source.default(''),
+  note: shape.note.default(''),
+  recurring: shape.recurring.default(false),
+});
+
+export const IncomePatchSchema = IncomeFieldsSchema.partial().refine(
+  (patch) => Object.values(patch).some((v) => v !== undefined),
+  { message: 'must change at least one field' },
+);
+
+export const IncomeSchema = BaseRowSchema.extend(IncomeFieldsSchema.shape);
+
+export type IncomeFields = z.infer<typeof IncomeFieldsSchema>;
+export type IncomeCreate = z.input<typeof IncomeCreateSchema>;
+export type IncomePatch = z.infer<typeof IncomePatchSchema>;
+export type Income = z.infer<typeof IncomeSchema>;
+
+/** Who paid and why; encrypted at rest on the server. */
+export const INCOME_SENSITIVE_FIELDS: readonly (keyof IncomeFields)[] = Object.freeze(['source', 'note']);

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { type Stamp, StampSchema, stampDevice } from '../clock/stamp.js';
+import { KakeiboError } from '../errors.js';
+import { DeviceIdSchema, OpIdSchema, RowIdSchema } from '../ids.js';
+import { isTableName, syncedFieldSchemas, TABLE_NAMES, type TableName } from './tables.js';
+
+/** Upper bounds that keep every op, and so every batch, small. */
+export const MAX_OP_FIELDS = 40;
+export const MAX_OP_BYTES = 16 * 1024;
+
+export const TableNameSchema = z.enum(TABLE_NAMES as [TableName, ...TableName[]], {
+  error: `must be one of: ${TABLE_NAMES.join(', ')}`,
+});
+
+/**
+ * The wire shape of a change. `fields` holds the new values; `prev` holds, for each of those fields,
+ * the stamp of the value the device replaced (null when the field had none), which is how a replica
+ * tells a deliberate overwrite from a concurrent edit.
+ */
+export const OpEnvelopeSchema = z
+  .strictObject({
+    id: OpIdSchema,
+    table: TableNameSchema,
+    rowId: RowIdSchema,
+    stamp: StampSchema,
+    deviceId: DeviceIdSchema,
+    fields: z.record(z.string().min(1).max(64), z.unknown()),
+    prev: z.record(z.string().min(1).max(64), StampSchema.nullable()),
+  })
+  .superRefine((op, ctx) => {
+    const names = Object.keys(op.fields);
+    if (names.length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'must change at least one field' });
+    if (names.length > MAX_OP_FIELDS) {
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: `must change at most ${MAX_OP_FIELDS} fields` });
+    }
+    if (stampDevice(op.stamp) !== op.deviceId) {
+      ctx.addIssue({ code: 'custom', path: ['stamp'], message: 'stamp was not issued by this device' });
+    }
+    const prevNames = Object.keys(op.prev);
+    if (prevNames.length !== names.length || !names.every((n) => Object.hasOwn(op.prev, n))) {
+      ctx.addIssue({ code: 'custom', path: ['prev'], message: 'must give the replaced stamp of exactly the changed fields' });
+    }
+    for (const [field, prev] of Object.entries(op.prev)) {
+      if (prev !== null && prev >= op.stamp) {
+        ctx.addIssue({ code: 'custom', path: ['prev', field], message: 'replaced stamp must be older than the op' });
+      }
+    }
+  });
+
+export type FieldValue = string | number | boolean | null | readonly string[];
+
+export interface Op {
+  id: string;
+  table: TableName;
+  rowId: string;
+  stamp: Stamp;
+  deviceId: string;
+  fields: Record<string, FieldValue>;
+  prev: Record<string, Stamp | null>;
+}
+
+const byteLength = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * Validates an op from outside (a push, a pulled page, a file): the envelope, the size, and every
+ * field against its entity schema. Throws KakeiboError `op.invalid` naming the first problem.
+ */
+export function parseOp(input: unknown): Op {
+  const envelope = OpEnvelopeSchema.safeParse(input);
+  if (!envelope.success) throw invalid(envelope.error.issues, 'op');
+  const op = envelope.data;
+  if (!isTableName(op.table)) throw new KakeiboError('op.invalid', `unknown table ${op.table}`);
+  const serialized = JSON.stringify(op.fields);
+  // Characters are at most 3 UTF-8 bytes; only measure exactly when the cheap bound is inconclusive.
+  if (serialized.length * 3 > MAX_OP_BYTES && byteLength(serialized) > MAX_OP_BYTES) {
+    throw new KakeiboError('op.too_large', `An op's fields may hold at most ${MAX_OP_BYTES} bytes.`, {
+      opId: op.id,
+    });
+  }
+  const schemas = syncedFieldSchemas(op.table);
+  const fields: Record<string, FieldValue> = {};
+  for (const [field, value] of Object.entries(op.fields)) {
+    const schema = schemas[field];
+    if (!schema) {
+      throw new KakeiboError('op.unknown_field', `${op.table} has no field "${field}".`, { opId: op.id, field });
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw invalid(parsed.error.issues, `fields.${field}`, op.id);
+    fields[field] = parsed.data as FieldValue;
+  }
+  return { ...op, table: op.table, fields };
+}
+
+function invalid(issues: readonly z.core.$ZodIssue[], where: string, opId?: string): KakeiboError {
+  const first = issues[0];
+  const path = [where, ...(first?.path ?? [])].join('.').replace(/^op\./, '');
+  return new KakeiboError('op.invalid', `Invalid op: ${path}: ${first?.message ?? 'invalid'}`, {
+    opId,
+    issues: issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })),
+  });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { formatStamp } from '../src/clock/index.js';
+import { uuidv7 } from '../src/ids.js';
+import { bucketOf, combineBuckets, diffBuckets, fieldHash, hash64, hash64Hex, StateChecksum } from '../src/sync/index.js';
+
+const S1 = formatStamp({ wallMs: 1_700_000_000_000, counter: 0, deviceId: 'aaaaaaaaaaaaaaaa' });
+const S2 = formatStamp({ wallMs: 1_700_000_000_001, counter: 0, deviceId: 'bbbbbbbbbbbbbbbb' });
+const ROW = '019ab4a2-6f1e-7a2b-8c3d-4e5f6a7b8c9d';
+
+describe('hash64', () => {
+  it('is pinned: every client and server version must compute the same hashes', () => {
+    // Changing the hash function is a protocol change: replicas would disagree on every checksum.
+    expect(hash64Hex(hash64(''))).toMatchInlineSnapshot(`"147b34fb575e9199"`);
+    expect(hash64Hex(hash64('expenses'))).toMatchInlineSnapshot(`"c219f86a365140a2"`);
+    expect(hash64Hex(fieldHash('expenses', ROW, 'amount', S1, 1250))).toMatchInlineSnapshot(`"141897b4d72a8cb7"`);
+  });
+
+  it('separates inputs that differ in any part', () => {
+    const hashes = new Set(
+      [
+        fieldHash('expenses', ROW, 'amount', S1, 1250),
+        fieldHash('expenses', ROW, 'amount', S1, 1251),
+        fieldHash('expenses', ROW, 'amount', S1, '1250'),
+        fieldHash('expenses', ROW, 'amount', S2, 1250),
+        fieldHash('expenses', ROW, 'payee', S1, 1250),
+        fieldHash('income', ROW, 'amount', S1, 1250),
+        fieldHash('expenses', ROW, 'tags', S1, ['a', 'b']),
+        fieldHash('expenses', ROW, 'tags', S1, ['b', 'a']),
+        fieldHash('expenses', ROW, 'note', S1, null),
+      ].map(hash64Hex),
+    );
+    expect(hashes.size).toBe(9);
+  });
+
+  it('spreads many similar inputs without collision', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 50_000; i++) seen.add(hash64Hex(hash64(`expenses\u0000row${i}\u0000amount`)));
+    expect(seen.size).toBe(50_000);
+  });
+});
+
+describe('StateChecksum', () => {
+  it('is independent of the order fields are added in', () => {
+    const a = new StateChecksum();
+    const b = new StateChecksum();
+    a.apply('expenses', ROW, 'amount', S1, 1, 1);
+    a.apply('expenses', ROW, 'payee', S2, 'x', 1);
+    b.apply('expenses', ROW, 'payee', S2, 'x', 1);
+    b.apply('expenses', ROW, 'amount', S1, 1, 1);
+    expect(a.total()).toBe(b.total());
+    expect(a.toBuckets()).toEqual(b.toBuckets());
+  });
+
+  it('updates incrementally: replacing a field equals never having had the old value', () => {
+    const incremental = new StateChecksum();
+    incremental.apply('expenses', ROW, 'amount', S1, 1, 1);
+    incremental.apply('expenses', ROW, 'amount', S1, 1, -1);
+    incremental.apply('expenses', ROW, 'amount', S2, 2, 1);
+    const direct = new StateChecksum();
+    direct.apply('expenses', ROW, 'amount', S2, 2, 1);
+    expect(incremental.total()).toBe(direct.total());
+    expect(incremental.toBuckets()).toEqual(direct.toBuckets());
+  });
+
+  it('removing everything returns to the empty checksum', () => {
+    const c = new StateChecksum();
+    const empty = c.total();
+    c.apply('expenses', ROW, 'amount', S1, 1, 1);
+    expect(c.total()).not.toBe(empty);
+    c.apply('expenses', ROW, 'amount', S1, 1, -1);
+    expect(c.total()).toBe(empty);
+    expect(c.toBuckets()).toEqual([]);
+  });
+
+  it('points at the bucket that differs, so repair can fetch just that', () => {
+    const rows = Array.from({ length: 64 }, () => uuidv7());
+    const mine = new StateChecksum();
+    const theirs = new StateChecksum();
+    for (const id of rows) {
+      mine.apply('expenses', id, 'amount', S1, 100, 1);
+      theirs.apply('expenses', id, 'amount', S1, 100, 1);
+    }
+    const odd = rows[5] as string;
+    theirs.apply('expenses', odd, 'amount', S1, 100, -1);
+    theirs.apply('expenses', odd, 'amount', S2, 200, 1);
+    expect(diffBuckets(mine.toBuckets(), theirs.toBuckets())).toEqual([{ table: 'expenses', bucket: bucketOf(odd) }]);
+    expect(combineBuckets(mine.toBuckets())).toBe(mine.total());
+    expect(diffBuckets(mine.toBuckets(), mine.toBuckets())).toEqual([]);
+  });
+
+  it('a bucket present on one side only is a difference', () => {
+    const mine = new StateChecksum();
+    mine.apply('income', ROW, 'amount', S1, 1, 1);
+    expect(diffBuckets(mine.toBuckets(), [])).toEqual([{ table: 'income', bucket: bucketOf(ROW) }]);
+  });
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    // Property-based suites run many cases; give them room on a shared 2-core machine.
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
