@@ -1,5 +1,7 @@
 export * from './clock/index.js';
+export * from './config.js';
 export * from './errors.js';
+export * from './http-signature/index.js';
 export * from './ids.js';
 export * from './money/index.js';
 export * from './protocol/index.js';

@@ -8,7 +8,7 @@ import { LIMITS } from './limits.js';
 /** A log position: the per-ledger sequence number of the last op a device has. 0 = nothing yet. */
 export const CursorSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-const FieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+const FieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()).readonly()]);
 const ErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
 
 // ---- push --------------------------------------------------------------------------------------
@@ -153,3 +153,36 @@ export type SnapshotPage = z.infer<typeof SnapshotPageSchema>;
 export type ChecksumResponse = z.infer<typeof ChecksumResponseSchema>;
 export type BatchRequest = z.infer<typeof BatchRequestSchema>;
 export type Problem = z.infer<typeof ProblemSchema>;
+
+// ---- repair: the rows of one checksum bucket -----------------------------------------------------
+
+export const BucketRowsRequestSchema = z.strictObject({
+  table: TableNameSchema,
+  bucket: z.coerce.number().int().min(0).max(15),
+  /** The last row id of the previous page. */
+  cursor: RowIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxSnapshotRows).default(LIMITS.defaultSnapshotRows),
+});
+
+export const BucketRowsPageSchema = z.strictObject({
+  rows: z.array(SnapshotRowSchema).max(LIMITS.maxSnapshotRows),
+  nextCursor: RowIdSchema.nullable(),
+});
+
+// ---- conflicts a device missed (a new device, or one that was restored) ----------------------------
+
+export const ConflictsRequestSchema = z.strictObject({
+  after: CursorSchema.default(0),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxPullOps).default(LIMITS.defaultPullOps),
+});
+
+export const ConflictsPageSchema = z.strictObject({
+  conflicts: z.array(ConflictSchema).max(LIMITS.maxPullOps),
+  /** The seq of the last conflict returned; ask again after it while hasMore. */
+  nextCursor: z.number().int().min(0),
+  hasMore: z.boolean(),
+});
+
+export type BucketRowsRequest = z.infer<typeof BucketRowsRequestSchema>;
+export type BucketRowsPage = z.infer<typeof BucketRowsPageSchema>;
+export type ConflictsPage = z.infer<typeof ConflictsPageSchema>;

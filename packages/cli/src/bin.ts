@@ -1,0 +1,37 @@
+import { isKakeiboError } from '@kakeibo/core';
+import { serve } from './commands/serve.js';
+import { user } from './commands/user.js';
+import { CliError } from './errors.js';
+
+const HELP = `kakeibo: the Kakeibo sync server and its administration
+
+  kakeibo serve [--port 8080] [--host 127.0.0.1] [--data ./data] [--key-file F]
+                [--tls-cert F --tls-key F | --tls-self-signed] [--trust-proxy true|ADDR]
+  kakeibo user list [--data DIR]
+  kakeibo user disable EMAIL [--data DIR]     (ends every session of the account at once)
+  kakeibo user enable EMAIL [--data DIR]
+
+environment: KAKEIBO_DATABASE_URL (postgres://…; default: SQLite under --data),
+             KAKEIBO_MASTER_KEY (base64 of 32 bytes; default: a generated key file), KAKEIBO_PORT,
+             KAKEIBO_HOST, KAKEIBO_DATA_DIR, KAKEIBO_KEY_FILE, KAKEIBO_TLS_CERT, KAKEIBO_TLS_KEY,
+             KAKEIBO_LOG_LEVEL`;
+
+const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<void>> = { serve, user };
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new CliError(`unknown command "${command}" (try: kakeibo help)`, 2);
+  await run(rest, process.env);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message =
+    error instanceof CliError || isKakeiboError(error) ? error.message : `unexpected error: ${(error as Error)?.message}`;
+  console.error(`kakeibo: ${message}`);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
+});

@@ -1,0 +1,69 @@
+import compress from '@fastify/compress';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerRoutes } from './http/fastify.js';
+import { buildOpenApi } from './http/openapi.js';
+import type { AnyRoute } from './http/route.js';
+import { authRoutes } from './routes/auth.js';
+import { batchRoute } from './routes/batch.js';
+import { deviceRoutes } from './routes/devices.js';
+import { entityRoutes } from './routes/entities.js';
+import { syncRoutes } from './routes/sync.js';
+import type { ServerDeps } from './services/context.js';
+import { LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './services/login-throttle.js';
+import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
+import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js';
+import { AccessTokens } from './services/tokens.js';
+import type { Storage } from './storage/types.js';
+import { deriveSubkey } from './crypto/master-key.js';
+
+export const SERVER_VERSION = '0.1.0';
+
+export interface AppOptions {
+  storage: Storage;
+  masterKey: Buffer;
+  logger?: FastifyServerOptions['logger'];
+  https?: { key: Buffer | string; cert: Buffer | string } | null;
+  /** Trust X-Forwarded-* from a reverse proxy (its address or CIDR, or true). */
+  trustProxy?: boolean | string;
+  now?: () => number;
+  nonces?: NonceCache;
+  rateLimiter?: RateLimiter;
+  /** Override login and sign-up throttling (tests that sign up many accounts from one address). */
+  loginLimits?: Partial<LoginLimits>;
+}
+
+/** The whole HTTP server: security headers, compression, every route, problem+json errors. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  const deps: ServerDeps = {
+    storage: options.storage,
+    tokens: new AccessTokens(deriveSubkey(options.masterKey, 'access-token-mac'), now),
+    nonces: options.nonces ?? new MemoryNonceCache(now),
+    throttle: new LoginThrottle(options.rateLimiter ?? new MemoryRateLimiter(now), now, {
+      ...LOGIN_LIMITS,
+      ...options.loginLimits,
+    }),
+    now,
+  };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  await app.register(helmet, {
+    hsts: options.https ? { maxAge: 63_072_000, includeSubDomains: true } : false,
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false });
+
+  const api: AnyRoute[] = [...authRoutes(deps), ...deviceRoutes(deps), ...syncRoutes(deps), ...entityRoutes(deps)];
+  const routes: AnyRoute[] = [...api, batchRoute(deps, api)];
+  registerRoutes(app, deps, routes);
+
+  const openapi = buildOpenApi(routes, SERVER_VERSION);
+  app.get('/v1/openapi.json', async () => openapi);
+  app.get('/healthz', async () => ({ status: 'ok', storage: options.storage.kind }));
+  return app;
+}

@@ -1,0 +1,5 @@
+export { type AppOptions, buildApp, SERVER_VERSION } from './app.js';
+export { deriveSubkey, loadMasterKey } from './crypto/master-key.js';
+export { openConfiguredStorage, type RunningServer, startServer } from './server.js';
+export { setUserDisabled } from './services/accounts.js';
+export * from './storage/index.js';

@@ -1,0 +1,86 @@
+import {
+  BucketRowsPageSchema,
+  BucketRowsRequestSchema,
+  ChecksumResponseSchema,
+  ConflictsPageSchema,
+  ConflictsRequestSchema,
+  PullPageSchema,
+  PullRequestSchema,
+  PushRequestSchema,
+  PushResponseSchema,
+  SnapshotPageSchema,
+  SnapshotRequestSchema,
+} from '@kakeibo/core';
+import { type AuthContext, defineRoute } from '../http/route.js';
+import type { ServerDeps } from '../services/context.js';
+import { bucketRows, checksum, conflicts, pull, push, snapshot } from '../services/sync.js';
+
+const who = (auth: AuthContext | null) => auth as AuthContext;
+
+export const syncRoutes = (deps: ServerDeps) => [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/sync/push',
+    tag: 'sync',
+    summary: 'Push a batch of ops; each is acknowledged as applied, duplicate or rejected (with its reason).',
+    auth: 'session',
+    body: PushRequestSchema,
+    response: PushResponseSchema,
+    batchable: true,
+    handler: (ctx) => push(deps, who(ctx.auth), ctx.body.ops),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sync/pull',
+    tag: 'sync',
+    summary: 'Ops after a cursor, in sequence order, one bounded page at a time.',
+    auth: 'session',
+    query: PullRequestSchema,
+    response: PullPageSchema,
+    batchable: true,
+    handler: (ctx) => pull(deps, who(ctx.auth), ctx.query.after, ctx.query.limit),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sync/snapshot',
+    tag: 'sync',
+    summary: 'Bootstrap: current rows at a watermark, paged; then pull from the watermark.',
+    auth: 'session',
+    query: SnapshotRequestSchema,
+    response: SnapshotPageSchema,
+    batchable: true,
+    handler: (ctx) => snapshot(deps, who(ctx.auth), ctx.query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sync/checksum',
+    tag: 'sync',
+    summary: 'The bucketed checksum of the ledger state, to verify a device after sync.',
+    auth: 'session',
+    response: ChecksumResponseSchema,
+    batchable: true,
+    handler: (ctx) => checksum(deps, who(ctx.auth)),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sync/bucket',
+    tag: 'sync',
+    summary: 'Repair: every row of one checksum bucket, paged.',
+    auth: 'session',
+    query: BucketRowsRequestSchema,
+    response: BucketRowsPageSchema,
+    batchable: true,
+    handler: (ctx) => bucketRows(deps, who(ctx.auth), ctx.query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sync/conflicts',
+    tag: 'sync',
+    summary: 'Conflicts recorded after a sequence number, for devices that joined later.',
+    auth: 'session',
+    query: ConflictsRequestSchema,
+    response: ConflictsPageSchema,
+    batchable: true,
+    handler: (ctx) => conflicts(deps, who(ctx.auth), ctx.query.after, ctx.query.limit),
+  }),
+];

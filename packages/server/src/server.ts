@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type ServeOptions, ServeOptionsSchema, type ServeOptionsInput } from '@kakeibo/core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { deriveSubkey, loadMasterKey } from './crypto/master-key.js';
+import { openPostgresStorage } from './storage/postgres.js';
+import { openSqliteStorage } from './storage/sqlite.js';
+import type { Storage } from './storage/types.js';
+import { loadTls, selfSignedTls } from './tls.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  storage: Storage;
+  /** The base URL it listens on, e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The storage and master key a set of options describes: shared by `serve` and the admin commands. */
+export async function openConfiguredStorage(input: ServeOptionsInput, log: (line: string) => void = console.error) {
+  const options: ServeOptions = ServeOptionsSchema.parse(input);
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const { key: masterKey } = await loadMasterKey({
+    envValue: options.masterKey,
+    keyFile: resolve(options.keyFile ?? join(dataDir, 'master.key')),
+    dataDir,
+    log: (message) => log(`warning: ${message}`),
+  });
+  const storage = options.databaseUrl
+    ? await openPostgresStorage({ connectionString: options.databaseUrl, masterKey })
+    : await openSqliteStorage({ file: join(dataDir, 'kakeibo.db'), key: deriveSubkey(masterKey, 'sqlite-file') });
+  return { options, dataDir, masterKey, storage };
+}
+
+/** Opens storage (SQLite under dataDir, or PostgreSQL) with the master key, and listens. */
+export async function startServer(input: ServeOptionsInput, log: (line: string) => void = console.error): Promise<RunningServer> {
+  const { options, dataDir, masterKey, storage } = await openConfiguredStorage(input, log);
+  const https = options.tlsCert && options.tlsKey
+    ? loadTls(options.tlsCert, options.tlsKey)
+    : options.tlsSelfSigned
+      ? selfSignedTls(dataDir)
+      : null;
+  const app = await buildApp({
+    storage,
+    masterKey,
+    https,
+    trustProxy: options.trustProxy,
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+  });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    app,
+    storage,
+    url: `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    close: async () => {
+      await app.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { Storage } from '../storage/types.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { NonceCache } from './nonce-cache.js';
+import type { AccessTokens } from './tokens.js';
+
+/** Everything a service needs, built once at startup (see app.ts) and passed down explicitly. */
+export interface ServerDeps {
+  storage: Storage;
+  tokens: AccessTokens;
+  nonces: NonceCache;
+  throttle: LoginThrottle;
+  now: () => number;
+}

@@ -1,0 +1,45 @@
+import { uuidv7 } from '@kakeibo/core';
+import type { StorageContext } from './context.js';
+import type { AuditEvent, AuditEventRecord } from './types.js';
+
+/** The security log: sign-ins, refresh reuse, revocations; listed newest first per ledger. */
+
+/** Events that belong to no ledger are keyed by '' (a primary key column cannot be null). */
+const NO_LEDGER = '';
+
+export async function recordAudit(ctx: StorageContext, event: AuditEvent): Promise<void> {
+  await ctx.db
+    .insertInto('audit_events')
+    .values({
+      ledger_id: event.ledgerId ?? NO_LEDGER,
+      id: uuidv7(),
+      at: ctx.now(),
+      kind: event.kind,
+      ip: event.ip,
+      device_id: event.deviceId,
+      user_id: event.userId,
+      detail: JSON.stringify(event.detail),
+    })
+    .execute();
+}
+
+export async function listAudit(ctx: StorageContext, ledgerId: string, limit: number): Promise<AuditEventRecord[]> {
+  const rows = await ctx.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('ledger_id', '=', ledgerId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    ledgerId: r.ledger_id === NO_LEDGER ? null : r.ledger_id,
+    userId: r.user_id,
+    deviceId: r.device_id,
+    kind: r.kind,
+    ip: r.ip,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
+}

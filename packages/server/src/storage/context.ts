@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { DialectTraits } from './dialect.js';
+import { type LedgerKeys, PLAIN, type Sealer } from './ledger-keys.js';
+import type { Database } from './schema.js';
+
+/** What every storage module needs: the database, its dialect's traits and the column sealing. */
+export interface StorageContext {
+  readonly db: Kysely<Database>;
+  readonly traits: DialectTraits;
+  /** Per-ledger column encryption; null where the database file itself is encrypted. */
+  readonly keys: LedgerKeys | null;
+  /** ISO timestamp for records the storage stamps itself (createdAt, audit time). */
+  now(): string;
+}
+
+export function sealerFor(ctx: StorageContext, ledgerId: string): Promise<Sealer> {
+  return ctx.keys ? ctx.keys.sealer(ctx.db, ledgerId) : Promise.resolve(PLAIN);
+}
+
+/** Keeps every statement below both databases' limits on bound parameters (SQLite: 32,766). */
+export const MAX_PARAMETERS = 30_000;
+
+export function chunked<T>(items: readonly T[], parametersPerItem: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / parametersPerItem));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** int8 columns arrive as strings from node-pg; every value we keep there is a safe integer. */
+export const int = (value: number | string | bigint): number => Number(value);

@@ -1,0 +1,20 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/**
+ * Migrations are listed here rather than discovered in a folder, so they run the same from src/
+ * (tests) and dist/ (production). Names sort in the order they must run; never rename one.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
+
+/** Brings the schema to the latest version; throws the first failure (Kysely rolls it back). */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,34 @@
+import { KakeiboError } from '@kakeibo/core';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { postgresTraits } from './dialect.js';
+import { KyselyStorage } from './kysely-storage.js';
+import type { Database } from './schema.js';
+import type { Storage } from './types.js';
+
+export interface PostgresStorageOptions {
+  connectionString: string;
+  /** 32 bytes; wraps every ledger's data key (envelope encryption of the sensitive columns). */
+  masterKey: Buffer;
+  poolSize?: number;
+}
+
+/** The scale-out adapter: stateless server instances share one PostgreSQL database. */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+  if (options.masterKey.length !== 32) {
+    throw new KakeiboError('storage.bad_key', `The master key must be 32 bytes, got ${options.masterKey.length}.`);
+  }
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  const storage = new KyselyStorage({
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    traits: postgresTraits,
+    masterKey: options.masterKey,
+  });
+  try {
+    await storage.migrate();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+}

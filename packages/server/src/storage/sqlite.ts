@@ -1,0 +1,63 @@
+import { KakeiboError } from '@kakeibo/core';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { Kysely, SqliteDialect } from 'kysely';
+import { sqliteTraits } from './dialect.js';
+import { KyselyStorage } from './kysely-storage.js';
+import type { Database as Schema } from './schema.js';
+import type { Storage } from './types.js';
+
+export interface SqliteStorageOptions {
+  /** Path of the database file; created when missing. */
+  file: string;
+  /** 32 random bytes: the SQLCipher key of the whole file (pages, WAL and all). */
+  key: Buffer;
+}
+
+/**
+ * The embedded default: one SQLCipher-encrypted file. Everything in it, the write-ahead log
+ * included, is unreadable without the key, so values are stored as plain JSON inside.
+ */
+export async function openSqliteStorage(options: SqliteStorageOptions): Promise<Storage> {
+  if (options.key.length !== 32) {
+    throw new KakeiboError('storage.bad_key', `The database key must be 32 bytes, got ${options.key.length}.`);
+  }
+  const db = new Database(options.file);
+  try {
+    db.pragma("cipher='sqlcipher'");
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${options.key.toString('hex')}'"`);
+    verifyKey(db, options.file);
+    db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL loses at most the last commits on power loss, never consistency.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const storage = new KyselyStorage({
+    db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }),
+    traits: sqliteTraits,
+  });
+  try {
+    await storage.migrate();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+}
+
+/** The key only takes effect on first read: a wrong one shows as "file is not a database". */
+function verifyKey(db: Database.Database, file: string): void {
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    throw new KakeiboError(
+      'storage.bad_key',
+      `Cannot open ${file}: the key is wrong or the file is not a Kakeibo database.`,
+      { cause: error instanceof Error ? error.message : String(error) },
+    );
+  }
+}

@@ -1,0 +1,173 @@
+import type { Conflict, LoggedOp, Op, RowState, SnapshotRow, TableName } from '@kakeibo/core';
+
+/**
+ * The one seam between the server's services and a database. Two adapters implement it (SQLite via
+ * better-sqlite3-multiple-ciphers, PostgreSQL via pg), both on Kysely, and both pass the same test
+ * suite (packages/server/test/storage.suite.ts). No SQL exists outside the adapters.
+ *
+ * Every ledger-owned table is keyed by ledger id first, so the data can later be sharded by ledger.
+ */
+
+export interface UserRecord {
+  id: string;
+  /** Normalised (trimmed, lower-case) email. */
+  email: string;
+  passwordHash: string;
+  ledgerId: string;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface DeviceRecord {
+  ledgerId: string;
+  /** 16 lowercase hex characters; the device part of every HLC stamp it writes. */
+  id: string;
+  userId: string;
+  name: string;
+  platform: string;
+  /** The device's public key as a JWK (JSON text); every request it makes is signed with it. */
+  publicKeyJwk: string;
+  /** 'ecdsa-p256-sha256' | 'ed25519' */
+  alg: string;
+  createdAt: string;
+  lastSeenAt: string;
+  revokedAt: string | null;
+}
+
+export interface RefreshTokenRecord {
+  /** SHA-256 hex of the opaque token; the token itself is never stored. */
+  tokenHash: string;
+  ledgerId: string;
+  userId: string;
+  deviceId: string;
+  /** All tokens descended from one sign-in share a family; reuse of a rotated one revokes it whole. */
+  familyId: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set when this token was exchanged for its successor. */
+  rotatedAt: string | null;
+  successorHash: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEvent {
+  ledgerId: string | null;
+  userId: string | null;
+  deviceId: string | null;
+  /** e.g. 'auth.signin', 'auth.signin_failed', 'auth.refresh_reuse', 'device.revoked', 'user.disabled' */
+  kind: string;
+  ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditEventRecord extends AuditEvent {
+  id: string;
+  at: string;
+}
+
+/** What one push did, in the order of the ops given. */
+export type AppendResult =
+  | { opId: string; status: 'applied'; seq: number }
+  | { opId: string; status: 'duplicate'; seq: number };
+
+export interface AppendOutcome {
+  results: AppendResult[];
+  /** Conflicts revealed by the newly applied ops, each with the seq of the op that revealed it. */
+  conflicts: Array<Conflict & { seq: number }>;
+  head: number;
+}
+
+export interface StoredRow {
+  table: TableName;
+  rowId: string;
+  row: RowState;
+}
+
+export interface ChecksumBucketRecord {
+  table: string;
+  bucket: number;
+  /** 16 lowercase hex characters: the lane-wise sum of the bucket's field hashes. */
+  hash: string;
+  fields: number;
+}
+
+export interface RowQuery {
+  table: TableName;
+  /** Inclusive calendar-date bounds on the row's date field (date, purchaseDate or startDate). */
+  from?: string;
+  to?: string;
+  categoryId?: string;
+  includeDeleted?: boolean;
+  limit: number;
+  /** Opaque keyset cursor returned by the previous page. */
+  cursor?: string;
+}
+
+export interface Storage {
+  /** Creates or upgrades the schema (Kysely migrations). Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** 'sqlite' | 'postgres', for logs and health. */
+  readonly kind: string;
+
+  // ---- accounts -------------------------------------------------------------------------------
+  /** Creates the user and their ledger in one transaction; throws KakeiboError 'auth.email_taken'. */
+  createUser(user: { id: string; email: string; passwordHash: string; ledgerId: string }): Promise<UserRecord>;
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  findUserById(id: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
+  setUserDisabled(userId: string, disabled: boolean): Promise<void>;
+  /** Deletes the user, their ledger and every row of every table keyed by it. */
+  deleteUser(userId: string): Promise<void>;
+
+  // ---- devices ----------------------------------------------------------------------------------
+  /** Inserts, or re-activates (new key, name, revokedAt null) a device id the same ledger used before. */
+  upsertDevice(device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>): Promise<DeviceRecord>;
+  findDevice(ledgerId: string, deviceId: string): Promise<DeviceRecord | null>;
+  listDevices(ledgerId: string): Promise<DeviceRecord[]>;
+  touchDevice(ledgerId: string, deviceId: string, at: string): Promise<void>;
+  /** Marks devices revoked and revokes their refresh tokens. Returns the ids actually revoked. */
+  revokeDevices(ledgerId: string, deviceIds: readonly string[], at: string): Promise<string[]>;
+
+  // ---- refresh tokens -------------------------------------------------------------------------
+  insertRefreshToken(token: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>): Promise<void>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /**
+   * Atomically marks `oldHash` rotated (successor `next.tokenHash`) and inserts `next`, only if `oldHash`
+   * is still unrotated and unrevoked. Returns false (and changes nothing) when it was not.
+   */
+  rotateRefreshToken(oldHash: string, next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>, at: string): Promise<boolean>;
+  /** Re-points a rotated token at a new successor (a retried refresh whose answer was lost). */
+  replaceSuccessor(oldHash: string, next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>, at: string): Promise<boolean>;
+  revokeRefreshFamily(familyId: string, at: string): Promise<void>;
+  /** Revokes every refresh token of the user, except those of `exceptDeviceId` when given. */
+  revokeUserRefreshTokens(userId: string, at: string, exceptDeviceId?: string): Promise<void>;
+
+  // ---- audit ------------------------------------------------------------------------------------
+  recordAudit(event: AuditEvent): Promise<void>;
+  listAudit(ledgerId: string, limit: number): Promise<AuditEventRecord[]>;
+
+  // ---- sync ---------------------------------------------------------------------------------------
+  /**
+   * Appends already-validated ops to the ledger's log in ONE transaction: dedup by op id (a known id
+   * yields 'duplicate' with its original seq), assigns consecutive seqs, merges each new op into the
+   * materialized row with core mergeOp, stores revealed conflicts and updates checksum buckets.
+   * Either every op of the batch is stored or none is.
+   */
+  appendOps(ledgerId: string, ops: readonly Op[]): Promise<AppendOutcome>;
+  /** The ledger's newest seq (0 when empty). */
+  head(ledgerId: string): Promise<number>;
+  /** Ops with seq > after, ascending, at most `limit`, plus the conflicts those ops revealed. */
+  readOps(ledgerId: string, after: number, limit: number): Promise<{ ops: LoggedOp[]; conflicts: Array<Conflict & { seq: number }> }>;
+  /** Current rows (tombstones included) in (table, rowId) order after `cursor`, at most `limit`. */
+  readSnapshot(ledgerId: string, after: { table: string; rowId: string } | null, limit: number): Promise<SnapshotRow[]>;
+  /** Rows of one table in chosen buckets (checksum repair). */
+  readBucketRows(ledgerId: string, table: TableName, bucket: number, after: string | null, limit: number): Promise<SnapshotRow[]>;
+  getRow(ledgerId: string, table: TableName, rowId: string): Promise<RowState | null>;
+  /** Keyset-paginated rows for the read API, newest date first, then row id descending. */
+  queryRows(ledgerId: string, query: RowQuery): Promise<{ items: StoredRow[]; nextCursor: string | null }>;
+  checksum(ledgerId: string): Promise<{ seq: number; buckets: ChecksumBucketRecord[] }>;
+  /** Conflicts with seq > after, ascending (a new device catches up on the ones it missed). */
+  listConflicts(ledgerId: string, after: number, limit: number): Promise<Array<Conflict & { seq: number }>>;
+}

@@ -1,0 +1,108 @@
+import { KakeiboError } from '@kakeibo/core';
+import type { Selectable } from 'kysely';
+import type { StorageContext } from './context.js';
+import { LEDGER_TABLES, type UsersTable } from './schema.js';
+import type { UserRecord } from './types.js';
+
+/** Accounts: a user and their one ledger, created and deleted together. */
+
+const normalise = (email: string) => email.trim().toLowerCase();
+
+const toUser = (r: Selectable<UsersTable>): UserRecord => ({
+  id: r.id,
+  email: r.email,
+  passwordHash: r.password_hash,
+  ledgerId: r.ledger_id,
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+});
+
+export async function createUser(
+  ctx: StorageContext,
+  user: { id: string; email: string; passwordHash: string; ledgerId: string },
+): Promise<UserRecord> {
+  const record: UserRecord = {
+    id: user.id,
+    email: normalise(user.email),
+    passwordHash: user.passwordHash,
+    ledgerId: user.ledgerId,
+    createdAt: ctx.now(),
+    disabledAt: null,
+  };
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('users')
+        .values({
+          id: record.id,
+          email: record.email,
+          password_hash: record.passwordHash,
+          ledger_id: record.ledgerId,
+          created_at: record.createdAt,
+          disabled_at: null,
+        })
+        .execute();
+      await trx
+        .insertInto('ledgers')
+        .values({
+          id: record.ledgerId,
+          user_id: record.id,
+          head: 0,
+          wrapped_key: ctx.keys ? ctx.keys.newWrappedKey(record.ledgerId) : null,
+          created_at: record.createdAt,
+        })
+        .execute();
+    });
+  } catch (error) {
+    if (ctx.traits.isUniqueViolation(error, { name: 'users_email_unique', table: 'users', column: 'email' })) {
+      throw new KakeiboError('auth.email_taken', 'An account with this email address already exists.');
+    }
+    throw error;
+  }
+  return record;
+}
+
+export async function findUserByEmail(ctx: StorageContext, email: string): Promise<UserRecord | null> {
+  const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', normalise(email)).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserById(ctx: StorageContext, id: string): Promise<UserRecord | null> {
+  const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function listUsers(ctx: StorageContext): Promise<UserRecord[]> {
+  const rows = await ctx.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(toUser);
+}
+
+export async function updatePasswordHash(ctx: StorageContext, userId: string, passwordHash: string): Promise<void> {
+  await ctx.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+export async function setUserDisabled(ctx: StorageContext, userId: string, disabled: boolean): Promise<void> {
+  await ctx.db
+    .updateTable('users')
+    .set({ disabled_at: disabled ? ctx.now() : null })
+    .where('id', '=', userId)
+    // Disabling twice keeps the first time it happened.
+    .$if(disabled, (q) => q.where('disabled_at', 'is', null))
+    .execute();
+}
+
+/** Every row of every ledger-keyed table, the ledger and the user, in one transaction. */
+export async function deleteUser(ctx: StorageContext, userId: string): Promise<void> {
+  const user = await findUserById(ctx, userId);
+  if (!user) return;
+  const ledgerId = user.ledgerId;
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const table of LEDGER_TABLES) await trx.deleteFrom(table).where('ledger_id', '=', ledgerId).execute();
+    // Events recorded without a ledger (failed sign-ins) may still name the user.
+    await trx.deleteFrom('audit_events').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('ledgers').where('id', '=', ledgerId).execute();
+    await trx.deleteFrom('users').where('id', '=', userId).execute();
+  });
+  ctx.keys?.forget(ledgerId);
+}

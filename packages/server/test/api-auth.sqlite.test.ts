@@ -1,0 +1,4 @@
+import { apiAuthSuite, apiThrottleSuite } from './api-auth.suite.js';
+
+apiAuthSuite('sqlite');
+apiThrottleSuite('sqlite');

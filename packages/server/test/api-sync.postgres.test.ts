@@ -1,0 +1,3 @@
+import { apiSyncSuite } from './api-sync.suite.js';
+
+apiSyncSuite('postgres');

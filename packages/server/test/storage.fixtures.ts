@@ -1,0 +1,132 @@
+import {
+  buildOp,
+  type FieldValue,
+  HybridClock,
+  MemoryReplica,
+  newDeviceId,
+  type Op,
+  parseOp,
+  type TableName,
+  uuidv7,
+} from '@kakeibo/core';
+import type { Storage } from '../src/storage/index.js';
+
+/** Builders shared by the storage suite and the canary tests: accounts, devices and real ops. */
+
+export async function newAccount(storage: Storage, label = 'user') {
+  const userId = uuidv7();
+  const ledgerId = uuidv7();
+  const email = `${label}-${userId}@example.test`;
+  const user = await storage.createUser({ id: userId, email, passwordHash: `argon2id$${label}`, ledgerId });
+  return { userId, ledgerId, email, user };
+}
+
+/**
+ * A device as the real client is one: its own HLC and its own view of the rows, so every op it makes
+ * carries the `prev` stamps that device had actually seen. Every op is validated with parseOp.
+ */
+export class Writer {
+  readonly clock: HybridClock;
+  readonly view = new MemoryReplica();
+
+  constructor(now?: () => number) {
+    this.clock = new HybridClock(newDeviceId(), now ? { now } : {});
+  }
+
+  get deviceId(): string {
+    return this.clock.deviceId;
+  }
+
+  edit(table: TableName, rowId: string, fields: Record<string, FieldValue>): Op {
+    const op = parseOp(buildOp(this.clock, table, rowId, fields, this.view.row(table, rowId)));
+    this.view.apply(op);
+    return op;
+  }
+
+  /** Ops this device pulled from the server. */
+  see(ops: readonly Op[]): void {
+    for (const op of ops) {
+      this.clock.receive(op.stamp);
+      this.view.apply(op);
+    }
+  }
+}
+
+/** The server as core models it: applies each op id once, in arrival order. */
+export class Reference {
+  readonly replica = new MemoryReplica();
+  private readonly seen = new Set<string>();
+
+  push(ops: readonly Op[]): void {
+    for (const op of ops) {
+      if (this.seen.has(op.id)) continue;
+      this.seen.add(op.id);
+      this.replica.apply(op);
+    }
+  }
+}
+
+export function expenseFields(overrides: Record<string, FieldValue> = {}): Record<string, FieldValue> {
+  return {
+    createdAt: new Date().toISOString(),
+    deleted: false,
+    amount: 1200,
+    currency: 'JPY',
+    date: '2025-03-14',
+    categoryId: null,
+    payee: 'Corner shop',
+    note: '',
+    paymentMethod: 'cash',
+    tags: [],
+    receiptId: null,
+    inventoryItemId: null,
+    ...overrides,
+  };
+}
+
+export function categoryFields(name: string): Record<string, FieldValue> {
+  return {
+    createdAt: new Date().toISOString(),
+    deleted: false,
+    name,
+    kind: 'expense',
+    parentId: null,
+    color: null,
+    icon: null,
+    archived: false,
+  };
+}
+
+/** `count` new expense rows, one op each, spread over dates so they sort in interesting ways. */
+export function newExpenses(writer: Writer, count: number): Op[] {
+  const ops: Op[] = [];
+  for (let i = 0; i < count; i++) {
+    const day = String((i % 28) + 1).padStart(2, '0');
+    ops.push(writer.edit('expenses', uuidv7(), expenseFields({ amount: i + 1, date: `2025-01-${day}`, payee: `p${i}` })));
+  }
+  return ops;
+}
+
+/** Every row of a ledger through readSnapshot, in pages of `pageSize`. */
+export async function snapshotAll(storage: Storage, ledgerId: string, pageSize = 1000) {
+  const rows = [];
+  let after: { table: string; rowId: string } | null = null;
+  for (;;) {
+    const page = await storage.readSnapshot(ledgerId, after, pageSize);
+    rows.push(...page);
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return rows;
+    after = { table: last.table, rowId: last.rowId };
+  }
+}
+
+/** The whole observable sync state of a ledger, for "nothing changed" assertions. */
+export async function syncState(storage: Storage, ledgerId: string) {
+  return {
+    head: await storage.head(ledgerId),
+    ops: (await storage.readOps(ledgerId, 0, 1000)).ops,
+    rows: await snapshotAll(storage, ledgerId),
+    checksum: await storage.checksum(ledgerId),
+    conflicts: await storage.listConflicts(ledgerId, 0, 1000),
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import type { LoginLimits } from '../../src/services/login-throttle.js';
+import { openPostgresStorage } from '../../src/storage/postgres.js';
+import { openSqliteStorage } from '../../src/storage/sqlite.js';
+import type { Storage } from '../../src/storage/types.js';
+import { createTestDatabase } from './pg.js';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+export type AdapterName = 'sqlite' | 'postgres';
+
+/** Opens a fresh, empty storage of the given kind (own temp dir or own database) with a cleanup. */
+export async function freshStorage(kind: AdapterName, masterKey: Buffer) {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'kakeibo-api-'));
+    const storage = await openSqliteStorage({ file: join(dir, 'kakeibo.db'), key: randomBytes(32) });
+    return { storage, dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const db = await createTestDatabase();
+  const storage = await openPostgresStorage({ connectionString: db.url, masterKey });
+  return { storage, dir: null, cleanup: () => db.drop() };
+}
+
+/** The real HTTP server on a loopback port, over a fresh storage. */
+export async function startTestServer(
+  kind: AdapterName,
+  options: { now?: () => number; loginLimits?: Partial<LoginLimits> } = {},
+): Promise<TestServer> {
+  const masterKey = randomBytes(32);
+  const { storage, cleanup } = await freshStorage(kind, masterKey);
+  // Many accounts come from one test address: sign-up throttling is tested on its own.
+  const loginLimits = { signupsPerIp: 10_000, failuresPerIp: 10_000, ...options.loginLimits };
+  const app = await buildApp({ storage, masterKey, loginLimits, ...(options.now && { now: options.now }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    storage,
+    close: async () => {
+      await app.close();
+      await storage.close();
+      await cleanup();
+    },
+  };
+}
