@@ -15,7 +15,8 @@ import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
 import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js';
 import { AccessTokens } from './services/tokens.js';
 import type { Storage } from './storage/types.js';
-import { deriveSubkey } from './crypto/master-key.js';
+import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
+import { warmUpPasswordHashing } from './accounts/password-hash.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -38,7 +39,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
   const deps: ServerDeps = {
     storage: options.storage,
-    tokens: new AccessTokens(deriveSubkey(options.masterKey, 'access-token-mac'), now),
+    tokens: new AccessTokens(deriveSubkey(options.masterKey, SUBKEY_PURPOSES.accessTokenMac), now),
     nonces: options.nonces ?? new MemoryNonceCache(now),
     throttle: new LoginThrottle(options.rateLimiter ?? new MemoryRateLimiter(now), now, {
       ...LOGIN_LIMITS,
@@ -46,6 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
     now,
   };
+  // The dummy hash behind unknown-email sign-ins is made now, so the first one costs what the rest do.
+  await warmUpPasswordHashing();
   const app = Fastify({
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type ServeOptions, ServeOptionsSchema, type ServeOptionsInput } from '@kakeibo/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { deriveSubkey, loadMasterKey } from './crypto/master-key.js';
+import { deriveSubkey, loadMasterKey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { openPostgresStorage } from './storage/postgres.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/types.js';
@@ -29,8 +29,8 @@ export async function openConfiguredStorage(input: ServeOptionsInput, log: (line
     log: (message) => log(`warning: ${message}`),
   });
   const storage = options.databaseUrl
-    ? await openPostgresStorage({ connectionString: options.databaseUrl, masterKey })
-    : await openSqliteStorage({ file: join(dataDir, 'kakeibo.db'), key: deriveSubkey(masterKey, 'sqlite-file') });
+    ? await openPostgresStorage({ connectionString: options.databaseUrl, masterKey: deriveSubkey(masterKey, SUBKEY_PURPOSES.dataKeyWrap) })
+    : await openSqliteStorage({ file: join(dataDir, 'kakeibo.db'), key: deriveSubkey(masterKey, SUBKEY_PURPOSES.sqliteFile) });
   return { options, dataDir, masterKey, storage };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
 import { PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
+import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
 
 /** Accounts, devices, signatures and tokens over real HTTP; run once per storage adapter. */
 export function apiAuthSuite(adapter: AdapterName) {
@@ -13,7 +13,8 @@ export function apiAuthSuite(adapter: AdapterName) {
       await server?.close();
     });
 
-    const device = (alg?: 'ed25519' | 'ecdsa-p256-sha256') => TestDevice.create(server.url, alg ? { alg } : {});
+    const device = (alg?: 'ed25519' | 'ecdsa-p256-sha256') =>
+      TestDevice.create(server.url, alg ? { alg } : {});
     const signedUp = async () => {
       const d = await device();
       const email = uniqueEmail();
@@ -27,11 +28,20 @@ export function apiAuthSuite(adapter: AdapterName) {
       expect(await health.json()).toEqual({ status: 'ok', storage: adapter });
       const doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as {
         openapi: string;
-        paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>>;
+        paths: Record<
+          string,
+          Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>
+        >;
       };
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(
-        expect.arrayContaining(['/v1/auth/signup', '/v1/sync/push', '/v1/sync/pull', '/v1/expenses/{id}', '/v1/batch']),
+        expect.arrayContaining([
+          '/v1/auth/signup',
+          '/v1/sync/push',
+          '/v1/sync/pull',
+          '/v1/expenses/{id}',
+          '/v1/batch',
+        ]),
       );
       const signup = doc.paths['/v1/auth/signup']?.post?.requestBody?.content['application/json']?.schema;
       expect(Object.keys(signup?.properties ?? {})).toEqual(['email', 'password', 'device']);
@@ -44,9 +54,14 @@ export function apiAuthSuite(adapter: AdapterName) {
         const up = await d.signUp(email, PASSWORD);
         expect(up.status).toBe(201);
         expect(up.body).toMatchObject({ deviceId: d.id, accessToken: expect.stringMatching(/^kat1\./) });
-        const list = await d.request<{ devices: Array<{ id: string; current: boolean }> }>('GET', '/v1/devices');
+        const list = await d.request<{ devices: Array<{ id: string; current: boolean }> }>(
+          'GET',
+          '/v1/devices',
+        );
         expect(list.status).toBe(200);
-        expect(list.body.devices).toEqual([expect.objectContaining({ id: d.id, current: true, platform: 'test' })]);
+        expect(list.body.devices).toEqual([
+          expect.objectContaining({ id: d.id, current: true, platform: 'test' }),
+        ]);
         const other = await device(alg);
         expect((await other.signIn(email.toUpperCase(), PASSWORD)).status).toBe(200);
         const both = await other.request<{ devices: unknown[] }>('GET', '/v1/devices');
@@ -106,11 +121,16 @@ export function apiAuthSuite(adapter: AdapterName) {
       });
       expect([path.status, path.body.code]).toEqual([401, 'signature.invalid']);
 
-      const tamperedBody = await d.request('POST', '/v1/devices/revoke', { allButCurrent: true }, {
-        tamper: (req) => {
-          req.body = JSON.stringify({ deviceIds: ['0000000000000000'] });
+      const tamperedBody = await d.request(
+        'POST',
+        '/v1/devices/revoke',
+        { allButCurrent: true },
+        {
+          tamper: (req) => {
+            req.body = JSON.stringify({ deviceIds: ['0000000000000000'] });
+          },
         },
-      });
+      );
       expect([tamperedBody.status, tamperedBody.body.code]).toEqual([401, 'signature.digest_mismatch']);
 
       const ok = await d.request('GET', '/v1/sync/checksum');
@@ -120,11 +140,15 @@ export function apiAuthSuite(adapter: AdapterName) {
 
       // A stolen token is useless without the device key.
       const thief = await device();
-      const stolen = await thief.request('GET', '/v1/devices', undefined, { token: d.session?.accessToken ?? null });
+      const stolen = await thief.request('GET', '/v1/devices', undefined, {
+        token: d.session?.accessToken ?? null,
+      });
       expect(stolen.status).toBe(401);
       expect(stolen.body.code).toBe('signature.unknown_key');
 
-      const forged = await d.request('GET', '/v1/devices', undefined, { token: `${d.session?.accessToken}x` });
+      const forged = await d.request('GET', '/v1/devices', undefined, {
+        token: `${d.session?.accessToken}x`,
+      });
       expect([forged.status, forged.body.code]).toEqual([401, 'auth.invalid_token']);
       const none = await d.request('GET', '/v1/devices', undefined, { token: null });
       expect([none.status, none.body.code]).toEqual([401, 'auth.missing_token']);
@@ -187,7 +211,9 @@ export function apiAuthSuite(adapter: AdapterName) {
       const unknown = await d.request('POST', '/v1/devices/revoke', { deviceIds: ['00000000000000aa'] });
       expect([unknown.status, unknown.body.code]).toEqual([404, 'device.not_found']);
 
-      const all = await d.request<{ revoked: string[] }>('POST', '/v1/devices/revoke', { allButCurrent: true });
+      const all = await d.request<{ revoked: string[] }>('POST', '/v1/devices/revoke', {
+        allButCurrent: true,
+      });
       expect(all.body.revoked).toEqual([tablet.id]);
       expect((await tablet.request('GET', '/v1/devices')).status).toBe(401);
       const list = await d.request<{ devices: Array<{ id: string }> }>('GET', '/v1/devices');
@@ -201,7 +227,10 @@ export function apiAuthSuite(adapter: AdapterName) {
       const { d, email } = await signedUp();
       const other = await device();
       await other.signIn(email, PASSWORD);
-      const wrong = await d.request('POST', '/v1/auth/password', { currentPassword: 'nope nope nope', newPassword: 'a new long passphrase' });
+      const wrong = await d.request('POST', '/v1/auth/password', {
+        currentPassword: 'nope nope nope',
+        newPassword: 'a new long passphrase',
+      });
       expect(wrong.body.code).toBe('auth.invalid_credentials');
       const changed = await d.request('POST', '/v1/auth/password', {
         currentPassword: PASSWORD,
@@ -251,14 +280,16 @@ export function apiThrottleSuite(adapter: AdapterName) {
 
     it('limits sign-ups per address', async () => {
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await (await TestDevice.create(server.url)).signUp(uniqueEmail(), PASSWORD)).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await (await TestDevice.create(server.url)).signUp(uniqueEmail(), PASSWORD)).status);
       expect(statuses).toEqual([201, 201, 429]);
     });
 
     it('limits failed sign-ins per address across accounts', async () => {
       const d = await TestDevice.create(server.url);
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await d.signIn(uniqueEmail('spray'), 'some wrong password')).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await d.signIn(uniqueEmail('spray'), 'some wrong password')).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
     });
   });

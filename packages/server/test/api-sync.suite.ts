@@ -48,7 +48,10 @@ export function apiSyncSuite(adapter: AdapterName) {
 
     it('pushes idempotently: the same batch twice stores one copy, with the original sequence numbers', async () => {
       const { a, b } = await account();
-      const ops = [a.op('expenses', uuidv7(), expenseFields()), a.op('expenses', uuidv7(), expenseFields({ amount: 99 }))];
+      const ops = [
+        a.op('expenses', uuidv7(), expenseFields()),
+        a.op('expenses', uuidv7(), expenseFields({ amount: 99 })),
+      ];
       const first = await a.push(ops);
       expect(first.status).toBe(200);
       expect(first.body.acks.map((x) => x.status)).toEqual(['applied', 'applied']);
@@ -102,7 +105,10 @@ export function apiSyncSuite(adapter: AdapterName) {
       expect(pushB.body.conflicts[0]).toMatchObject({ table: 'expenses', rowId, field: 'amount' });
       const viaPull = await pullAll(a);
       expect(viaPull.conflicts.map((c) => c.id)).toEqual([pushB.body.conflicts[0]?.id]);
-      const listed = await a.request<{ conflicts: Array<{ id: string }> }>('GET', '/v1/sync/conflicts?after=0');
+      const listed = await a.request<{ conflicts: Array<{ id: string }> }>(
+        'GET',
+        '/v1/sync/conflicts?after=0',
+      );
       expect(listed.body.conflicts.map((c) => c.id)).toEqual([pushB.body.conflicts[0]?.id]);
     });
 
@@ -112,7 +118,9 @@ export function apiSyncSuite(adapter: AdapterName) {
       const all: Op[] = [];
       for (let i = 0; i < 10_000; i++) {
         const rowId = rows[i % rows.length] as string;
-        all.push(a.op('expenses', rowId, i < rows.length ? expenseFields({ amount: i + 1 }) : { amount: i + 1 }));
+        all.push(
+          a.op('expenses', rowId, i < rows.length ? expenseFields({ amount: i + 1 }) : { amount: i + 1 }),
+        );
       }
       for (let i = 0; i < all.length; i += 1000) {
         const reply = await a.push(all.slice(i, i + 1000), { gzip: true });
@@ -126,19 +134,30 @@ export function apiSyncSuite(adapter: AdapterName) {
 
       const replica = new MemoryReplica();
       for (const e of ops) replica.apply(e.op);
-      const checksum = await b.request<{ seq: number; total: string; buckets: unknown[] }>('GET', '/v1/sync/checksum');
+      const checksum = await b.request<{ seq: number; total: string; buckets: unknown[] }>(
+        'GET',
+        '/v1/sync/checksum',
+      );
       expect(checksum.body.seq).toBe(10_000);
       expect(checksum.body.total).toBe(replica.checksum.total());
       expect(checksum.body.buckets).toEqual(replica.checksum.toBuckets());
 
       // A fresh device bootstraps from a snapshot of current rows, not the 10,000-op history.
       const c = await TestDevice.create(server.url);
-      await c.signIn((await server.storage.findUserById(a.session?.userId as string))?.email as string, PASSWORD);
-      const boot = new MemoryReplica();
-      let page = await c.request<{ watermark: number; rows: Array<{ table: string; rowId: string; fields: Record<string, { value: unknown; stamp: string }> }>; nextCursor: string | null }>(
-        'GET',
-        '/v1/sync/snapshot?limit=1000',
+      await c.signIn(
+        (await server.storage.findUserById(a.session?.userId as string))?.email as string,
+        PASSWORD,
       );
+      const boot = new MemoryReplica();
+      let page = await c.request<{
+        watermark: number;
+        rows: Array<{
+          table: string;
+          rowId: string;
+          fields: Record<string, { value: unknown; stamp: string }>;
+        }>;
+        nextCursor: string | null;
+      }>('GET', '/v1/sync/snapshot?limit=1000');
       const watermark = page.body.watermark;
       expect(watermark).toBe(10_000);
       let rowCount = 0;
@@ -146,11 +165,22 @@ export function apiSyncSuite(adapter: AdapterName) {
         for (const row of page.body.rows) {
           rowCount++;
           for (const [field, { value, stamp }] of Object.entries(row.fields)) {
-            boot.apply({ id: uuidv7(), table: row.table as Op['table'], rowId: row.rowId, stamp, deviceId: stamp.slice(18), fields: { [field]: value as never }, prev: { [field]: null } });
+            boot.apply({
+              id: uuidv7(),
+              table: row.table as Op['table'],
+              rowId: row.rowId,
+              stamp,
+              deviceId: stamp.slice(18),
+              fields: { [field]: value as never },
+              prev: { [field]: null },
+            });
           }
         }
         if (!page.body.nextCursor) break;
-        page = await c.request('GET', `/v1/sync/snapshot?watermark=${watermark}&cursor=${page.body.nextCursor}&limit=1000`);
+        page = await c.request(
+          'GET',
+          `/v1/sync/snapshot?watermark=${watermark}&cursor=${page.body.nextCursor}&limit=1000`,
+        );
       }
       expect(rowCount).toBe(2_500);
       expect(boot.checksum.total()).toBe(checksum.body.total);
@@ -162,7 +192,10 @@ export function apiSyncSuite(adapter: AdapterName) {
       const ops = Array.from({ length: 64 }, () => a.op('expenses', uuidv7(), expenseFields()));
       await a.push(ops);
       const bucket = Number.parseInt(ops[0]?.rowId.slice(-1) as string, 16);
-      const expected = ops.filter((o) => Number.parseInt(o.rowId.slice(-1), 16) === bucket).map((o) => o.rowId).sort();
+      const expected = ops
+        .filter((o) => Number.parseInt(o.rowId.slice(-1), 16) === bucket)
+        .map((o) => o.rowId)
+        .sort();
       const got: string[] = [];
       let cursor = '';
       for (;;) {
@@ -188,13 +221,15 @@ export function apiSyncSuite(adapter: AdapterName) {
       const { a } = await account();
       const food = uuidv7();
       const days = ['2026-10-30', '2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'];
-      const ops = days.map((date, i) => a.op('expenses', uuidv7(), expenseFields({ date, amount: 100 + i, categoryId: i % 2 ? food : null })));
+      const ops = days.map((date, i) =>
+        a.op('expenses', uuidv7(), expenseFields({ date, amount: 100 + i, categoryId: i % 2 ? food : null })),
+      );
       const gone = a.op('expenses', ops[4]?.rowId as string, { deleted: true });
       await a.push([...ops, gone]);
-      const page1 = await a.request<{ items: Array<{ date: string; amount: number; deleted: boolean }>; nextCursor: string | null }>(
-        'GET',
-        '/v1/expenses?from=2026-11-01&to=2026-11-30&limit=2',
-      );
+      const page1 = await a.request<{
+        items: Array<{ date: string; amount: number; deleted: boolean }>;
+        nextCursor: string | null;
+      }>('GET', '/v1/expenses?from=2026-11-01&to=2026-11-30&limit=2');
       expect(page1.body.items.map((x) => x.date)).toEqual(['2026-11-03', '2026-11-02']);
       const page2 = await a.request<{ items: Array<{ date: string }>; nextCursor: string | null }>(
         'GET',
@@ -202,7 +237,10 @@ export function apiSyncSuite(adapter: AdapterName) {
       );
       expect(page2.body.items.map((x) => x.date)).toEqual(['2026-11-01']);
       expect(page2.body.nextCursor).toBeNull();
-      const byCategory = await a.request<{ items: Array<{ categoryId: string }> }>('GET', `/v1/expenses?categoryId=${food}`);
+      const byCategory = await a.request<{ items: Array<{ categoryId: string }> }>(
+        'GET',
+        `/v1/expenses?categoryId=${food}`,
+      );
       expect(byCategory.body.items.map((x) => x.categoryId)).toEqual([food, food]);
       const one = await a.request('GET', `/v1/expenses/${ops[0]?.rowId}`);
       expect(one.body).toMatchObject({ id: ops[0]?.rowId, amount: 100, payee: 'Bakery', deleted: false });
@@ -216,15 +254,19 @@ export function apiSyncSuite(adapter: AdapterName) {
     it('runs several calls in one batch round trip, each with its own status', async () => {
       const { a } = await account();
       const op = a.op('expenses', uuidv7(), expenseFields());
-      const reply = await a.request<{ results: Array<{ status: number; body: Record<string, unknown> }> }>('POST', '/v1/batch', {
-        calls: [
-          { method: 'POST', path: '/v1/sync/push', body: { ops: [op] } },
-          { method: 'GET', path: '/v1/sync/pull?after=0' },
-          { method: 'GET', path: '/v1/sync/checksum' },
-          { method: 'GET', path: '/v1/sync/pull?after=99' },
-          { method: 'POST', path: '/v1/devices/revoke', body: { allButCurrent: true } },
-        ],
-      });
+      const reply = await a.request<{ results: Array<{ status: number; body: Record<string, unknown> }> }>(
+        'POST',
+        '/v1/batch',
+        {
+          calls: [
+            { method: 'POST', path: '/v1/sync/push', body: { ops: [op] } },
+            { method: 'GET', path: '/v1/sync/pull?after=0' },
+            { method: 'GET', path: '/v1/sync/checksum' },
+            { method: 'GET', path: '/v1/sync/pull?after=99' },
+            { method: 'POST', path: '/v1/devices/revoke', body: { allButCurrent: true } },
+          ],
+        },
+      );
       expect(reply.status).toBe(200);
       const [pushed, pulled, sum, ahead, notBatchable] = reply.body.results;
       expect(pushed?.status).toBe(200);
@@ -236,7 +278,10 @@ export function apiSyncSuite(adapter: AdapterName) {
 
     it('compresses responses and accepts gzip request bodies', async () => {
       const { a } = await account();
-      await a.push(Array.from({ length: 50 }, () => a.op('expenses', uuidv7(), expenseFields())), { gzip: true });
+      await a.push(
+        Array.from({ length: 50 }, () => a.op('expenses', uuidv7(), expenseFields())),
+        { gzip: true },
+      );
       const signedHeaders = await (async () => {
         await a.request('GET', '/v1/sync/pull?after=0');
         return a.lastSigned;
@@ -249,7 +294,9 @@ export function apiSyncSuite(adapter: AdapterName) {
         request(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }),
+          );
         })
           .on('error', reject)
           .end();
@@ -262,7 +309,9 @@ export function apiSyncSuite(adapter: AdapterName) {
       const { a } = await account();
       await a.push([a.op('expenses', uuidv7(), expenseFields())]);
       const before = await a.request<{ total: string; seq: number }>('GET', '/v1/sync/checksum');
-      const doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+      const doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
       const garbage: unknown[] = [
         'not json at all',
         '{"unterminated": ',
@@ -294,7 +343,11 @@ export function apiSyncSuite(adapter: AdapterName) {
             }
             continue;
           }
-          for (const body of garbage) check(`${method} ${path} ${JSON.stringify(body).slice(0, 40)}`, await a.request(method, path, body));
+          for (const body of garbage)
+            check(
+              `${method} ${path} ${JSON.stringify(body).slice(0, 40)}`,
+              await a.request(method, path, body),
+            );
         }
       }
       const huge = await a.request('POST', '/v1/sync/push', `{"ops":["${'x'.repeat(5 * 1024 * 1024)}"]}`);
@@ -304,10 +357,17 @@ export function apiSyncSuite(adapter: AdapterName) {
       const bomb = await fetch(`${server.url}/v1/sync/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-        body: gzipSync(Buffer.concat([Buffer.from('{"ops":["'), Buffer.alloc(50 * 1024 * 1024, 'x'), Buffer.from('"]}')])),
+        body: gzipSync(
+          Buffer.concat([Buffer.from('{"ops":["'), Buffer.alloc(50 * 1024 * 1024, 'x'), Buffer.from('"]}')]),
+        ),
       });
-      expect([bomb.status, ((await bomb.json()) as { code: string }).code]).toEqual([413, 'request.too_large']);
-      const xml = await a.request('POST', '/v1/sync/push', '<ops/>', { headers: { 'content-type': 'application/xml' } });
+      expect([bomb.status, ((await bomb.json()) as { code: string }).code]).toEqual([
+        413,
+        'request.too_large',
+      ]);
+      const xml = await a.request('POST', '/v1/sync/push', '<ops/>', {
+        headers: { 'content-type': 'application/xml' },
+      });
       expect([xml.status, xml.body.code]).toEqual([415, 'request.unsupported_media_type']);
       expect(failures).toEqual([]);
       const after = await a.request<{ total: string; seq: number }>('GET', '/v1/sync/checksum');

@@ -17,7 +17,9 @@ describe('envelope encryption', () => {
 
   it('refuses the wrong key', () => {
     const sealed = sealText(key, aad, 'secret');
-    expect(() => openText(generateDataKey(), aad, sealed)).toThrow(expect.objectContaining({ code: 'crypto.decrypt_failed' }));
+    expect(() => openText(generateDataKey(), aad, sealed)).toThrow(
+      expect.objectContaining({ code: 'crypto.decrypt_failed' }),
+    );
   });
 
   it('refuses the wrong associated data (a value moved to another row)', () => {
@@ -37,8 +39,10 @@ describe('envelope encryption', () => {
         expect.objectContaining({ code: 'crypto.decrypt_failed' }),
       );
     }
-    for (const bad of ['v2.' + sealed.slice(3), sealed.slice(3), 'v1.', 'v1.AAAA']) {
-      expect(() => openText(key, aad, bad)).toThrow(expect.objectContaining({ code: 'crypto.decrypt_failed' }));
+    for (const bad of [`v2.${sealed.slice(3)}`, sealed.slice(3), 'v1.', 'v1.AAAA']) {
+      expect(() => openText(key, aad, bad)).toThrow(
+        expect.objectContaining({ code: 'crypto.decrypt_failed' }),
+      );
     }
   });
 
@@ -62,14 +66,20 @@ describe('envelope encryption', () => {
     const wrapped = wrapKey(master, dataKey, 'ledger-a');
     expect(wrapped).not.toContain(dataKey.toString('base64url'));
     expect(unwrapKey(master, wrapped, 'ledger-a').equals(dataKey)).toBe(true);
-    expect(() => unwrapKey(master, wrapped, 'ledger-b')).toThrow(expect.objectContaining({ code: 'crypto.decrypt_failed' }));
+    expect(() => unwrapKey(master, wrapped, 'ledger-b')).toThrow(
+      expect.objectContaining({ code: 'crypto.decrypt_failed' }),
+    );
     expect(() => unwrapKey(randomBytes(32), wrapped, 'ledger-a')).toThrow(
       expect.objectContaining({ code: 'crypto.decrypt_failed' }),
     );
   });
 
   it('refuses keys that are not 32 bytes', () => {
-    expect(() => sealText(randomBytes(16), aad, 'x')).toThrow(expect.objectContaining({ code: 'crypto.bad_key' }));
-    expect(() => wrapKey(randomBytes(32), randomBytes(31), 'l')).toThrow(expect.objectContaining({ code: 'crypto.bad_key' }));
+    expect(() => sealText(randomBytes(16), aad, 'x')).toThrow(
+      expect.objectContaining({ code: 'crypto.bad_key' }),
+    );
+    expect(() => wrapKey(randomBytes(32), randomBytes(31), 'l')).toThrow(
+      expect.objectContaining({ code: 'crypto.bad_key' }),
+    );
   });
 });

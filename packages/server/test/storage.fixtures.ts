@@ -102,7 +102,13 @@ export function newExpenses(writer: Writer, count: number): Op[] {
   const ops: Op[] = [];
   for (let i = 0; i < count; i++) {
     const day = String((i % 28) + 1).padStart(2, '0');
-    ops.push(writer.edit('expenses', uuidv7(), expenseFields({ amount: i + 1, date: `2025-01-${day}`, payee: `p${i}` })));
+    ops.push(
+      writer.edit(
+        'expenses',
+        uuidv7(),
+        expenseFields({ amount: i + 1, date: `2025-01-${day}`, payee: `p${i}` }),
+      ),
+    );
   }
   return ops;
 }

@@ -56,7 +56,9 @@ describe('postgres storage at rest', () => {
       await storage.close();
 
       const thief = await openPostgresStorage({ connectionString: db.url, masterKey: randomBytes(32) });
-      await expect(thief.getRow(ledgerId, 'expenses', rowId)).rejects.toMatchObject({ code: 'crypto.decrypt_failed' });
+      await expect(thief.getRow(ledgerId, 'expenses', rowId)).rejects.toMatchObject({
+        code: 'crypto.decrypt_failed',
+      });
       await thief.close();
     } finally {
       await db.drop();

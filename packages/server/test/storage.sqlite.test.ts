@@ -3,22 +3,30 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uuidv7 } from '@kakeibo/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../src/storage/index.js';
 import { expenseFields, newAccount, Writer } from './storage.fixtures.js';
 import { storageSuite } from './storage.suite.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kakeibo-storage-sqlite-'));
-const key = randomBytes(32);
+// Made when the suite opens (not at import), so a filtered run that skips the suite leaves nothing.
+let dir: string | undefined;
 
 storageSuite(
   'sqlite',
-  () => openSqliteStorage({ file: join(dir, 'suite.db'), key }),
-  async () => rmSync(dir, { recursive: true, force: true }),
+  () => {
+    dir = mkdtempSync(join(tmpdir(), 'kakeibo-storage-sqlite-'));
+    return openSqliteStorage({ file: join(dir, 'suite.db'), key: randomBytes(32) });
+  },
+  async () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  },
 );
 
 describe('sqlite storage at rest', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'kakeibo-storage-canary-'));
+  let scratch = '';
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'kakeibo-storage-canary-'));
+  });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   /** Every file in the directory, as raw bytes: the database, its -wal and its -shm. */
@@ -63,8 +71,12 @@ describe('sqlite storage at rest', () => {
     const { userId } = await newAccount(first);
     await first.close();
 
-    await expect(openSqliteStorage({ file, key: randomBytes(32) })).rejects.toMatchObject({ code: 'storage.bad_key' });
-    await expect(openSqliteStorage({ file, key: randomBytes(16) })).rejects.toMatchObject({ code: 'storage.bad_key' });
+    await expect(openSqliteStorage({ file, key: randomBytes(32) })).rejects.toMatchObject({
+      code: 'storage.bad_key',
+    });
+    await expect(openSqliteStorage({ file, key: randomBytes(16) })).rejects.toMatchObject({
+      code: 'storage.bad_key',
+    });
 
     const again = await openSqliteStorage({ file, key: right });
     expect((await again.findUserById(userId))?.id).toBe(userId);

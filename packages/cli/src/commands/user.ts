@@ -11,7 +11,7 @@ export async function user(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const [action, email, ...extra] = positionals;
   if (!action || extra.length) throw new CliError(USAGE, 2);
   if (action !== 'list' && action !== 'disable' && action !== 'enable') throw new CliError(USAGE, 2);
-  if (action !== 'list' && !email) throw new CliError(`${USAGE}\nmissing EMAIL`, 2);
+  if (action !== 'list' && !email) throw new CliError(`missing EMAIL (${USAGE})`, 2);
   const { storage } = await openConfiguredStorage(serveOptions(values, env), () => {});
   try {
     if (action === 'list') {

@@ -13,9 +13,13 @@ const ErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
 
 // ---- push --------------------------------------------------------------------------------------
 
-/** Ops are checked field by field with parseOp after this envelope check. */
+/**
+ * The batch is bounded here; each op is then checked on its own with parseOp, so one malformed op is
+ * acknowledged as rejected (with its reason) instead of failing the whole batch. Only an id is needed
+ * to acknowledge an op at all.
+ */
 export const PushRequestSchema = z.strictObject({
-  ops: z.array(OpEnvelopeSchema).min(1).max(LIMITS.maxPushOps),
+  ops: z.array(z.looseObject({ id: OpIdSchema })).min(1).max(LIMITS.maxPushOps),
 });
 
 export const OpAckSchema = z.discriminatedUnion('status', [

@@ -1,15 +1,7 @@
-import {
-  bucketOf,
-  type Conflict,
-  isDeleted,
-  mergeOp,
-  type Op,
-  parseHash64Hex,
-  type RowState,
-  StateChecksum,
-} from '@kakeibo/core';
-import type { Insertable, Transaction } from 'kysely';
+import { bucketOf, type Conflict, isDeleted, mergeOp, type Op, type RowState } from '@kakeibo/core';
+import { sql, type Transaction } from 'kysely';
 import type { BulkColumn } from './bulk.js';
+import { ChecksumDelta } from './checksum-delta.js';
 import {
   categoryIdOf,
   decodeRow,
@@ -32,10 +24,15 @@ const rowKey = (table: string, rowId: string) => `${table}\u0000${rowId}`;
 
 /**
  * The ingest hot path. One transaction and a constant number of statements per batch, whatever
- * its size: read the head, the known op ids, the affected rows and checksum buckets; merge in
- * memory with core's mergeOp; then write everything back with multi-row statements.
+ * its size: lock and read the head, look up the known op ids and the affected rows, merge in memory
+ * with core's mergeOp, then write the log, rows, conflicts, checksum buckets and head back with
+ * multi-row statements. No statement per op: a round trip costs more than merging a thousand.
  */
-export async function appendOps(ctx: StorageContext, ledgerId: string, ops: readonly Op[]): Promise<AppendOutcome> {
+export async function appendOps(
+  ctx: StorageContext,
+  ledgerId: string,
+  ops: readonly Op[],
+): Promise<AppendOutcome> {
   if (ops.length === 0) return { results: [], conflicts: [], head: await currentHead(ctx, ledgerId) };
   // Fetched before the transaction: on SQLite the one connection is busy inside it.
   const sealer = await sealerFor(ctx, ledgerId);
@@ -66,31 +63,37 @@ export async function appendOps(ctx: StorageContext, ledgerId: string, ops: read
     }
     if (fresh.length === 0) return { results, conflicts: [], head };
 
-    const rows = await loadRows(trx, ctx.traits, sealer, ledgerId, fresh);
-    const changed = new Set<string>();
-    const delta = new StateChecksum();
-    const conflicts: Array<Conflict & { seq: number }> = [];
-    for (const { op, seq } of fresh) {
-      const key = rowKey(op.table, op.rowId);
-      const merged = mergeOp(rows.get(key), op);
-      for (const { field, before, after } of merged.changes) {
-        if (before) delta.apply(op.table, op.rowId, field, before.stamp, before.value, -1);
-        delta.apply(op.table, op.rowId, field, after.stamp, after.value, 1);
-      }
-      if (merged.changes.length > 0) {
-        rows.set(key, merged.row);
-        changed.add(key);
-      }
-      for (const conflict of merged.conflicts) conflicts.push({ ...conflict, seq });
-    }
-
-    await insertOps(trx, ctx.traits, sealer, ledgerId, fresh);
-    await upsertRows(trx, ctx.traits, sealer, ledgerId, changed, rows);
-    await insertConflicts(trx, ctx.traits, sealer, ledgerId, conflicts);
-    await addToBuckets(trx, ledgerId, delta);
+    const stored = await loadRows(trx, ctx.traits, sealer, ledgerId, fresh);
+    // The log needs nothing from the merge: the database writes it while this process merges
+    // (PostgreSQL works in another process; the yield lets the statement leave before the merge).
+    const logWritten = insertOps(trx, ctx.traits, sealer, ledgerId, fresh);
+    logWritten.catch(() => undefined); // awaited below; this only stops an early failure counting as unhandled
+    await yieldToIo();
+    const merged = mergeBatch(fresh, stored);
+    await logWritten;
+    await writeRows(trx, ctx.traits, sealer, ledgerId, merged.changed, stored);
+    await insertConflicts(trx, ctx.traits, sealer, ledgerId, merged.conflicts);
+    await addToBuckets(trx, ledgerId, merged.delta);
     await trx.updateTable('ledgers').set({ head }).where('id', '=', ledgerId).execute();
-    return { results, conflicts, head };
+    return { results, conflicts: merged.conflicts, head };
   });
+}
+
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Applies the new ops in log order with core's mergeOp, exactly as every replica does. */
+function mergeBatch(fresh: readonly Fresh[], stored: ReadonlyMap<string, RowState>) {
+  const changed = new Map<string, RowState>();
+  const delta = new ChecksumDelta();
+  const conflicts: Array<Conflict & { seq: number }> = [];
+  for (const { op, seq } of fresh) {
+    const key = rowKey(op.table, op.rowId);
+    const merged = mergeOp(changed.get(key) ?? stored.get(key), op);
+    delta.add(op.table, op.rowId, merged.changes);
+    if (merged.changes.length > 0) changed.set(key, merged.row);
+    for (const conflict of merged.conflicts) conflicts.push({ ...conflict, seq });
+  }
+  return { changed, delta, conflicts };
 }
 
 async function knownSeqs(trx: Trx, traits: DialectTraits, ledgerId: string, ops: readonly Op[]) {
@@ -114,9 +117,9 @@ async function loadRows(
 ): Promise<Map<string, RowState>> {
   const idsByTable = new Map<string, Set<string>>();
   for (const { op } of fresh) {
-    let ids = idsByTable.get(op.table);
-    if (!ids) idsByTable.set(op.table, (ids = new Set()));
-    ids.add(op.rowId);
+    const ids = idsByTable.get(op.table);
+    if (ids) ids.add(op.rowId);
+    else idsByTable.set(op.table, new Set([op.rowId]));
   }
   const rows = new Map<string, RowState>();
   for (const [table, ids] of idsByTable) {
@@ -150,7 +153,13 @@ const OP_LOG_COLUMNS: BulkColumn[] = [
   { name: 'prev', type: 'text' },
 ];
 
-function insertOps(trx: Trx, traits: DialectTraits, sealer: Sealer, ledgerId: string, fresh: readonly Fresh[]) {
+function insertOps(
+  trx: Trx,
+  traits: DialectTraits,
+  sealer: Sealer,
+  ledgerId: string,
+  fresh: readonly Fresh[],
+) {
   return traits.bulkInsert(trx, {
     table: 'op_log',
     columns: OP_LOG_COLUMNS,
@@ -179,21 +188,24 @@ const ENTITY_ROW_COLUMNS: BulkColumn[] = [
   { name: 'bucket', type: 'integer' },
 ];
 
-function upsertRows(
+/**
+ * One entry per row, however many ops of the batch touched it (PostgreSQL refuses an upsert that
+ * changes a row twice in one statement). Rows the batch created are plain inserts, cheaper than an
+ * upsert; the ledger is locked for the batch, so nobody else can have created them meanwhile.
+ */
+async function writeRows(
   trx: Trx,
   traits: DialectTraits,
   sealer: Sealer,
   ledgerId: string,
-  changed: ReadonlySet<string>,
-  rows: ReadonlyMap<string, RowState>,
+  changed: ReadonlyMap<string, RowState>,
+  stored: ReadonlyMap<string, RowState>,
 ) {
-  // One entry per row (several ops of a batch may touch the same one): PostgreSQL refuses an
-  // upsert that updates the same row twice in one statement.
-  const values: unknown[][] = [];
-  for (const key of changed) {
-    const row = rows.get(key) as RowState;
+  const created: unknown[][] = [];
+  const updated: unknown[][] = [];
+  for (const [key, row] of changed) {
     const [table, rowId] = key.split('\u0000') as [string, string];
-    values.push([
+    (stored.has(key) ? updated : created).push([
       ledgerId,
       table,
       rowId,
@@ -204,11 +216,15 @@ function upsertRows(
       bucketOf(rowId),
     ]);
   }
-  return traits.bulkInsert(trx, {
+  await traits.bulkInsert(trx, { table: 'entity_rows', columns: ENTITY_ROW_COLUMNS, rows: created });
+  await traits.bulkInsert(trx, {
     table: 'entity_rows',
     columns: ENTITY_ROW_COLUMNS,
-    rows: values,
-    onConflict: { columns: ['ledger_id', 'tbl', 'row_id'], update: ['fields', 'deleted', 'sort_date', 'category_id'] },
+    rows: updated,
+    onConflict: {
+      columns: ['ledger_id', 'tbl', 'row_id'],
+      update: ['fields', 'deleted', 'sort_date', 'category_id'],
+    },
   });
 }
 
@@ -247,41 +263,32 @@ function insertConflicts(
 }
 
 /**
- * Adds the batch's checksum delta (kept by core's own StateChecksum, so the arithmetic is the one
- * every replica uses) to the stored bucket sums: lane-wise modulo 2^32, field counts added.
+ * Adds the batch's delta to the stored bucket sums in one upsert: lanes modulo 2^32 (both terms are
+ * below 2^32, so the sum fits a 64-bit integer before the modulo), field counts added.
  */
-async function addToBuckets(trx: Trx, ledgerId: string, delta: StateChecksum) {
-  const changes = delta.toBuckets();
+async function addToBuckets(trx: Trx, ledgerId: string, delta: ChecksumDelta) {
+  const changes = delta.buckets();
   if (changes.length === 0) return;
-  const tables = [...new Set(changes.map((b) => b.table))];
-  const stored = await trx
-    .selectFrom('checksum_buckets')
-    .select(['tbl', 'bucket', 'hi', 'lo', 'fields'])
-    .where('ledger_id', '=', ledgerId)
-    .where('tbl', 'in', tables)
-    .execute();
-  const current = new Map(stored.map((b) => [`${b.tbl}/${b.bucket}`, b]));
-  const values: Array<Insertable<Database['checksum_buckets']>> = changes.map((change) => {
-    const d = parseHash64Hex(change.hash);
-    const was = current.get(`${change.table}/${change.bucket}`);
-    return {
-      ledger_id: ledgerId,
-      tbl: change.table,
-      bucket: change.bucket,
-      hi: (int(was?.hi ?? 0) + d.hi) >>> 0,
-      lo: (int(was?.lo ?? 0) + d.lo) >>> 0,
-      fields: int(was?.fields ?? 0) + change.fields,
-    };
-  });
+  const lane = (column: 'hi' | 'lo') =>
+    sql<number>`(${sql.ref(`checksum_buckets.${column}`)} + ${sql.ref(`excluded.${column}`)}) % 4294967296`;
   await trx
     .insertInto('checksum_buckets')
-    .values(values)
-    .onConflict((oc) =>
-      oc.columns(['ledger_id', 'tbl', 'bucket']).doUpdateSet((eb) => ({
-        hi: eb.ref('excluded.hi'),
-        lo: eb.ref('excluded.lo'),
-        fields: eb.ref('excluded.fields'),
+    .values(
+      changes.map((change) => ({
+        ledger_id: ledgerId,
+        tbl: change.table,
+        bucket: change.bucket,
+        hi: change.hi,
+        lo: change.lo,
+        fields: change.fields,
       })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['ledger_id', 'tbl', 'bucket']).doUpdateSet({
+        hi: lane('hi'),
+        lo: lane('lo'),
+        fields: sql<number>`${sql.ref('checksum_buckets.fields')} + ${sql.ref('excluded.fields')}`,
+      }),
     )
     .execute();
 }

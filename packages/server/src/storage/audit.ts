@@ -23,7 +23,11 @@ export async function recordAudit(ctx: StorageContext, event: AuditEvent): Promi
     .execute();
 }
 
-export async function listAudit(ctx: StorageContext, ledgerId: string, limit: number): Promise<AuditEventRecord[]> {
+export async function listAudit(
+  ctx: StorageContext,
+  ledgerId: string,
+  limit: number,
+): Promise<AuditEventRecord[]> {
   const rows = await ctx.db
     .selectFrom('audit_events')
     .selectAll()

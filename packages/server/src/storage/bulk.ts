@@ -4,8 +4,10 @@ import { MAX_PARAMETERS } from './context.js';
 /**
  * Multi-row lookups and inserts for the ingest hot path, written as SQL text rather than through
  * the query builder: building and compiling a 1,000-row insert node by node costs more than running
- * it. Identifiers come from code, never from input; every value is a bound parameter.
+ * it. Identifiers come from code, never from input; every value is a bound parameter. How each
+ * database does it best differs, so DialectTraits picks one function of each pair.
  */
+
 /** A Kysely instance or transaction: only its ability to run a compiled query is needed. */
 export interface QueryRunner {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
@@ -75,7 +77,10 @@ export interface BulkLookup {
 }
 
 /** SQLite: `key IN (?, …)`, chunked by parameter count; each element is a probe of the index. */
-export async function bulkLookupIn(db: QueryRunner, spec: BulkLookup): Promise<Array<Record<string, unknown>>> {
+export async function bulkLookupIn(
+  db: QueryRunner,
+  spec: BulkLookup,
+): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   const columns = [spec.key, ...spec.select].map(q).join(', ');
   const fixed = spec.where.map(([column]) => `${q(column)} = ? and `).join('');
@@ -92,18 +97,22 @@ export async function bulkLookupIn(db: QueryRunner, spec: BulkLookup): Promise<A
 }
 
 /**
- * PostgreSQL: one array parameter joined laterally, so every key is an index probe whatever the
- * planner believes about the table. (A plain `= ANY($1)` lets a planner with stale statistics scan
- * the whole ledger and test each row against the array: quadratic on a large ledger.)
+ * PostgreSQL: one array parameter joined laterally, so every key is one index probe whatever the
+ * planner believes about the table. A plain `= ANY($1)` (or a join the planner may flatten) lets a
+ * planner without statistics scan the ledger's whole range and test each row against the array:
+ * quadratic in the ledger's size. `limit 1` (the key is unique) keeps the subquery from being flattened.
  */
-export async function bulkLookupLateral(db: QueryRunner, spec: BulkLookup): Promise<Array<Record<string, unknown>>> {
+export async function bulkLookupLateral(
+  db: QueryRunner,
+  spec: BulkLookup,
+): Promise<Array<Record<string, unknown>>> {
   if (spec.keys.length === 0) return [];
   const fixed = spec.where.map(([column], i) => `${q(column)} = $${i + 1} and `).join('');
   const keysParam = `$${spec.where.length + 1}`;
   const text =
     `select k.key as ${q(spec.key)}, ${spec.select.map((c) => `r.${q(c)}`).join(', ')} ` +
     `from unnest(${keysParam}::text[]) as k(key) cross join lateral ` +
-    `(select ${spec.select.map(q).join(', ')} from ${q(spec.table)} where ${fixed}${q(spec.key)} = k.key) as r`;
+    `(select ${spec.select.map(q).join(', ')} from ${q(spec.table)} where ${fixed}${q(spec.key)} = k.key limit 1) as r`;
   const result = await db.executeQuery(
     CompiledQuery.raw(text, [...spec.where.map(([, value]) => value), [...spec.keys]]),
   );

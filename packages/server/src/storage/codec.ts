@@ -14,7 +14,7 @@ const conflictAad = (ledgerId: string, id: string) => `${ledgerId}/conflict/${id
  * Most fields of a row share the stamp of the op that created it, so this is about half the size of
  * the RowState JSON, and ingest speed is bounded by the bytes written (and, on SQLite, encrypted).
  */
-interface StoredRow {
+interface CompactRow {
   s: string[];
   f: Record<string, [FieldValue, number]>;
 }
@@ -22,7 +22,7 @@ interface StoredRow {
 export function encodeRow(s: Sealer, ledgerId: string, table: string, rowId: string, row: RowState): string {
   const stamps: string[] = [];
   const index = new Map<string, number>();
-  const f: StoredRow['f'] = {};
+  const f: CompactRow['f'] = {};
   for (const [field, { value, stamp }] of Object.entries(row)) {
     let i = index.get(stamp);
     if (i === undefined) {
@@ -31,11 +31,17 @@ export function encodeRow(s: Sealer, ledgerId: string, table: string, rowId: str
     }
     f[field] = [value, i];
   }
-  return s.seal(rowAad(ledgerId, table, rowId), JSON.stringify({ s: stamps, f } satisfies StoredRow));
+  return s.seal(rowAad(ledgerId, table, rowId), JSON.stringify({ s: stamps, f } satisfies CompactRow));
 }
 
-export function decodeRow(s: Sealer, ledgerId: string, table: string, rowId: string, stored: string): RowState {
-  const { s: stamps, f } = JSON.parse(s.open(rowAad(ledgerId, table, rowId), stored)) as StoredRow;
+export function decodeRow(
+  s: Sealer,
+  ledgerId: string,
+  table: string,
+  rowId: string,
+  stored: string,
+): RowState {
+  const { s: stamps, f } = JSON.parse(s.open(rowAad(ledgerId, table, rowId), stored)) as CompactRow;
   const row: RowState = {};
   for (const [field, [value, i]] of Object.entries(f)) row[field] = { value, stamp: stamps[i] as string };
   return row;
@@ -70,7 +76,10 @@ interface ConflictBody {
 }
 
 export const encodeConflictBody = (s: Sealer, ledgerId: string, c: Conflict): string =>
-  s.seal(conflictAad(ledgerId, c.id), JSON.stringify({ winner: c.winner, loser: c.loser } satisfies ConflictBody));
+  s.seal(
+    conflictAad(ledgerId, c.id),
+    JSON.stringify({ winner: c.winner, loser: c.loser } satisfies ConflictBody),
+  );
 
 export function decodeConflict(
   s: Sealer,

@@ -54,7 +54,11 @@ export async function upsertDevice(
   return toDevice(row);
 }
 
-export async function findDevice(ctx: StorageContext, ledgerId: string, deviceId: string): Promise<DeviceRecord | null> {
+export async function findDevice(
+  ctx: StorageContext,
+  ledgerId: string,
+  deviceId: string,
+): Promise<DeviceRecord | null> {
   const row = await ctx.db
     .selectFrom('devices')
     .selectAll()
@@ -75,7 +79,12 @@ export async function listDevices(ctx: StorageContext, ledgerId: string): Promis
   return rows.map(toDevice);
 }
 
-export async function touchDevice(ctx: StorageContext, ledgerId: string, deviceId: string, at: string): Promise<void> {
+export async function touchDevice(
+  ctx: StorageContext,
+  ledgerId: string,
+  deviceId: string,
+  at: string,
+): Promise<void> {
   await ctx.db
     .updateTable('devices')
     .set({ last_seen_at: at })

@@ -1,4 +1,4 @@
-export { type KyselyStorageOptions, KyselyStorage } from './kysely-storage.js';
+export { KyselyStorage, type KyselyStorageOptions } from './kysely-storage.js';
 export { openPostgresStorage, type PostgresStorageOptions } from './postgres.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './sqlite.js';
 export * from './types.js';

@@ -80,12 +80,19 @@ export class KyselyStorage implements Storage {
 
   appendOps = (ledgerId: string, ops: readonly Op[]) => appendOps(this.ctx, ledgerId, ops);
   head = (ledgerId: string) => reads.head(this.ctx, ledgerId);
-  readOps = (ledgerId: string, after: number, limit: number) => reads.readOps(this.ctx, ledgerId, after, limit);
+  readOps = (ledgerId: string, after: number, limit: number) =>
+    reads.readOps(this.ctx, ledgerId, after, limit);
   readSnapshot = (ledgerId: string, after: { table: string; rowId: string } | null, limit: number) =>
     reads.readSnapshot(this.ctx, ledgerId, after, limit);
-  readBucketRows = (ledgerId: string, table: TableName, bucket: number, after: string | null, limit: number) =>
-    reads.readBucketRows(this.ctx, ledgerId, table, bucket, after, limit);
-  getRow = (ledgerId: string, table: TableName, rowId: string) => reads.getRow(this.ctx, ledgerId, table, rowId);
+  readBucketRows = (
+    ledgerId: string,
+    table: TableName,
+    bucket: number,
+    after: string | null,
+    limit: number,
+  ) => reads.readBucketRows(this.ctx, ledgerId, table, bucket, after, limit);
+  getRow = (ledgerId: string, table: TableName, rowId: string) =>
+    reads.getRow(this.ctx, ledgerId, table, rowId);
   queryRows = (ledgerId: string, query: RowQuery) => queryRows(this.ctx, ledgerId, query);
   checksum = (ledgerId: string) => reads.checksum(this.ctx, ledgerId);
   listConflicts = (ledgerId: string, after: number, limit: number) =>

@@ -31,12 +31,16 @@ export class LedgerKeys {
     }
   }
 
-  /** A fresh data key for a new ledger, wrapped for storage in ledgers.wrapped_key. */
-  newWrappedKey(ledgerId: string): string {
+  /**
+   * A fresh data key for a new ledger, wrapped for storage in ledgers.wrapped_key. `keep` caches it
+   * once the ledger is committed (a refused sign-up leaves nothing behind).
+   */
+  newWrappedKey(ledgerId: string): { wrapped: string; keep: () => void } {
     const dataKey = generateDataKey();
-    const wrapped = wrapKey(this.masterKey, dataKey, ledgerId);
-    this.remember(ledgerId, dataKey);
-    return wrapped;
+    return {
+      wrapped: wrapKey(this.masterKey, dataKey, ledgerId),
+      keep: () => this.remember(ledgerId, dataKey),
+    };
   }
 
   async sealer(db: Kysely<Database>, ledgerId: string): Promise<Sealer> {

@@ -11,14 +11,23 @@ export interface PostgresStorageOptions {
   /** 32 bytes; wraps every ledger's data key (envelope encryption of the sensitive columns). */
   masterKey: Buffer;
   poolSize?: number;
+  /** Told about idle connections the server dropped (for logs); they are replaced on demand. */
+  onIdleError?: (error: Error) => void;
 }
 
 /** The scale-out adapter: stateless server instances share one PostgreSQL database. */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
   if (options.masterKey.length !== 32) {
-    throw new KakeiboError('storage.bad_key', `The master key must be 32 bytes, got ${options.masterKey.length}.`);
+    throw new KakeiboError(
+      'storage.bad_key',
+      `The master key must be 32 bytes, got ${options.masterKey.length}.`,
+    );
   }
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  // An idle connection the server closes (restart, failover, an administrator) is an 'error' event
+  // on the pool; unheard, it would crash the process. The pool drops that client and the next query
+  // opens a new one, so there is nothing else to do here.
+  pool.on('error', options.onIdleError ?? (() => undefined));
   const storage = new KyselyStorage({
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     traits: postgresTraits,

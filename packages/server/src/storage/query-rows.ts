@@ -22,6 +22,8 @@ export async function queryRows(
     .select(['row_id', 'fields', 'sort_date'])
     .where('ledger_id', '=', ledgerId)
     .where('tbl', '=', query.table)
+    // Opts in to the partial index entity_rows_by_date (see the migration).
+    .where('sort_date', 'is not', null)
     .$if(!query.includeDeleted, (q) => q.where('deleted', '=', 0))
     // A row without a date lies outside every date range.
     .$if(dated, (q) => q.where('sort_date', '<>', ''))
@@ -29,7 +31,9 @@ export async function queryRows(
     .$if(query.to !== undefined, (q) => q.where('sort_date', '<=', query.to ?? ''))
     .$if(query.categoryId !== undefined, (q) => q.where('category_id', '=', query.categoryId ?? ''))
     .$if(after !== null, (q) =>
-      q.where((eb) => eb(eb.refTuple('sort_date', 'row_id'), '<', eb.tuple(after?.[0] ?? '', after?.[1] ?? ''))),
+      q.where((eb) =>
+        eb(eb.refTuple('sort_date', 'row_id'), '<', eb.tuple(after?.[0] ?? '', after?.[1] ?? '')),
+      ),
     )
     .orderBy('sort_date', 'desc')
     .orderBy('row_id', 'desc')
@@ -50,7 +54,8 @@ export async function queryRows(
 
 type Position = [sortDate: string, rowId: string];
 
-const encodeCursor = (position: Position): string => Buffer.from(JSON.stringify(position)).toString('base64url');
+const encodeCursor = (position: Position): string =>
+  Buffer.from(JSON.stringify(position)).toString('base64url');
 
 function decodeCursor(cursor: string): Position {
   try {
@@ -61,5 +66,8 @@ function decodeCursor(cursor: string): Position {
   } catch {
     // fall through: not our cursor
   }
-  throw new KakeiboError('request.bad_cursor', 'The page cursor is not valid: start again from the first page.');
+  throw new KakeiboError(
+    'request.bad_cursor',
+    'The page cursor is not valid: start again from the first page.',
+  );
 }

@@ -37,7 +37,10 @@ export async function insertRefreshToken(ctx: StorageContext, token: NewToken): 
   await ctx.db.insertInto('refresh_tokens').values(toRow(token)).execute();
 }
 
-export async function findRefreshToken(ctx: StorageContext, tokenHash: string): Promise<RefreshTokenRecord | null> {
+export async function findRefreshToken(
+  ctx: StorageContext,
+  tokenHash: string,
+): Promise<RefreshTokenRecord | null> {
   const row = await ctx.db
     .selectFrom('refresh_tokens')
     .selectAll()
@@ -82,39 +85,42 @@ export async function replaceSuccessor(
   next: NewToken,
   at: string,
 ): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const old = await trx
-      .selectFrom('refresh_tokens')
-      .select(['successor_hash'])
-      .where('token_hash', '=', oldHash)
-      .where('rotated_at', 'is not', null)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    const previous = old?.successor_hash;
-    if (!previous) return false;
-    const retired = await trx
-      .updateTable('refresh_tokens')
-      .set({ revoked_at: at })
-      .where('token_hash', '=', previous)
-      .where('rotated_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(retired.numUpdatedRows) !== 1) return false;
-    // Conditional on the successor we just retired, so two concurrent retries cannot both win.
-    const repointed = await trx
-      .updateTable('refresh_tokens')
-      .set({ successor_hash: next.tokenHash })
-      .where('token_hash', '=', oldHash)
-      .where('successor_hash', '=', previous)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(repointed.numUpdatedRows) !== 1) throw new RetryLost();
-    await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
-    return true;
-  }).catch((error: unknown) => {
-    if (error instanceof RetryLost) return false;
-    throw error;
-  });
+  return ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const old = await trx
+        .selectFrom('refresh_tokens')
+        .select(['successor_hash'])
+        .where('token_hash', '=', oldHash)
+        .where('rotated_at', 'is not', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      const previous = old?.successor_hash;
+      if (!previous) return false;
+      const retired = await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: at })
+        .where('token_hash', '=', previous)
+        .where('rotated_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(retired.numUpdatedRows) !== 1) return false;
+      // Conditional on the successor we just retired, so two concurrent retries cannot both win.
+      const repointed = await trx
+        .updateTable('refresh_tokens')
+        .set({ successor_hash: next.tokenHash })
+        .where('token_hash', '=', oldHash)
+        .where('successor_hash', '=', previous)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(repointed.numUpdatedRows) !== 1) throw new RetryLost();
+      await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof RetryLost) return false;
+      throw error;
+    });
 }
 
 /** Thrown inside the transaction so the successor revoked above is rolled back too. */

@@ -87,7 +87,7 @@ export interface EntityRowsTable {
   /** The row's calendar date (date, purchaseDate or startDate), '' when it has none. */
   sort_date: string;
   category_id: string | null;
-  /** Checksum bucket (last hex digit of the row id), so repair reads one bucket by index. */
+  /** Checksum bucket (last hex digit of the row id): repair reads one bucket's rows. */
   bucket: number;
 }
 

@@ -1,4 +1,11 @@
-import { type Conflict, hash64Hex, type LoggedOp, type RowState, type SnapshotRow, type TableName } from '@kakeibo/core';
+import {
+  type Conflict,
+  hash64Hex,
+  type LoggedOp,
+  type RowState,
+  type SnapshotRow,
+  type TableName,
+} from '@kakeibo/core';
 import { decodeConflict, decodeOpFields, decodePrev, decodeRow, snapshotRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
@@ -11,7 +18,11 @@ const sealerWhenNeeded = (ctx: StorageContext, ledgerId: string, rows: number) =
   rows > 0 ? sealerFor(ctx, ledgerId) : Promise.resolve(PLAIN);
 
 export async function head(ctx: StorageContext, ledgerId: string): Promise<number> {
-  const ledger = await ctx.db.selectFrom('ledgers').select('head').where('id', '=', ledgerId).executeTakeFirst();
+  const ledger = await ctx.db
+    .selectFrom('ledgers')
+    .select('head')
+    .where('id', '=', ledgerId)
+    .executeTakeFirst();
   return ledger ? int(ledger.head) : 0;
 }
 
@@ -79,9 +90,16 @@ export async function readSnapshot(
     .limit(limit)
     .execute();
   const sealer = await sealerWhenNeeded(ctx, ledgerId, rows.length);
-  return rows.map((r) => snapshotRow(r.tbl, r.row_id, decodeRow(sealer, ledgerId, r.tbl, r.row_id, r.fields)));
+  return rows.map((r) =>
+    snapshotRow(r.tbl, r.row_id, decodeRow(sealer, ledgerId, r.tbl, r.row_id, r.fields)),
+  );
 }
 
+/**
+ * Checksum repair: one bucket's rows in row-id order. Deliberately served by the primary key range
+ * of (ledger, table) with a filter rather than by an index of its own: repair is rare, and every
+ * index costs every append.
+ */
 export async function readBucketRows(
   ctx: StorageContext,
   ledgerId: string,
@@ -101,7 +119,9 @@ export async function readBucketRows(
     .limit(limit)
     .execute();
   const sealer = await sealerWhenNeeded(ctx, ledgerId, rows.length);
-  return rows.map((r) => snapshotRow(table, r.row_id, decodeRow(sealer, ledgerId, table, r.row_id, r.fields)));
+  return rows.map((r) =>
+    snapshotRow(table, r.row_id, decodeRow(sealer, ledgerId, table, r.row_id, r.fields)),
+  );
 }
 
 export async function getRow(
@@ -129,7 +149,11 @@ export async function checksum(
   let tx = ctx.db.transaction();
   if (ctx.traits.snapshotReads) tx = tx.setIsolationLevel('repeatable read');
   return tx.execute(async (trx) => {
-    const ledger = await trx.selectFrom('ledgers').select('head').where('id', '=', ledgerId).executeTakeFirst();
+    const ledger = await trx
+      .selectFrom('ledgers')
+      .select('head')
+      .where('id', '=', ledgerId)
+      .executeTakeFirst();
     const rows = await trx
       .selectFrom('checksum_buckets')
       .select(['tbl', 'bucket', 'hi', 'lo', 'fields'])

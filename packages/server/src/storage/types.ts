@@ -112,7 +112,12 @@ export interface Storage {
 
   // ---- accounts -------------------------------------------------------------------------------
   /** Creates the user and their ledger in one transaction; throws KakeiboError 'auth.email_taken'. */
-  createUser(user: { id: string; email: string; passwordHash: string; ledgerId: string }): Promise<UserRecord>;
+  createUser(user: {
+    id: string;
+    email: string;
+    passwordHash: string;
+    ledgerId: string;
+  }): Promise<UserRecord>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -131,15 +136,25 @@ export interface Storage {
   revokeDevices(ledgerId: string, deviceIds: readonly string[], at: string): Promise<string[]>;
 
   // ---- refresh tokens -------------------------------------------------------------------------
-  insertRefreshToken(token: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>): Promise<void>;
+  insertRefreshToken(
+    token: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>,
+  ): Promise<void>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /**
    * Atomically marks `oldHash` rotated (successor `next.tokenHash`) and inserts `next`, only if `oldHash`
    * is still unrotated and unrevoked. Returns false (and changes nothing) when it was not.
    */
-  rotateRefreshToken(oldHash: string, next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>, at: string): Promise<boolean>;
+  rotateRefreshToken(
+    oldHash: string,
+    next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>,
+    at: string,
+  ): Promise<boolean>;
   /** Re-points a rotated token at a new successor (a retried refresh whose answer was lost). */
-  replaceSuccessor(oldHash: string, next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>, at: string): Promise<boolean>;
+  replaceSuccessor(
+    oldHash: string,
+    next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>,
+    at: string,
+  ): Promise<boolean>;
   revokeRefreshFamily(familyId: string, at: string): Promise<void>;
   /** Revokes every refresh token of the user, except those of `exceptDeviceId` when given. */
   revokeUserRefreshTokens(userId: string, at: string, exceptDeviceId?: string): Promise<void>;
@@ -159,11 +174,25 @@ export interface Storage {
   /** The ledger's newest seq (0 when empty). */
   head(ledgerId: string): Promise<number>;
   /** Ops with seq > after, ascending, at most `limit`, plus the conflicts those ops revealed. */
-  readOps(ledgerId: string, after: number, limit: number): Promise<{ ops: LoggedOp[]; conflicts: Array<Conflict & { seq: number }> }>;
+  readOps(
+    ledgerId: string,
+    after: number,
+    limit: number,
+  ): Promise<{ ops: LoggedOp[]; conflicts: Array<Conflict & { seq: number }> }>;
   /** Current rows (tombstones included) in (table, rowId) order after `cursor`, at most `limit`. */
-  readSnapshot(ledgerId: string, after: { table: string; rowId: string } | null, limit: number): Promise<SnapshotRow[]>;
+  readSnapshot(
+    ledgerId: string,
+    after: { table: string; rowId: string } | null,
+    limit: number,
+  ): Promise<SnapshotRow[]>;
   /** Rows of one table in chosen buckets (checksum repair). */
-  readBucketRows(ledgerId: string, table: TableName, bucket: number, after: string | null, limit: number): Promise<SnapshotRow[]>;
+  readBucketRows(
+    ledgerId: string,
+    table: TableName,
+    bucket: number,
+    after: string | null,
+    limit: number,
+  ): Promise<SnapshotRow[]>;
   getRow(ledgerId: string, table: TableName, rowId: string): Promise<RowState | null>;
   /** Keyset-paginated rows for the read API, newest date first, then row id descending. */
   queryRows(ledgerId: string, query: RowQuery): Promise<{ items: StoredRow[]; nextCursor: string | null }>;

@@ -29,6 +29,7 @@ export async function createUser(
     createdAt: ctx.now(),
     disabledAt: null,
   };
+  const key = ctx.keys?.newWrappedKey(record.ledgerId);
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await trx
@@ -48,22 +49,29 @@ export async function createUser(
           id: record.ledgerId,
           user_id: record.id,
           head: 0,
-          wrapped_key: ctx.keys ? ctx.keys.newWrappedKey(record.ledgerId) : null,
+          wrapped_key: key?.wrapped ?? null,
           created_at: record.createdAt,
         })
         .execute();
     });
   } catch (error) {
-    if (ctx.traits.isUniqueViolation(error, { name: 'users_email_unique', table: 'users', column: 'email' })) {
+    if (
+      ctx.traits.isUniqueViolation(error, { name: 'users_email_unique', table: 'users', column: 'email' })
+    ) {
       throw new KakeiboError('auth.email_taken', 'An account with this email address already exists.');
     }
     throw error;
   }
+  key?.keep();
   return record;
 }
 
 export async function findUserByEmail(ctx: StorageContext, email: string): Promise<UserRecord | null> {
-  const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', normalise(email)).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', normalise(email))
+    .executeTakeFirst();
   return row ? toUser(row) : null;
 }
 
@@ -77,7 +85,11 @@ export async function listUsers(ctx: StorageContext): Promise<UserRecord[]> {
   return rows.map(toUser);
 }
 
-export async function updatePasswordHash(ctx: StorageContext, userId: string, passwordHash: string): Promise<void> {
+export async function updatePasswordHash(
+  ctx: StorageContext,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
   await ctx.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
 
@@ -97,7 +109,8 @@ export async function deleteUser(ctx: StorageContext, userId: string): Promise<v
   if (!user) return;
   const ledgerId = user.ledgerId;
   await ctx.db.transaction().execute(async (trx) => {
-    for (const table of LEDGER_TABLES) await trx.deleteFrom(table).where('ledger_id', '=', ledgerId).execute();
+    for (const table of LEDGER_TABLES)
+      await trx.deleteFrom(table).where('ledger_id', '=', ledgerId).execute();
     // Events recorded without a ledger (failed sign-ins) may still name the user.
     await trx.deleteFrom('audit_events').where('user_id', '=', userId).execute();
     await trx.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();

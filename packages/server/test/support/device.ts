@@ -52,7 +52,12 @@ export class TestDevice {
   }
 
   static async create(baseUrl: string, opts: { alg?: SignatureAlg; name?: string; now?: () => number } = {}) {
-    return new TestDevice(baseUrl, await generateDeviceKeyPair(opts.alg), opts.name ?? 'Test phone', opts.now);
+    return new TestDevice(
+      baseUrl,
+      await generateDeviceKeyPair(opts.alg),
+      opts.name ?? 'Test phone',
+      opts.now,
+    );
   }
 
   registration() {
@@ -67,7 +72,8 @@ export class TestDevice {
   ): Promise<Reply<T>> {
     const [path, search] = pathAndQuery.split('?') as [string, string?];
     const query = search === undefined ? '' : `?${search}`;
-    let payload: string | Buffer = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    let payload: string | Buffer =
+      body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     if (options.gzip) {
@@ -79,7 +85,13 @@ export class TestDevice {
     if (options.replay) Object.assign(headers, options.replay);
     else if (!options.unsigned) {
       const signed = await signRequest(
-        { method, path, query, body: typeof payload === 'string' ? payload : new Uint8Array(payload), ...(token && { authorization: headers.authorization }) },
+        {
+          method,
+          path,
+          query,
+          body: typeof payload === 'string' ? payload : new Uint8Array(payload),
+          ...(token && { authorization: headers.authorization }),
+        },
         { privateKey: this.keys.privateKey, alg: this.keys.alg, keyId: this.id },
       );
       this.lastSigned = { ...signed };
@@ -97,13 +109,23 @@ export class TestDevice {
   }
 
   async signUp(email: string, password: string): Promise<Reply> {
-    const reply = await this.request('POST', '/v1/auth/signup', { email, password, device: this.registration() }, { token: null });
+    const reply = await this.request(
+      'POST',
+      '/v1/auth/signup',
+      { email, password, device: this.registration() },
+      { token: null },
+    );
     if (reply.status === 201) this.session = reply.body as unknown as Session;
     return reply;
   }
 
   async signIn(email: string, password: string): Promise<Reply> {
-    const reply = await this.request('POST', '/v1/auth/signin', { email, password, device: this.registration() }, { token: null });
+    const reply = await this.request(
+      'POST',
+      '/v1/auth/signin',
+      { email, password, device: this.registration() },
+      { token: null },
+    );
     if (reply.status === 200) this.session = reply.body as unknown as Session;
     return reply;
   }

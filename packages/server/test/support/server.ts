@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { deriveSubkey, SUBKEY_PURPOSES } from '../../src/crypto/master-key.js';
 import type { LoginLimits } from '../../src/services/login-throttle.js';
 import { openPostgresStorage } from '../../src/storage/postgres.js';
 import { openSqliteStorage } from '../../src/storage/sqlite.js';
@@ -27,7 +28,10 @@ export async function freshStorage(kind: AdapterName, masterKey: Buffer) {
     return { storage, dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const db = await createTestDatabase();
-  const storage = await openPostgresStorage({ connectionString: db.url, masterKey });
+  const storage = await openPostgresStorage({
+    connectionString: db.url,
+    masterKey: deriveSubkey(masterKey, SUBKEY_PURPOSES.dataKeyWrap),
+  });
   return { storage, dir: null, cleanup: () => db.drop() };
 }
 

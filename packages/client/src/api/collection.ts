@@ -1,0 +1,96 @@
+import {
+  buildOp,
+  type FieldValue,
+  type HybridClock,
+  KakeiboError,
+  type Op,
+  parseOp,
+  type TableName,
+  uuidv7,
+} from '@kakeibo/core';
+import type { z } from 'zod';
+import type { ListQuery, LocalStore, MaterializedRow, Page } from '../store/types.js';
+
+export interface CollectionSchemas<C, P> {
+  create: z.ZodType<Record<string, FieldValue>, C>;
+  patch: z.ZodType<Partial<Record<string, FieldValue>>, P>;
+}
+
+export interface WriteContext {
+  store: LocalStore;
+  clock: HybridClock;
+  now: () => number;
+  /** After a local write: emit the change and schedule a sync. */
+  written(table: TableName, ids: string[]): void;
+}
+
+function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new KakeiboError('validation.failed', `Invalid ${what}: ${path}${issue?.message ?? 'invalid'}`, {
+    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}
+
+/**
+ * create / createMany / update / remove / get / list for one synced table. Every write validates with
+ * the core schemas, becomes an op stamped by the device's clock, and is stored with its outbox entry
+ * in one local transaction: it works offline and is visible at once.
+ */
+export class Collection<Create, Patch, Row extends MaterializedRow = MaterializedRow> {
+  constructor(
+    private readonly table: TableName,
+    private readonly schemas: CollectionSchemas<Create, Patch>,
+    private readonly ctx: WriteContext,
+  ) {}
+
+  async create(input: Create): Promise<Row> {
+    const [row] = await this.createMany([input]);
+    return row as Row;
+  }
+
+  /** Many rows in ONE local transaction (imports, bulk entry): all stored or none. */
+  async createMany(inputs: readonly Create[]): Promise<Row[]> {
+    const createdAt = new Date(this.ctx.now()).toISOString();
+    const ops: Op[] = inputs.map((input, i) => {
+      const fields = check(this.schemas.create, input, `${this.table} #${i + 1}`);
+      return parseOp(buildOp(this.ctx.clock, this.table, uuidv7(), { ...fields, createdAt, deleted: false }, undefined));
+    });
+    await this.ctx.store.applyLocal(ops);
+    const ids = ops.map((op) => op.rowId);
+    this.ctx.written(this.table, ids);
+    return Promise.all(ids.map(async (id) => (await this.get(id)) as Row));
+  }
+
+  async update(id: string, patch: Patch): Promise<Row> {
+    const fields = check(this.schemas.patch, patch, `${this.table} change`);
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, FieldValue>;
+    await this.write(id, changed);
+    return (await this.get(id)) as Row;
+  }
+
+  /** Deletes by tombstone: the row disappears everywhere once synced, and a conflicting edit cannot revive it. */
+  async remove(id: string): Promise<void> {
+    await this.write(id, { deleted: true });
+  }
+
+  get(id: string): Promise<Row | null> {
+    return this.ctx.store.get(this.table, id) as Promise<Row | null>;
+  }
+
+  list(query: ListQuery = {}): Promise<Page<Row>> {
+    return this.ctx.store.list(this.table, query) as Promise<Page<Row>>;
+  }
+
+  private async write(id: string, fields: Record<string, FieldValue>) {
+    const current = await this.ctx.store.rowState(this.table, id);
+    if (!current || current.deleted?.value === true) {
+      throw new KakeiboError('not_found', `No ${this.table} row with id ${id}.`);
+    }
+    const op = parseOp(buildOp(this.ctx.clock, this.table, id, fields, current));
+    await this.ctx.store.applyLocal([op]);
+    this.ctx.written(this.table, [id]);
+  }
+}

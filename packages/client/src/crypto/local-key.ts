@@ -1,0 +1,64 @@
+import { KakeiboError } from '@kakeibo/core';
+
+/**
+ * The local database key: 32 random bytes, never stored in clear. With a person's secret it is kept
+ * wrapped (AES-256-GCM) under a key derived from the secret with PBKDF2-SHA256; the wrapped form can
+ * sit beside the data because it is useless without the secret. WebCrypto only: Node and browsers.
+ */
+export interface WrappedKey {
+  v: 1;
+  kdf: 'PBKDF2-SHA256';
+  iterations: number;
+  salt: string;
+  iv: string;
+  wrapped: string;
+}
+
+/** OWASP's 2023 guidance for PBKDF2-HMAC-SHA256. */
+export const PBKDF2_ITERATIONS = 600_000;
+const AAD = new TextEncoder().encode('kakeibo/local-store-key/v1');
+
+const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+async function keyFromSecret(secret: string, salt: Uint8Array, iterations: number) {
+  const subtle = globalThis.crypto.subtle;
+  const material = await subtle.importKey('raw', new TextEncoder().encode(secret.normalize('NFC')), 'PBKDF2', false, [
+    'deriveKey',
+  ]);
+  return subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+export const newDataKey = (): Uint8Array => random(32);
+
+export async function wrapWithSecret(dataKey: Uint8Array, secret: string, iterations = PBKDF2_ITERATIONS): Promise<WrappedKey> {
+  const salt = random(16);
+  const iv = random(12);
+  const kek = await keyFromSecret(secret, salt, iterations);
+  const wrapped = new Uint8Array(
+    await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: AAD }, kek, dataKey),
+  );
+  return { v: 1, kdf: 'PBKDF2-SHA256', iterations, salt: b64(salt), iv: b64(iv), wrapped: b64(wrapped) };
+}
+
+export async function unwrapWithSecret(record: WrappedKey, secret: string): Promise<Uint8Array> {
+  const kek = await keyFromSecret(secret, unb64(record.salt), record.iterations);
+  try {
+    return new Uint8Array(
+      await globalThis.crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: unb64(record.iv), additionalData: AAD },
+        kek,
+        unb64(record.wrapped),
+      ),
+    );
+  } catch {
+    throw new KakeiboError('store.bad_secret', 'The secret does not open this device’s local data.');
+  }
+}

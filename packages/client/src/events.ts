@@ -1,0 +1,49 @@
+import type { TableName } from '@kakeibo/core';
+
+export interface KakeiboEvents {
+  /** Rows changed, locally or by sync. */
+  change: { table: TableName; ids: string[] };
+  /** Status changed (online, syncing, pending count, errors). */
+  status: SyncStatus;
+  /** The server ended this device's session; local data is kept. */
+  signedOut: { code: string; message: string };
+}
+
+export interface SyncStatus {
+  online: boolean;
+  syncing: boolean;
+  signedIn: boolean;
+  /** Local changes not yet acknowledged by the server. */
+  pendingOps: number;
+  /** Changes the server refused for good, to show the person. */
+  rejectedOps: number;
+  lastSyncedAt: string | null;
+  /** The last failure, with a stable code and a message a person can act on; null after a clean round. */
+  lastError: { code: string; message: string } | null;
+  /** Set when the last verification found differences and repaired them. */
+  lastRepair: { buckets: number; at: string } | null;
+}
+
+type Listener<T> = (event: T) => void;
+
+/** A tiny typed emitter (no Node or DOM dependency: the SDK runs in both). */
+export class Emitter {
+  private readonly listeners = new Map<keyof KakeiboEvents, Set<Listener<never>>>();
+
+  on<K extends keyof KakeiboEvents>(name: K, listener: Listener<KakeiboEvents[K]>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  emit<K extends keyof KakeiboEvents>(name: K, event: KakeiboEvents[K]): void {
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        (listener as Listener<KakeiboEvents[K]>)(event);
+      } catch {
+        // A listener's failure is the listener's; it must not break a write or a sync round.
+      }
+    }
+  }
+}

@@ -1,0 +1,352 @@
+import {
+  BudgetCreateSchema,
+  BudgetPatchSchema,
+  CategoryCreateSchema,
+  CategoryPatchSchema,
+  type ClockState,
+  type DeviceKeyPair,
+  ExpenseCreateSchema,
+  ExpensePatchSchema,
+  generateDeviceKeyPair,
+  HybridClock,
+  IncomeCreateSchema,
+  IncomePatchSchema,
+  importDevicePrivateKey,
+  InventoryItemCreateSchema,
+  InventoryItemPatchSchema,
+  isKakeiboError,
+  KakeiboError,
+  newDeviceId,
+  ReceiptCreateSchema,
+  ReceiptPatchSchema,
+  type Session,
+  type SignatureAlg,
+  type TableName,
+} from '@kakeibo/core';
+import { budgetProgress } from './api/budget-progress.js';
+import { Collection, type WriteContext } from './api/collection.js';
+import { Emitter, type KakeiboEvents, type SyncStatus } from './events.js';
+import type { LocalStore } from './store/types.js';
+import { SyncEngine, type SyncResult } from './sync/engine.js';
+import { SyncScheduler } from './sync/scheduler.js';
+import { ApiClient, isSessionEnded } from './transport/api-client.js';
+
+export interface KakeiboOptions {
+  serverUrl: string;
+  store: LocalStore;
+  deviceName: string;
+  platform?: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Background sync interval when nothing else triggers a round. */
+  syncIntervalMs?: number;
+}
+
+const META = Object.freeze({
+  deviceId: 'device.id',
+  deviceKey: 'device.key',
+  clock: 'clock.state',
+  session: 'auth.session',
+  userId: 'auth.user_id',
+  email: 'auth.email',
+});
+
+/** The clock follows every stamp the server relays: those were already checked against its clock. */
+const TRUST_SERVER_STAMPS_MS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The Kakeibo client: every read and write goes to the local store first and works offline; sync
+ * runs in the background. Create one with `openKakeibo` (Node) or the browser entry point.
+ */
+export class Kakeibo {
+  readonly categories;
+  readonly expenses;
+  readonly income;
+  readonly inventory;
+  readonly receipts;
+  readonly budgets;
+  readonly auth;
+  readonly conflicts;
+  readonly reports;
+  readonly rejected;
+
+  private readonly emitter = new Emitter();
+  private readonly now: () => number;
+  private readonly api: ApiClient;
+  private readonly engine: SyncEngine;
+  private readonly scheduler: SyncScheduler;
+  private current: SyncStatus = {
+    online: true,
+    syncing: false,
+    signedIn: false,
+    pendingOps: 0,
+    rejectedOps: 0,
+    lastSyncedAt: null,
+    lastError: null,
+    lastRepair: null,
+  };
+  private round: Promise<SyncResult> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly options: KakeiboOptions,
+    private readonly store: LocalStore,
+    private readonly clock: HybridClock,
+    private readonly identity: { deviceId: string; keys: DeviceKeyPair },
+    private session: Session | null,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.current.signedIn = session !== null;
+    this.api = new ApiClient({
+      serverUrl: options.serverUrl.replace(/\/+$/, ''),
+      identity: { deviceId: identity.deviceId, alg: identity.keys.alg, privateKey: identity.keys.privateKey },
+      loadSession: async () => this.session,
+      saveSession: async (next) => {
+        this.session = next;
+        await store.setMeta(META.session, next ? JSON.stringify(next) : null);
+      },
+      onSignedOut: (code, message) => {
+        this.setStatus({ signedIn: false, lastError: { code, message } });
+        this.emitter.emit('signedOut', { code, message });
+      },
+      ...(options.fetch && { fetch: options.fetch }),
+      now: this.now,
+    });
+    this.engine = new SyncEngine(
+      store,
+      this.api,
+      clock,
+      {
+        changed: (changes) => this.emitChanges(changes),
+        clockSkew: () => {},
+      },
+      this.now,
+    );
+    this.scheduler = new SyncScheduler({
+      run: async () => {
+        await this.sync();
+      },
+      intervalMs: options.syncIntervalMs ?? 30_000,
+    });
+
+    const ctx: WriteContext = {
+      store,
+      clock,
+      now: this.now,
+      written: (table, ids) => {
+        void store.setMeta(META.clock, JSON.stringify(clock.state()));
+        this.emitter.emit('change', { table, ids });
+        void this.refreshCounts();
+        this.scheduler.nudge();
+      },
+    };
+    this.categories = new Collection('categories', { create: CategoryCreateSchema, patch: CategoryPatchSchema }, ctx);
+    this.expenses = new Collection('expenses', { create: ExpenseCreateSchema, patch: ExpensePatchSchema }, ctx);
+    this.income = new Collection('income', { create: IncomeCreateSchema, patch: IncomePatchSchema }, ctx);
+    this.inventory = new Collection('inventory', { create: InventoryItemCreateSchema, patch: InventoryItemPatchSchema }, ctx);
+    this.receipts = new Collection('receipts', { create: ReceiptCreateSchema, patch: ReceiptPatchSchema }, ctx);
+    const budgets = new Collection('budgets', { create: BudgetCreateSchema, patch: BudgetPatchSchema }, ctx);
+    this.budgets = Object.assign(budgets, {
+      /** Spent vs limit per budget for a month (default: this month), in minor units. */
+      progress: async (query: { month?: string } = {}) => {
+        const all = [];
+        let cursor: string | undefined;
+        do {
+          const page = await budgets.list({ limit: 500, ...(cursor && { cursor }) });
+          all.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return budgetProgress(store, all, { ...query, today: new Date(this.now()).toISOString().slice(0, 10) });
+      },
+    });
+    this.auth = {
+      signUp: (credentials: { email: string; password: string }) => this.authenticate('signup', credentials),
+      signIn: (credentials: { email: string; password: string }) => this.authenticate('signin', credentials),
+      signOut: () => this.signOut(),
+      /** The devices (sessions) of this account, from the server. */
+      devices: () => this.api.call<{ devices: Array<Record<string, unknown>> }>('GET', '/v1/devices').then((r) => r.devices),
+      revokeDevices: (request: { deviceIds: string[] } | { allButCurrent: true }) =>
+        this.api.call<{ revoked: string[] }>('POST', '/v1/devices/revoke', request),
+    };
+    this.conflicts = {
+      list: (options: { includeDismissed?: boolean } = {}) => store.conflicts(options.includeDismissed),
+      dismiss: (id: string) => store.dismissConflict(id),
+    };
+    this.reports = {
+      spendingByCategory: ({ from, to }: { from: string; to: string }) => store.spendingByCategory(from, to),
+    };
+    this.rejected = {
+      list: () => store.rejectedOps(),
+      dismiss: (opId: string) => store.dismissRejected(opId),
+    };
+  }
+
+  /** Opens (or creates) the device's identity, clock and session on a migrated store. */
+  static async create(options: KakeiboOptions): Promise<Kakeibo> {
+    const { store } = options;
+    await store.migrate();
+    let deviceId = await store.getMeta(META.deviceId);
+    if (!deviceId) {
+      deviceId = newDeviceId();
+      await store.setMeta(META.deviceId, deviceId);
+    }
+    const keys = await loadOrCreateKeys(store);
+    const saved = await store.getMeta(META.clock);
+    const clock = new HybridClock(deviceId, {
+      maxDriftMs: TRUST_SERVER_STAMPS_MS,
+      ...(options.now && { now: options.now }),
+      ...(saved && { state: JSON.parse(saved) as ClockState }),
+    });
+    const session = await store.getMeta(META.session);
+    const kb = new Kakeibo(options, store, clock, { deviceId, keys }, session ? (JSON.parse(session) as Session) : null);
+    await kb.refreshCounts();
+    return kb;
+  }
+
+  get deviceId(): string {
+    return this.identity.deviceId;
+  }
+
+  on<K extends keyof KakeiboEvents>(name: K, listener: (event: KakeiboEvents[K]) => void): () => void {
+    return this.emitter.on(name, listener);
+  }
+
+  status(): SyncStatus {
+    return { ...this.current };
+  }
+
+  /** One full round (push, pull, verify). Concurrent calls share the running round and then run one more. */
+  async sync(): Promise<SyncResult> {
+    if (!this.session) throw new KakeiboError('auth.signed_out', 'Sign in before syncing: this device has no session.');
+    while (this.round) await this.round.catch(() => {});
+    this.round = this.runRound();
+    try {
+      return await this.round;
+    } finally {
+      this.round = null;
+    }
+  }
+
+  private async runRound(): Promise<SyncResult> {
+    this.setStatus({ syncing: true });
+    try {
+      const result = await this.engine.round();
+      this.setStatus({
+        online: true,
+        syncing: false,
+        lastError: null,
+        lastSyncedAt: new Date(this.now()).toISOString(),
+        ...(result.repaired && { lastRepair: { buckets: result.repaired, at: new Date(this.now()).toISOString() } }),
+      });
+      await this.store.setMeta(META.clock, JSON.stringify(this.clock.state()));
+      await this.refreshCounts();
+      return result;
+    } catch (error) {
+      const failure = isKakeiboError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'sync.failed', message: (error as Error).message };
+      this.setStatus({
+        syncing: false,
+        online: failure.code !== 'network.unreachable',
+        lastError: failure,
+        ...(isSessionEnded(failure.code) && { signedIn: false }),
+      });
+      await this.refreshCounts();
+      throw error;
+    }
+  }
+
+  startSync(): void {
+    this.scheduler.start();
+  }
+
+  stopSync(): void {
+    this.scheduler.stop();
+  }
+
+  /** Tell background sync the ledger moved (realtime notice) or the network is back. */
+  nudge(): void {
+    this.scheduler.nudge(true);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.stop();
+    await this.round?.catch(() => {});
+    await this.store.setMeta(META.clock, JSON.stringify(this.clock.state()));
+    await this.store.close();
+  }
+
+  private async authenticate(kind: 'signup' | 'signin', credentials: { email: string; password: string }) {
+    const { deviceId, keys } = this.identity;
+    const device = {
+      id: deviceId,
+      name: this.options.deviceName,
+      platform: this.options.platform ?? 'node',
+      publicKey: keys.publicKeyJwk,
+    };
+    const session = await this.api.call<Session>('POST', `/v1/auth/${kind}`, { ...credentials, device }, 'none');
+    const previous = await this.store.getMeta(META.userId);
+    if (previous && previous !== session.userId) {
+      throw new KakeiboError(
+        'auth.other_account',
+        'This device holds another account’s data: open a separate data directory for this account.',
+      );
+    }
+    this.session = session;
+    await this.store.setMeta(META.session, JSON.stringify(session));
+    await this.store.setMeta(META.userId, session.userId);
+    await this.store.setMeta(META.email, credentials.email.trim().toLowerCase());
+    this.setStatus({ signedIn: true, lastError: null });
+    this.scheduler.nudge(true);
+    return { userId: session.userId, deviceId };
+  }
+
+  /** Ends this device's session on the server; the local data stays (and unsynced changes with it). */
+  private async signOut(): Promise<void> {
+    if (this.session) {
+      await this.api.call('POST', '/v1/auth/signout').catch((error: unknown) => {
+        if (!(isKakeiboError(error) && (isSessionEnded(error.code) || error.code === 'network.unreachable'))) throw error;
+      });
+    }
+    this.session = null;
+    await this.store.setMeta(META.session, null);
+    this.setStatus({ signedIn: false });
+  }
+
+  private emitChanges(changes: Map<TableName, string[]>) {
+    for (const [table, ids] of changes) if (ids.length) this.emitter.emit('change', { table, ids });
+  }
+
+  private async refreshCounts() {
+    if (this.closed) return;
+    const [pendingOps, rejected] = await Promise.all([this.store.outboxCount(), this.store.rejectedOps()]);
+    this.setStatus({ pendingOps, rejectedOps: rejected.length });
+  }
+
+  private setStatus(patch: Partial<SyncStatus>) {
+    this.current = { ...this.current, ...patch };
+    this.emitter.emit('status', this.status());
+  }
+}
+
+/** The device key pair lives in the (encrypted) local store, private half as a JWK. */
+async function loadOrCreateKeys(store: LocalStore): Promise<DeviceKeyPair> {
+  const saved = await store.getMeta(META.deviceKey);
+  if (saved) {
+    const { alg, privateJwk, publicKeyJwk } = JSON.parse(saved) as {
+      alg: SignatureAlg;
+      privateJwk: JsonWebKey;
+      publicKeyJwk: JsonWebKey;
+    };
+    const privateKey = await importDevicePrivateKey(privateJwk, alg);
+    return { alg, privateKey, publicKey: privateKey, publicKeyJwk };
+  }
+  const keys = await generateDeviceKeyPair();
+  const privateJwk = await globalThis.crypto.subtle.exportKey('jwk', keys.privateKey);
+  await store.setMeta(META.deviceKey, JSON.stringify({ alg: keys.alg, privateJwk, publicKeyJwk: keys.publicKeyJwk }));
+  return keys;
+}
+
+type JsonWebKey = import('@kakeibo/core').JsonWebKey;

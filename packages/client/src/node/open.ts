@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Kakeibo } from '../kakeibo.js';
+import { openNodeDriver } from '../store/node-driver.js';
+import { SqliteLocalStore } from '../store/local-store.js';
+import { loadLocalKey } from './local-key.js';
+
+export interface OpenKakeiboOptions {
+  serverUrl: string;
+  /** Where the local database lives. */
+  dataDir: string;
+  deviceName: string;
+  platform?: string;
+  /** A person's secret: the local key is stored wrapped by it. Without it, see keyFile. */
+  secret?: string;
+  /** Without a secret: the raw local key file, outside dataDir (default under ~/.config/kakeibo/keys). */
+  keyFile?: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  syncIntervalMs?: number;
+}
+
+/** Opens the Kakeibo client in Node: an encrypted local SQLite store inside dataDir. */
+export async function openKakeibo(options: OpenKakeiboOptions): Promise<Kakeibo> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const key = await loadLocalKey({
+    dataDir,
+    ...(options.secret !== undefined && { secret: options.secret }),
+    ...(options.keyFile && { keyFile: options.keyFile }),
+  });
+  const driver = await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key });
+  const { dataDir: _d, secret: _s, keyFile: _k, ...rest } = options;
+  return Kakeibo.create({ ...rest, store: new SqliteLocalStore(driver) });
+}

@@ -1,0 +1,4 @@
+export * from './local-store.js';
+export * from './migrations.js';
+export * from './node-driver.js';
+export * from './types.js';

@@ -1,0 +1,133 @@
+import { KakeiboError } from '@kakeibo/core';
+import type { SqlDriver } from './types.js';
+
+export interface Migration {
+  /** 1, 2, 3, …: after it has run, `PRAGMA user_version` equals this. */
+  version: number;
+  name: string;
+  /** Plain SQLite SQL, no extensions: it runs unchanged on better-sqlite3 and the official WASM build. */
+  sql: string;
+}
+
+/**
+ * The local schema, append-only: a released migration is never edited, a change is a new entry.
+ *
+ * `rows` holds every synced row of every table (its fields, each with value and stamp, in `fields`)
+ * plus columns derived from it for the queries the app runs all the time:
+ * - `sort_date`: the row's calendar date (date, purchaseDate or startDate; '' when it has none),
+ * - `category_id`, and for expenses and income `amount` (integer minor units) and `currency`,
+ * - `search`: the lower-cased free text (payee, source, name, note, notes) for substring search.
+ *
+ * `fields` is JSON in the compact form of row-columns.ts (`{ s: [stamps], f: { field: [value, i] } }`,
+ * each distinct stamp once), well under half the size of the RowState JSON
+ * (`{ field: { value, stamp } }`): a bootstrap is bounded by the bytes SQLCipher encrypts and writes.
+ *
+ * It is an ordinary rowid table: the rows are a few hundred bytes of JSON (too wide to be stored
+ * well inside a WITHOUT ROWID b-tree), and secondary index entries then point at an 8-byte rowid
+ * instead of repeating the (tbl, row_id) key.
+ *
+ * One secondary index, `rows_by_date (tbl, sort_date, row_id, deleted, category_id, currency, amount)`,
+ * serves both hot reads at 100,000 rows:
+ * - "newest 50 of a table" walks it backwards from the keyset position (sort_date, row_id), already
+ *   in page order, filtering deleted and category inside the index, so only the rows returned are
+ *   read from the table (with or without deleted rows: no second index for the trash view);
+ * - "a month of expenses by category" is one contiguous range of it (tbl, sort_date between two
+ *   dates) and never touches the table: the index covers deleted, category, currency and amount.
+ * A second index for the report (deleted first) would save skipping the rare deleted entries, and
+ * cost every write another b-tree to update, encrypt and write.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE rows (
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  sort_date TEXT NOT NULL DEFAULT '',
+  category_id TEXT,
+  amount INTEGER,
+  currency TEXT,
+  search TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (tbl, row_id)
+);
+CREATE INDEX rows_by_date ON rows (tbl, sort_date, row_id, deleted, category_id, currency, amount);
+
+CREATE TABLE outbox (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  op_id TEXT NOT NULL UNIQUE,
+  op TEXT NOT NULL
+);
+
+CREATE TABLE rejected_ops (
+  op_id TEXT PRIMARY KEY,
+  op TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+
+CREATE TABLE conflicts (
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  body TEXT NOT NULL,
+  dismissed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX conflicts_by_seq ON conflicts (dismissed, seq);
+
+CREATE TABLE checksum_buckets (
+  tbl TEXT NOT NULL,
+  bucket INTEGER NOT NULL CHECK (bucket BETWEEN 0 AND 15),
+  hi INTEGER NOT NULL,
+  lo INTEGER NOT NULL,
+  fields INTEGER NOT NULL,
+  PRIMARY KEY (tbl, bucket)
+);
+
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the database to SCHEMA_VERSION: every pending migration and the new user_version in one
+ * transaction, so a crash leaves the old schema or the new one, never half of it. Returns the
+ * version found before migrating. A database from a newer app version is refused, not touched.
+ */
+export async function runMigrations(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  const latest = migrations.length;
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
+  });
+  const found = await userVersion(driver);
+  if (found === latest) return found;
+  return driver.transaction(async () => {
+    // Read again under the write lock: another connection may have migrated meanwhile.
+    const current = await userVersion(driver);
+    if (current > latest) {
+      throw new KakeiboError(
+        'store.too_new',
+        `The local store was written by a newer version of Kakeibo (schema ${current}, this app knows ${latest}). Update the app.`,
+      );
+    }
+    for (const migration of migrations.slice(current)) await driver.exec(migration.sql);
+    // PRAGMA takes no parameters; the value is an integer from code.
+    if (current < latest) await driver.exec(`PRAGMA user_version = ${latest}`);
+    return current;
+  });
+}
+
+async function userVersion(driver: SqlDriver): Promise<number> {
+  const [row] = await driver.all<{ user_version: number }>('PRAGMA user_version');
+  return Number(row?.user_version ?? 0);
+}

@@ -1,0 +1,213 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { KakeiboError } from '@kakeibo/core';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { SqlDriver, SqlValue } from './types.js';
+
+export interface NodeDriverOptions {
+  /** Path of the database file; it and its directory are created (0600 / 0700) when missing. */
+  file: string;
+  /** 32 random bytes: the SQLCipher key of the whole file (pages, WAL and all). */
+  key: Uint8Array;
+  /** Prepared statements kept for reuse (least recently used beyond this are finalized). */
+  statementCacheSize?: number;
+}
+
+/**
+ * The Node driver: better-sqlite3-multiple-ciphers in SQLCipher 4 format, so every page of the
+ * database and its write-ahead log is encrypted with the device key.
+ *
+ * better-sqlite3 is one synchronous connection, but `transaction(fn)` runs async code that awaits
+ * between statements. Without care, a call from elsewhere could run in the middle and its writes
+ * would join (or its reads would see) somebody else's open transaction. So every top-level call and
+ * transaction goes through one FIFO queue, and the calls made *inside* a transaction are recognised
+ * by their async context (AsyncLocalStorage) and run directly on the open transaction.
+ */
+export async function openNodeDriver(options: NodeDriverOptions): Promise<SqlDriver> {
+  if (options.key.length !== 32) {
+    throw new KakeiboError('store.bad_key', `The local store key must be 32 bytes, got ${options.key.length}.`);
+  }
+  prepareFile(options.file);
+  const db = new Database(options.file);
+  try {
+    db.pragma("cipher='sqlcipher'");
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${Buffer.from(options.key).toString('hex')}'"`);
+    verifyKey(db, options.file);
+    db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL may lose the last commits on power loss, never consistency.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new NodeDriver(db, options.statementCacheSize ?? 128);
+}
+
+/** The file and its directory are private to the user before SQLite ever writes a byte. */
+function prepareFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // 'a' creates without truncating; SQLite gives the -wal and -shm files the database file's mode.
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+/** The key only takes effect on first read: a wrong one shows as "file is not a database". */
+function verifyKey(db: Database.Database, file: string): void {
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    throw new KakeiboError(
+      'store.bad_key',
+      `Cannot open the local store ${file}: the key is wrong or the file is not a Kakeibo database.`,
+      { cause: error instanceof Error ? error.message : String(error) },
+    );
+  }
+}
+
+/** The transaction an async context belongs to; `open` turns false once it has ended. */
+interface TxContext {
+  open: boolean;
+  depth: number;
+}
+
+type Statement = Database.Statement<unknown[], Record<string, SqlValue>>;
+
+class NodeDriver implements SqlDriver {
+  private readonly context = new AsyncLocalStorage<TxContext>();
+  private readonly statements = new Map<string, Statement>();
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly cacheSize: number,
+  ) {}
+
+  exec(sql: string): Promise<void> {
+    return this.call(() => {
+      this.db.exec(sql);
+    });
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    return this.call(() => {
+      const statement = this.statement(sql);
+      if (statement.reader) {
+        statement.all(...bind(params));
+        return { changes: 0 };
+      }
+      return { changes: statement.run(...bind(params)).changes };
+    });
+  }
+
+  all<T = Record<string, SqlValue>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.call(() => {
+      const statement = this.statement(sql);
+      if (!statement.reader) {
+        statement.run(...bind(params));
+        return [];
+      }
+      return statement.all(...bind(params)) as T[];
+    });
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const current = this.context.getStore();
+    if (current?.open) return this.nested(current, fn);
+    return this.enqueue(async () => {
+      const tx: TxContext = { open: true, depth: 0 };
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await this.context.run(tx, fn);
+        tx.open = false;
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        tx.open = false;
+        // SQLite rolls back by itself after some errors (a full disk, an interrupted statement).
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.enqueue(() => {
+      if (this.closed) return;
+      this.closed = true;
+      this.statements.clear();
+      this.db.close();
+    });
+  }
+
+  /** A transaction inside a transaction is a savepoint: its failure undoes only its own work. */
+  private async nested<T>(tx: TxContext, fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++tx.depth}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      throw error;
+    } finally {
+      tx.depth -= 1;
+    }
+  }
+
+  /** Inside an open transaction: run now, on it. Anywhere else: wait for every earlier call. */
+  private call<T>(task: () => T): Promise<T> {
+    if (this.context.getStore()?.open) {
+      try {
+        return Promise.resolve(task());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.enqueue(task);
+  }
+
+  private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
+    const result = this.tail.then(() => {
+      if (this.closed) throw new KakeiboError('store.closed', 'The local store is closed.');
+      // A queued task starts outside any transaction context, whoever queued it.
+      return this.context.exit(task);
+    });
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement) {
+      // Most recently used last, so the first entry is the one to evict.
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql) as Statement;
+      if (this.statements.size >= this.cacheSize) {
+        const oldest = this.statements.keys().next().value;
+        if (oldest !== undefined) this.statements.delete(oldest);
+      }
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+}
+
+/** better-sqlite3 binds Buffers; a plain Uint8Array is wrapped without copying. */
+function bind(params: readonly SqlValue[]): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i];
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+      out ??= [...params];
+      out[i] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+  return out ?? (params as unknown[]);
+}

@@ -1,0 +1,141 @@
+import type {
+  ChecksumBucket,
+  Conflict,
+  FieldValue,
+  LoggedOp,
+  Op,
+  RowState,
+  SnapshotRow,
+  TableName,
+} from '@kakeibo/core';
+
+/**
+ * The device's local database: one schema and one set of migrations for Node (better-sqlite3 with
+ * SQLCipher) and browsers (official SQLite WASM on OPFS in a Web Worker); the SqlDriver is the only
+ * difference. Everything the app reads comes from here; nothing waits on the network.
+ *
+ * Writes are transactions: a local change stores the merged row AND its op in the outbox together,
+ * and applying a pulled page stores every row of it AND the new cursor together, so a crash at any
+ * point loses nothing and duplicates nothing.
+ */
+
+/**
+ * The `meta` key under which `applyPulled` stores the pull cursor (the last applied log position),
+ * in the same transaction as the page. The sync engine reads it with `getMeta(CURSOR_META_KEY)`.
+ */
+export const CURSOR_META_KEY = 'sync.cursor';
+
+/** The minimal SQL surface both drivers provide. All calls are async (the browser driver is a worker). */
+export interface SqlDriver {
+  exec(sql: string): Promise<void>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  all<T = Record<string, SqlValue>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on throw); calls inside use the same connection. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+/** A row as the API returns it: id, createdAt, updatedAt, deleted and the data fields. */
+export type MaterializedRow = Record<string, FieldValue> & { id: string; deleted: boolean; updatedAt: string };
+
+export interface ListQuery {
+  /** Inclusive calendar-date bounds on the row's date field (date, purchaseDate, startDate). */
+  from?: string;
+  to?: string;
+  categoryId?: string;
+  /** Case-insensitive substring over payee/source/name/note (expenses, income, inventory). */
+  search?: string;
+  includeDeleted?: boolean;
+  limit?: number;
+  /** Opaque keyset cursor from the previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface OutboxEntry {
+  /** Local queue position (ascending = the order ops were made). */
+  position: number;
+  op: Op;
+}
+
+export interface RejectedOp {
+  op: Op;
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface StoredConflict extends Conflict {
+  seq: number;
+  dismissed: boolean;
+}
+
+export interface CategorySpending {
+  categoryId: string | null;
+  currency: string;
+  /** Sum of expense amounts in minor units (integer arithmetic in SQL: SUM over INTEGER). */
+  amount: number;
+  count: number;
+}
+
+export interface LocalStore {
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // ---- small persistent key/value state: device id, clock, cursor, session, keys -------------
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string | null): Promise<void>;
+
+  // ---- local writes --------------------------------------------------------------------------
+  /** Current stored state of a row (tombstones included), or undefined. */
+  rowState(table: TableName, rowId: string): Promise<RowState | undefined>;
+  /**
+   * Applies ops made on this device (already built with buildOp and validated with parseOp): merges
+   * each into its row, updates checksum buckets and appends it to the outbox, all in one transaction.
+   */
+  applyLocal(ops: readonly Op[]): Promise<void>;
+
+  // ---- outbox ----------------------------------------------------------------------------------
+  /** The oldest queued ops, at most `limit`. */
+  outbox(limit: number): Promise<OutboxEntry[]>;
+  outboxCount(): Promise<number>;
+  /** Removes acknowledged ops (applied, duplicate or rejected) by op id; records rejections. */
+  acknowledge(opIds: readonly string[], rejected: readonly RejectedOp[]): Promise<void>;
+  rejectedOps(): Promise<RejectedOp[]>;
+  dismissRejected(opId: string): Promise<void>;
+
+  // ---- remote changes ------------------------------------------------------------------------
+  /**
+   * Applies one pulled page in one transaction: merges every op, stores its conflicts, sets the
+   * cursor to `cursor`. Returns the changed rows by table (for change events).
+   */
+  applyPulled(ops: readonly LoggedOp[], conflicts: readonly (Conflict & { seq: number })[], cursor: number): Promise<Map<TableName, string[]>>;
+  /** Applies snapshot (or repair) rows field by field with LWW merge, in one transaction. */
+  applyRows(rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
+  /** Rows of one checksum bucket (repair compares them with the server's). */
+  bucketRows(table: TableName, bucket: number): Promise<SnapshotRow[]>;
+  /**
+   * Repair when merging was not enough: makes one bucket hold exactly `rows` (the server's), removing
+   * local rows of that bucket the server does not have. Only called with an empty outbox.
+   */
+  replaceBucket(table: TableName, bucket: number, rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
+  checksum(): Promise<ChecksumBucket[]>;
+  /** Recomputes every bucket from the stored rows (used after a repair, and by tests). */
+  recomputeChecksum(): Promise<void>;
+
+  // ---- reads ---------------------------------------------------------------------------------
+  get(table: TableName, rowId: string): Promise<MaterializedRow | null>;
+  /** Newest date first (then row id descending), keyset-paginated; deleted rows excluded by default. */
+  list(table: TableName, query: ListQuery): Promise<Page<MaterializedRow>>;
+  spendingByCategory(from: string, to: string): Promise<CategorySpending[]>;
+
+  // ---- conflicts -----------------------------------------------------------------------------
+  conflicts(includeDismissed?: boolean): Promise<StoredConflict[]>;
+  dismissConflict(id: string): Promise<boolean>;
+}

@@ -1,0 +1,207 @@
+import {
+  type ChecksumResponse,
+  diffBuckets,
+  type HybridClock,
+  KakeiboError,
+  LIMITS,
+  type PullPage,
+  type PushResponse,
+  type SnapshotPage,
+  type BucketRowsPage,
+  type ConflictsPage,
+  stampWallMs,
+  type TableName,
+} from '@kakeibo/core';
+import type { LocalStore, RejectedOp } from '../store/types.js';
+import type { ApiClient } from '../transport/api-client.js';
+
+export interface SyncResult {
+  pushed: number;
+  pulled: number;
+  /** True when the local state was checked against the server's checksum (and repaired if needed). */
+  verified: boolean;
+  /** Buckets that differed and were repaired in this round. */
+  repaired: number;
+}
+
+export const META = Object.freeze({
+  cursor: 'sync.cursor',
+  conflictCursor: 'sync.conflict_cursor',
+  lastSyncedAt: 'sync.last_synced_at',
+});
+
+/** Ops per push request: well under the server's limit, so a request never grows with the backlog. */
+const PUSH_BATCH = 500;
+const PULL_PAGE = LIMITS.maxPullOps;
+const SNAPSHOT_PAGE = LIMITS.maxSnapshotRows;
+
+export interface EngineHooks {
+  /** Rows changed by remote data, for change events. */
+  changed(changes: Map<TableName, string[]>): void;
+  /** The device's clock is far from the server's (warn the person; sync goes on). */
+  clockSkew(aheadMs: number): void;
+}
+
+/**
+ * One sync round: bootstrap if the device has never synced, push the outbox in bounded batches, pull
+ * in pages, then verify the state against the server's checksum and repair differing buckets. Each
+ * step is idempotent, so a round cut off anywhere (crash, lost connection, duplicated response) is
+ * simply run again: ops leave the outbox only after the server acknowledged them, and a page is stored
+ * together with the cursor that follows it.
+ */
+export class SyncEngine {
+  constructor(
+    private readonly store: LocalStore,
+    private readonly api: ApiClient,
+    private readonly clock: HybridClock,
+    private readonly hooks: EngineHooks,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async round(): Promise<SyncResult> {
+    let cursor = await this.cursor();
+    if (cursor === null) cursor = await this.bootstrap();
+    const pushed = await this.push();
+    let pulled = 0;
+    try {
+      pulled = await this.pull(cursor);
+    } catch (error) {
+      if (!(error instanceof KakeiboError && error.code === 'sync.reset_required')) throw error;
+      // The server no longer has what we had (restored from a backup): start again from a snapshot,
+      // keeping the outbox, which is pushed again (ops are idempotent by id).
+      await this.store.setMeta(META.cursor, null);
+      await this.bootstrap();
+      await this.push();
+      pulled = await this.pull(Number(await this.store.getMeta(META.cursor)));
+    }
+    await this.catchUpConflicts();
+    const { verified, repaired } = await this.verify();
+    await this.store.setMeta(META.lastSyncedAt, new Date(this.now()).toISOString());
+    return { pushed, pulled, verified, repaired };
+  }
+
+  private async cursor(): Promise<number | null> {
+    const value = await this.store.getMeta(META.cursor);
+    return value === null ? null : Number(value);
+  }
+
+  /** A new device: current rows at a watermark, page by page, then pull from the watermark. */
+  private async bootstrap(): Promise<number> {
+    let page = await this.api.call<SnapshotPage>('GET', `/v1/sync/snapshot?limit=${SNAPSHOT_PAGE}`);
+    const watermark = page.watermark;
+    for (;;) {
+      for (const row of page.rows) for (const { stamp } of Object.values(row.fields)) this.observe(stamp);
+      this.hooks.changed(await this.store.applyRows(page.rows));
+      if (!page.nextCursor) break;
+      page = await this.api.call<SnapshotPage>(
+        'GET',
+        `/v1/sync/snapshot?watermark=${watermark}&cursor=${encodeURIComponent(page.nextCursor)}&limit=${SNAPSHOT_PAGE}`,
+      );
+    }
+    await this.store.setMeta(META.cursor, String(watermark));
+    return watermark;
+  }
+
+  private async push(): Promise<number> {
+    let pushed = 0;
+    for (;;) {
+      const batch = await this.store.outbox(PUSH_BATCH);
+      if (batch.length === 0) return pushed;
+      const reply = await this.api.call<PushResponse>('POST', '/v1/sync/push', { ops: batch.map((e) => e.op) });
+      const done: string[] = [];
+      const rejected: RejectedOp[] = [];
+      let drift: KakeiboError | null = null;
+      const at = new Date(this.now()).toISOString();
+      for (const [i, ack] of reply.acks.entries()) {
+        if (ack.status !== 'rejected') {
+          done.push(ack.opId);
+          continue;
+        }
+        if (ack.error.code === 'clock.drift') {
+          // Our clock is ahead of the server's: the change is not wrong, the clock is. Keep it queued
+          // (never drop a person's entry) and say what to fix.
+          drift ??= new KakeiboError('clock.drift', ack.error.message);
+          continue;
+        }
+        const op = batch[i]?.op;
+        if (op) rejected.push({ op, code: ack.error.code, message: ack.error.message, at });
+        done.push(ack.opId);
+      }
+      await this.store.acknowledge(done, rejected);
+      pushed += done.length - rejected.length;
+      if (drift) throw drift;
+    }
+  }
+
+  private async pull(from: number): Promise<number> {
+    let cursor = from;
+    let pulled = 0;
+    for (;;) {
+      const page = await this.api.call<PullPage>('GET', `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`);
+      for (const { op } of page.ops) this.observe(op.stamp);
+      this.hooks.changed(await this.store.applyPulled(page.ops, page.conflicts, page.nextCursor));
+      pulled += page.ops.length;
+      cursor = page.nextCursor;
+      if (!page.hasMore) return pulled;
+    }
+  }
+
+  /** Conflicts recorded before this device joined (or while it bootstrapped) arrive here once. */
+  private async catchUpConflicts(): Promise<void> {
+    let after = Number((await this.store.getMeta(META.conflictCursor)) ?? 0);
+    for (;;) {
+      const page = await this.api.call<ConflictsPage>('GET', `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`);
+      if (page.conflicts.length) {
+        const cursor = Number(await this.store.getMeta(META.cursor));
+        await this.store.applyPulled([], page.conflicts, cursor);
+      }
+      after = page.nextCursor;
+      await this.store.setMeta(META.conflictCursor, String(after));
+      if (!page.hasMore) return;
+    }
+  }
+
+  /**
+   * Compares the bucketed checksum with the server's. Only meaningful when both describe the same log
+   * position and nothing local is unpushed; otherwise the round reports verified: false and the next
+   * one checks. A mismatch fetches only the differing buckets and merges them (never a reset).
+   */
+  private async verify(): Promise<{ verified: boolean; repaired: number }> {
+    if ((await this.store.outboxCount()) > 0) return { verified: false, repaired: 0 };
+    const remote = await this.api.call<ChecksumResponse>('GET', '/v1/sync/checksum');
+    if (remote.seq !== (await this.cursor())) return { verified: false, repaired: 0 };
+    const differing = diffBuckets(await this.store.checksum(), remote.buckets);
+    if (differing.length === 0) return { verified: true, repaired: 0 };
+    for (const { table, bucket } of differing) await this.repairBucket(table as TableName, bucket);
+    await this.store.recomputeChecksum();
+    const after = diffBuckets(await this.store.checksum(), remote.buckets);
+    if (after.length) {
+      throw new KakeiboError(
+        'sync.verify_failed',
+        `${after.length} part(s) of the ledger still differ from the server after repair; your local changes are kept and sync will retry.`,
+      );
+    }
+    return { verified: true, repaired: differing.length };
+  }
+
+  private async repairBucket(table: TableName, bucket: number): Promise<void> {
+    const serverRows = [];
+    let cursor: string | null = null;
+    do {
+      const page: BucketRowsPage = await this.api.call<BucketRowsPage>(
+        'GET',
+        `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      serverRows.push(...page.rows);
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.hooks.changed(await this.store.replaceBucket(table, bucket, serverRows));
+  }
+
+  /** Keep the clock after every stamp seen; a stamp far ahead means our wall clock is behind. */
+  private observe(stamp: string) {
+    const ahead = stampWallMs(stamp) - this.now();
+    if (ahead > 5 * 60_000) this.hooks.clockSkew(-ahead);
+    this.clock.receive(stamp);
+  }
+}

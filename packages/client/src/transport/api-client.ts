@@ -1,0 +1,191 @@
+import {
+  type CryptoKey,
+  KakeiboError,
+  type Session,
+  type SignatureAlg,
+  signRequest,
+} from '@kakeibo/core';
+
+/** The device's signing identity, kept in the local store. */
+export interface DeviceIdentity {
+  deviceId: string;
+  alg: SignatureAlg;
+  privateKey: CryptoKey;
+}
+
+export interface ApiClientOptions {
+  serverUrl: string;
+  identity: DeviceIdentity;
+  /** Where the session lives (the encrypted local store); rotation is written back at once. */
+  loadSession(): Promise<Session | null>;
+  saveSession(session: Session | null): Promise<void>;
+  /** Called when the server ended this device's session for good (revoked, signed out elsewhere). */
+  onSignedOut?(code: string, message: string): void;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export type CallAuth = 'session' | 'none';
+
+/** Bodies above this size are sent gzip-compressed (the signed digest covers the compressed bytes). */
+const GZIP_THRESHOLD = 8 * 1024;
+
+/** Refresh the access token when it has less than this left, instead of waiting for a 401. */
+const REFRESH_MARGIN_MS = 60_000;
+
+/** Codes after which the session cannot be recovered by refreshing: the device must sign in again. */
+const SESSION_ENDED = new Set([
+  'auth.device_revoked',
+  'auth.session_revoked',
+  'auth.refresh_reused',
+  'auth.refresh_expired',
+  'auth.invalid_refresh_token',
+  'auth.account_disabled',
+]);
+
+export const isSessionEnded = (code: string) => SESSION_ENDED.has(code);
+
+/**
+ * Every request to the server, signed with the device key (RFC 9421) and, for session calls, carrying
+ * the access token. Refresh-token rotation happens here, invisible to callers: a token about to expire
+ * is refreshed first (one refresh at a time, shared by concurrent calls), and an expired one once on 401.
+ */
+export class ApiClient {
+  private refreshing: Promise<Session> | null = null;
+  /**
+   * Server clock minus device clock, learnt from the Date header of answers. Signatures must be
+   * created within ±300 s of the server's time; a device whose clock is off still signs in-window.
+   * (Stamps of changes keep the device clock: the server judges those separately, as clock drift.)
+   */
+  private serverOffsetMs = 0;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.now = options.now ?? Date.now;
+  }
+
+  async call<T>(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown, auth: CallAuth = 'session'): Promise<T> {
+    let session = auth === 'session' ? await this.activeSession() : null;
+    try {
+      return await this.send<T>(method, pathAndQuery, body, session?.accessToken);
+    } catch (error) {
+      if (auth === 'session' && error instanceof KakeiboError && error.code === 'auth.token_expired') {
+        session = await this.refresh();
+        return this.send<T>(method, pathAndQuery, body, session.accessToken);
+      }
+      throw error;
+    }
+  }
+
+  private async activeSession(): Promise<Session> {
+    const session = await this.options.loadSession();
+    if (!session) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
+    if (Date.parse(session.accessTokenExpiresAt) - this.now() < REFRESH_MARGIN_MS) return this.refresh();
+    return session;
+  }
+
+  /** One refresh at a time; a refresh whose answer is lost may be retried (the server allows it briefly). */
+  refresh(): Promise<Session> {
+    this.refreshing ??= (async () => {
+      try {
+        const current = await this.options.loadSession();
+        if (!current) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
+        const next = await this.send<Session>('POST', '/v1/auth/refresh', { refreshToken: current.refreshToken });
+        await this.options.saveSession(next);
+        return next;
+      } catch (error) {
+        if (error instanceof KakeiboError && isSessionEnded(error.code)) await this.endSession(error);
+        throw error;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async endSession(error: KakeiboError) {
+    await this.options.saveSession(null);
+    this.options.onSignedOut?.(error.code, error.message);
+  }
+
+  private async send<T>(method: string, pathAndQuery: string, body: unknown, accessToken?: string): Promise<T> {
+    try {
+      return await this.sendOnce<T>(method, pathAndQuery, body, accessToken);
+    } catch (error) {
+      // Our clock was too far off for the signature window; the answer told us the server's time.
+      if (error instanceof KakeiboError && error.code === 'signature.expired') {
+        return this.sendOnce<T>(method, pathAndQuery, body, accessToken);
+      }
+      throw error;
+    }
+  }
+
+  private learnServerTime(response: Response) {
+    const date = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isNaN(date)) return;
+    const offset = date - this.now();
+    // The header has one-second precision: only follow it when it says something the window cares about.
+    if (Math.abs(offset - this.serverOffsetMs) > 5_000) this.serverOffsetMs = offset;
+  }
+
+  private async sendOnce<T>(method: string, pathAndQuery: string, body: unknown, accessToken?: string): Promise<T> {
+    const [path, search] = pathAndQuery.split('?') as [string, string?];
+    const query = search ? `?${search}` : '';
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let payload: Uint8Array | undefined;
+    if (body !== undefined) {
+      payload = new TextEncoder().encode(JSON.stringify(body));
+      headers['content-type'] = 'application/json';
+      if (payload.length > GZIP_THRESHOLD) {
+        payload = await gzip(payload);
+        headers['content-encoding'] = 'gzip';
+      }
+    }
+    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+    const { deviceId, alg, privateKey } = this.options.identity;
+    Object.assign(
+      headers,
+      await signRequest(
+        { method, path, query, body: payload ?? '', ...(accessToken && { authorization: headers.authorization }) },
+        { privateKey, alg, keyId: deviceId },
+        { now: this.now() + this.serverOffsetMs },
+      ),
+    );
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.options.serverUrl}${path}${query}`, {
+        method,
+        headers,
+        ...(payload && { body: payload }),
+      });
+    } catch (error) {
+      throw new KakeiboError('network.unreachable', `The server cannot be reached: ${(error as Error).message}.`);
+    }
+    this.learnServerTime(response);
+    const text = await response.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      throw new KakeiboError('network.bad_response', `The server answered ${response.status} with something that is not JSON.`);
+    }
+    if (!response.ok) {
+      const problem = json as { code?: string; detail?: string; head?: number; retryAfterSeconds?: number };
+      const error = new KakeiboError(
+        problem.code ?? `http.${response.status}`,
+        problem.detail ?? `The server answered ${response.status}.`,
+        { status: response.status, head: problem.head, retryAfterSeconds: problem.retryAfterSeconds },
+      );
+      if (accessToken && isSessionEnded(error.code)) await this.endSession(error);
+      throw error;
+    }
+    return json as T;
+  }
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

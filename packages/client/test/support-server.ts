@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServe, type ServeProcess } from '../../cli/test/cli-process.js';
+import { openKakeibo, type Kakeibo } from '../src/index.js';
+
+/** A real `kakeibo serve` process on the embedded SQLite default, restartable on the same data. */
+export class ServerProcess {
+  private process: ServeProcess | null = null;
+  readonly dataDir: string;
+  private port = '0';
+
+  constructor(private readonly root: string) {
+    this.dataDir = join(root, 'server-data');
+  }
+
+  get url(): string {
+    if (!this.process) throw new Error('server not running');
+    return this.process.url;
+  }
+
+  async start(): Promise<void> {
+    this.process = await startServe(['--data', this.dataDir, '--port', this.port], { KAKEIBO_LOG_LEVEL: 'warn' });
+    this.port = new URL(this.process.url).port;
+  }
+
+  /** SIGKILL: no graceful shutdown, like a crash or a pulled plug. */
+  kill(): void {
+    this.process?.child.kill('SIGKILL');
+    this.process = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop();
+    this.process = null;
+  }
+}
+
+export interface Harness {
+  root: string;
+  server: ServerProcess;
+  device(name: string, options?: { fetch?: typeof fetch; now?: () => number }): Promise<Kakeibo>;
+  cleanup(): Promise<void>;
+}
+
+export async function harness(): Promise<Harness> {
+  const root = mkdtempSync(join(tmpdir(), 'kakeibo-client-'));
+  process.env.KAKEIBO_CLIENT_KEY_DIR = join(root, 'keys');
+  const server = new ServerProcess(root);
+  await server.start();
+  const opened: Kakeibo[] = [];
+  return {
+    root,
+    server,
+    async device(name, options = {}) {
+      const kb = await openKakeibo({
+        serverUrl: server.url,
+        dataDir: join(root, `device-${name}`),
+        deviceName: name,
+        ...options,
+      });
+      opened.push(kb);
+      return kb;
+    },
+    async cleanup() {
+      for (const kb of opened) await kb.close().catch(() => {});
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Kakeibo } from '../src/index.js';
+import { type Harness, harness } from './support-server.js';
+
+const PASSWORD = 'correct horse battery staple';
+let h: Harness;
+let counter = 0;
+const email = () => `client.${process.pid}.${Date.now()}.${++counter}@example.com`;
+
+beforeEach(async () => {
+  h = await harness();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+/** Everything a device holds, for comparing replicas. */
+async function everything(kb: Kakeibo) {
+  const out: Record<string, unknown[]> = {};
+  for (const name of ['categories', 'expenses', 'income', 'budgets', 'inventory'] as const) {
+    const items = [];
+    let cursor: string | undefined;
+    do {
+      const page = await kb[name].list({ limit: 500, includeDeleted: true, ...(cursor && { cursor }) });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    out[name] = items.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  return out;
+}
+
+async function account(names: string[]) {
+  const address = email();
+  const devices: Kakeibo[] = [];
+  for (const [i, name] of names.entries()) {
+    const kb = await h.device(name);
+    if (i === 0) await kb.auth.signUp({ email: address, password: PASSWORD });
+    else await kb.auth.signIn({ email: address, password: PASSWORD });
+    devices.push(kb);
+  }
+  return { address, devices };
+}
+
+describe('three devices with offline edits', () => {
+  it('converge to identical rows and checksums, and list the same-field conflict everywhere', async () => {
+    const { devices } = await account(['a', 'b', 'c']);
+    const [a, b, c] = devices as [Kakeibo, Kakeibo, Kakeibo];
+    const food = await a.categories.create({ name: 'Food', kind: 'expense' });
+    const lunch = await a.expenses.create({ amount: 1250, currency: 'EUR', date: '2026-11-02', categoryId: food.id, payee: 'Bakery', note: '' });
+    const taxi = await a.expenses.create({ amount: 3000, currency: 'EUR', date: '2026-11-03', payee: 'Taxi' });
+    expect(await a.sync()).toMatchObject({ pushed: 3, verified: true });
+    for (const kb of [b, c]) expect((await kb.sync()).verified).toBe(true);
+    expect(await b.expenses.get(lunch.id)).toMatchObject({ amount: 1250, payee: 'Bakery', categoryId: food.id });
+
+    // Offline: nobody syncs while they edit.
+    await a.expenses.update(lunch.id, { amount: 1300 }); // same field as b
+    await b.expenses.update(lunch.id, { amount: 1400 });
+    await a.expenses.update(lunch.id, { payee: 'Bakery Schmidt' }); // different fields of one row
+    await c.expenses.update(lunch.id, { note: 'with Anna' });
+    await b.expenses.remove(taxi.id); // delete against edit
+    await c.expenses.update(taxi.id, { amount: 3500 });
+    await a.expenses.create({ amount: 500, currency: 'EUR', date: '2026-11-04', payee: 'Kiosk' }); // creations
+    await c.income.create({ amount: 250000, currency: 'EUR', date: '2026-11-01', source: 'Salary' });
+    expect(a.status().pendingOps).toBe(3);
+
+    for (const kb of [a, b, c]) await kb.sync();
+    const rounds = await Promise.all([a, b, c].map((kb) => kb.sync()));
+    expect(rounds.map((r) => r.verified)).toEqual([true, true, true]);
+
+    const state = await everything(a);
+    expect(await everything(b)).toEqual(state);
+    expect(await everything(c)).toEqual(state);
+    const merged = await a.expenses.get(lunch.id);
+    expect(merged).toMatchObject({ amount: 1400, payee: 'Bakery Schmidt', note: 'with Anna' }); // b wrote last
+    expect(await a.expenses.get(taxi.id)).toBeNull(); // the tombstone wins; the row stays deleted
+    expect((state.expenses as Array<{ id: string; deleted: boolean }>).find((x) => x.id === taxi.id)?.deleted).toBe(true);
+
+    for (const kb of [a, b, c]) {
+      const conflicts = await kb.conflicts.list();
+      expect(conflicts.map((x) => [x.rowId, x.field, x.winner.value, x.loser.value])).toEqual([[lunch.id, 'amount', 1400, 1300]]);
+      expect(kb.status()).toMatchObject({ pendingOps: 0, lastError: null, signedIn: true });
+    }
+    const [conflict] = await c.conflicts.list();
+    expect(await c.conflicts.dismiss(conflict?.id as string)).toBe(true);
+    expect(await c.conflicts.list()).toEqual([]);
+  });
+});
+
+describe('clock skew', () => {
+  it('a device 10 minutes ahead gets the drift error and keeps its change; one 10 minutes behind converges', async () => {
+    const { address, devices } = await account(['a']);
+    const [a] = devices as [Kakeibo];
+    const ahead = await h.device('ahead', { now: () => Date.now() + 10 * 60_000 });
+    await ahead.auth.signIn({ email: address, password: PASSWORD });
+    const behind = await h.device('behind', { now: () => Date.now() - 10 * 60_000 });
+    await behind.auth.signIn({ email: address, password: PASSWORD });
+
+    await ahead.expenses.create({ amount: 100, currency: 'EUR', date: '2026-11-02' });
+    await expect(ahead.sync()).rejects.toMatchObject({ code: 'clock.drift' });
+    expect(ahead.status()).toMatchObject({ pendingOps: 1, lastError: { code: 'clock.drift' } });
+    expect(ahead.status().lastError?.message).toMatch(/date and time/);
+
+    const row = await a.expenses.create({ amount: 200, currency: 'EUR', date: '2026-11-02' });
+    await a.sync();
+    await behind.sync();
+    await behind.expenses.update(row.id, { amount: 250 }); // made after it saw a's write: must win
+    await behind.sync();
+    await a.sync();
+    expect((await a.expenses.get(row.id))?.amount).toBe(250);
+    expect(await a.conflicts.list()).toEqual([]);
+    expect(await everything(behind)).toEqual(await everything(a));
+  });
+});
+
+describe('faults', () => {
+  it('loses and duplicates nothing when the server is killed mid-push and comes back', async () => {
+    const { devices } = await account(['a', 'b']);
+    const [a, b] = devices as [Kakeibo, Kakeibo];
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ amount: i + 1, currency: 'EUR', date: '2026-11-02', payee: `shop ${i}` }));
+    await a.expenses.createMany(rows);
+    const pushing = a.sync().catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    h.server.kill();
+    const failed = await pushing;
+    if (failed instanceof Error) expect(a.status().lastError?.code).toBe('network.unreachable');
+    expect(a.status().online).toBe(failed instanceof Error ? false : true);
+    await h.server.start();
+    expect((await a.sync()).verified).toBe(true);
+    expect((await b.sync()).verified).toBe(true);
+    const onB = await everything(b);
+    expect(onB.expenses).toHaveLength(3000);
+    expect(new Set((onB.expenses as Array<{ payee: string }>).map((x) => x.payee)).size).toBe(3000);
+    expect(await everything(a)).toEqual(onB);
+  });
+
+  it('survives a connection dropped after the server acted, and responses delivered twice', async () => {
+    const address = email();
+    let mode: 'normal' | 'drop-after' | 'twice' = 'normal';
+    let last: Response | null = null;
+    const flaky: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (mode === 'drop-after' && String(input).includes('/v1/sync/')) {
+        mode = 'normal';
+        await response.arrayBuffer();
+        throw new TypeError('fetch failed: connection reset');
+      }
+      if (mode === 'twice' && String(input).includes('/v1/sync/pull')) {
+        const body = await response.text();
+        last = new Response(body, { status: response.status, headers: response.headers });
+        return new Response(body, { status: response.status, headers: response.headers });
+      }
+      return response;
+    };
+    const a = await h.device('a', { fetch: flaky });
+    await a.auth.signUp({ email: address, password: PASSWORD });
+    const b = await h.device('b');
+    await b.auth.signIn({ email: address, password: PASSWORD });
+
+    await a.expenses.createMany(Array.from({ length: 20 }, (_, i) => ({ amount: i + 1, currency: 'JPY', date: '2026-11-02' })));
+    mode = 'drop-after'; // the push is applied on the server, but a never hears back
+    await expect(a.sync()).rejects.toMatchObject({ code: 'network.unreachable' });
+    expect(a.status().pendingOps).toBe(20);
+    expect((await a.sync()).verified).toBe(true); // re-sent: acknowledged as duplicates, stored once
+    expect(a.status().pendingOps).toBe(0);
+
+    await b.expenses.create({ amount: 999, currency: 'JPY', date: '2026-11-05' });
+    await b.sync();
+    mode = 'twice';
+    await a.sync();
+    mode = 'normal';
+    expect(last).not.toBeNull();
+    await b.sync();
+    expect(await everything(a)).toEqual(await everything(b));
+    expect(((await everything(a)).expenses as unknown[]).length).toBe(21);
+  });
+});
+
+describe('session lifecycle', () => {
+  it('refreshes invisibly, and a revoked device ends signed out with its unsynced data kept', async () => {
+    const { devices } = await account(['a', 'b']);
+    const [a, b] = devices as [Kakeibo, Kakeibo];
+    await b.expenses.create({ amount: 700, currency: 'EUR', date: '2026-11-02', payee: 'unsynced on b' });
+    const signedOut: string[] = [];
+    b.on('signedOut', ({ code }) => signedOut.push(code));
+    const revoked = await a.auth.revokeDevices({ deviceIds: [b.deviceId] });
+    expect(revoked.revoked).toEqual([b.deviceId]);
+    await expect(b.sync()).rejects.toMatchObject({ code: 'auth.device_revoked' });
+    expect(b.status()).toMatchObject({ signedIn: false, pendingOps: 1, lastError: { code: 'auth.device_revoked' } });
+    expect(signedOut).toEqual(['auth.device_revoked']);
+    const kept = await b.expenses.list();
+    expect(kept.items.map((x) => x.payee)).toEqual(['unsynced on b']);
+    await expect(b.sync()).rejects.toMatchObject({ code: 'auth.signed_out' });
+  });
+
+  it('repairs a diverged bucket by itself and says so in status', async () => {
+    const { devices } = await account(['a']);
+    const [a] = devices as [Kakeibo];
+    const row = await a.expenses.create({ amount: 100, currency: 'EUR', date: '2026-11-02', payee: 'Original' });
+    await a.sync();
+    // Corrupt the local copy behind the SDK's back: a field value the server never had.
+    const { openNodeDriver } = await import('../src/store/node-driver.js');
+    const { SqliteLocalStore } = await import('../src/store/local-store.js');
+    const { loadLocalKey } = await import('../src/node/local-key.js');
+    const { join } = await import('node:path');
+    const dataDir = join(h.root, 'device-a');
+    const store = new SqliteLocalStore(await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }));
+    const state = await store.rowState('expenses', row.id);
+    await store.applyRows([{ table: 'expenses', rowId: row.id, fields: { payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` } } }]);
+    await store.close();
+    expect((await a.expenses.get(row.id))?.payee).toBe('Corrupted');
+    const result = await a.sync();
+    expect(result).toMatchObject({ verified: true, repaired: 1 });
+    expect((await a.expenses.get(row.id))?.payee).toBe('Original');
+    expect(a.status().lastRepair?.buckets).toBe(1);
+  });
+});
+
+describe('background sync', () => {
+  it('pushes soon after a local change and pulls on its interval, emitting change events', async () => {
+    const address = email();
+    const a = await h.device('a');
+    await a.auth.signUp({ email: address, password: PASSWORD });
+    const b = await openOther('b', address);
+    a.startSync();
+    b.startSync();
+    const seen = new Promise<string[]>((resolve) => {
+      b.on('change', ({ table, ids }) => {
+        if (table === 'expenses') resolve(ids);
+      });
+    });
+    const made = await a.expenses.create({ amount: 4200, currency: 'EUR', date: '2026-11-06', payee: 'Market' });
+    expect(await seen).toEqual([made.id]);
+    expect((await b.expenses.get(made.id))?.payee).toBe('Market');
+    a.stopSync();
+    b.stopSync();
+    expect(b.status()).toMatchObject({ online: true, pendingOps: 0, signedIn: true });
+    expect(b.status().lastSyncedAt).not.toBeNull();
+  });
+});
+
+async function openOther(name: string, address: string) {
+  const { openKakeibo } = await import('../src/index.js');
+  const { join } = await import('node:path');
+  const kb = await openKakeibo({ serverUrl: h.server.url, dataDir: join(h.root, `device-${name}`), deviceName: name, syncIntervalMs: 200 });
+  await kb.auth.signIn({ email: address, password: PASSWORD });
+  return kb;
+}
