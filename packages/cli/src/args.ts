@@ -22,8 +22,12 @@ export const SERVE_FLAGS = {
 type Env = Record<string, string | undefined>;
 
 /** Flags first, then KAKEIBO_* environment variables, then the defaults of ServeOptionsSchema. */
-export function serveOptions(values: Record<string, string | boolean | undefined>, env: Env): ServeOptionsInput {
-  const pick = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable] ?? undefined;
+export function serveOptions(
+  values: Record<string, string | boolean | undefined>,
+  env: Env,
+): ServeOptionsInput {
+  const pick = (flag: string, variable: string) =>
+    (values[flag] as string | undefined) ?? env[variable] ?? undefined;
   const trustProxy = pick('trust-proxy', 'KAKEIBO_TRUST_PROXY');
   const input = {
     port: pick('port', 'KAKEIBO_PORT') ?? env.PORT,
@@ -49,7 +53,10 @@ export function serveOptions(values: Record<string, string | boolean | undefined
 
 type FlagSpec = Record<string, { type: 'string' | 'boolean' }>;
 
-export function parse(argv: string[], options: FlagSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(
+  argv: string[],
+  options: FlagSpec,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };

@@ -31,7 +31,9 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message =
-    error instanceof CliError || isKakeiboError(error) ? error.message : `unexpected error: ${(error as Error)?.message}`;
+    error instanceof CliError || isKakeiboError(error)
+      ? error.message
+      : `unexpected error: ${(error as Error)?.message}`;
   console.error(`kakeibo: ${message}`);
   process.exit(error instanceof CliError ? error.exitCode : 1);
 });

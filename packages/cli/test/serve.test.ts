@@ -82,7 +82,10 @@ describe('kakeibo serve (embedded SQLite default)', () => {
       const reply = await new Promise<{ status: number; hsts: string | undefined }>((resolve, reject) => {
         request(`${server.url}/healthz`, { rejectUnauthorized: false }, (res) => {
           res.resume();
-          resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'] as string | undefined });
+          resolve({
+            status: res.statusCode ?? 0,
+            hsts: res.headers['strict-transport-security'] as string | undefined,
+          });
         })
           .on('error', reject)
           .end();
@@ -132,7 +135,9 @@ describe('kakeibo serve on PostgreSQL (KAKEIBO_DATABASE_URL)', () => {
       await phone.push([phone.op('expenses', rowId, expenseFields({ payee }))]);
       const read = await phone.request('GET', `/v1/expenses/${rowId}`);
       expect(read.body.payee).toBe(payee);
-      const dump = execFileSync('pg_dump', ['--no-owner', db.url], { maxBuffer: 64 * 1024 * 1024 }).toString();
+      const dump = execFileSync('pg_dump', ['--no-owner', db.url], {
+        maxBuffer: 64 * 1024 * 1024,
+      }).toString();
       expect(dump).toContain('op_log'); // the dump is real and has our tables…
       expect(dump).not.toContain(payee); // …but the payee is sealed
       await server.stop();

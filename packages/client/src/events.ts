@@ -31,8 +31,8 @@ export class Emitter {
   private readonly listeners = new Map<keyof KakeiboEvents, Set<Listener<never>>>();
 
   on<K extends keyof KakeiboEvents>(name: K, listener: Listener<KakeiboEvents[K]>): () => void {
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
+    const set = this.listeners.get(name) ?? new Set<Listener<never>>();
+    this.listeners.set(name, set);
     set.add(listener as Listener<never>);
     return () => set.delete(listener as Listener<never>);
   }

@@ -2,6 +2,6 @@ export type { BudgetProgress } from './api/budget-progress.js';
 export type { Collection } from './api/collection.js';
 export type { KakeiboEvents, SyncStatus } from './events.js';
 export { Kakeibo, type KakeiboOptions } from './kakeibo.js';
-export { openKakeibo, type OpenKakeiboOptions } from './node/open.js';
+export { type OpenKakeiboOptions, openKakeibo } from './node/open.js';
 export type * from './store/types.js';
 export type { SyncResult } from './sync/engine.js';

@@ -11,9 +11,9 @@ import {
   HybridClock,
   IncomeCreateSchema,
   IncomePatchSchema,
-  importDevicePrivateKey,
   InventoryItemCreateSchema,
   InventoryItemPatchSchema,
+  importDevicePrivateKey,
   isKakeiboError,
   KakeiboError,
   newDeviceId,
@@ -25,6 +25,7 @@ import {
 } from '@kakeibo/core';
 import { budgetProgress } from './api/budget-progress.js';
 import { Collection, type WriteContext } from './api/collection.js';
+import { QueryCache } from './api/query-cache.js';
 import { Emitter, type KakeiboEvents, type SyncStatus } from './events.js';
 import type { LocalStore } from './store/types.js';
 import { SyncEngine, type SyncResult } from './sync/engine.js';
@@ -71,6 +72,7 @@ export class Kakeibo {
   readonly rejected;
 
   private readonly emitter = new Emitter();
+  private readonly cache = new QueryCache();
   private readonly now: () => number;
   private readonly api: ApiClient;
   private readonly engine: SyncEngine;
@@ -131,20 +133,38 @@ export class Kakeibo {
 
     const ctx: WriteContext = {
       store,
+      cache: this.cache,
       clock,
       now: this.now,
       written: (table, ids) => {
+        this.cache.invalidate(table);
         void store.setMeta(META.clock, JSON.stringify(clock.state()));
         this.emitter.emit('change', { table, ids });
         void this.refreshCounts();
         this.scheduler.nudge();
       },
     };
-    this.categories = new Collection('categories', { create: CategoryCreateSchema, patch: CategoryPatchSchema }, ctx);
-    this.expenses = new Collection('expenses', { create: ExpenseCreateSchema, patch: ExpensePatchSchema }, ctx);
+    this.categories = new Collection(
+      'categories',
+      { create: CategoryCreateSchema, patch: CategoryPatchSchema },
+      ctx,
+    );
+    this.expenses = new Collection(
+      'expenses',
+      { create: ExpenseCreateSchema, patch: ExpensePatchSchema },
+      ctx,
+    );
     this.income = new Collection('income', { create: IncomeCreateSchema, patch: IncomePatchSchema }, ctx);
-    this.inventory = new Collection('inventory', { create: InventoryItemCreateSchema, patch: InventoryItemPatchSchema }, ctx);
-    this.receipts = new Collection('receipts', { create: ReceiptCreateSchema, patch: ReceiptPatchSchema }, ctx);
+    this.inventory = new Collection(
+      'inventory',
+      { create: InventoryItemCreateSchema, patch: InventoryItemPatchSchema },
+      ctx,
+    );
+    this.receipts = new Collection(
+      'receipts',
+      { create: ReceiptCreateSchema, patch: ReceiptPatchSchema },
+      ctx,
+    );
     const budgets = new Collection('budgets', { create: BudgetCreateSchema, patch: BudgetPatchSchema }, ctx);
     this.budgets = Object.assign(budgets, {
       /** Spent vs limit per budget for a month (default: this month), in minor units. */
@@ -156,7 +176,10 @@ export class Kakeibo {
           all.push(...page.items);
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
-        return budgetProgress(store, all, { ...query, today: new Date(this.now()).toISOString().slice(0, 10) });
+        return budgetProgress(store, all, {
+          ...query,
+          today: new Date(this.now()).toISOString().slice(0, 10),
+        });
       },
     });
     this.auth = {
@@ -164,7 +187,10 @@ export class Kakeibo {
       signIn: (credentials: { email: string; password: string }) => this.authenticate('signin', credentials),
       signOut: () => this.signOut(),
       /** The devices (sessions) of this account, from the server. */
-      devices: () => this.api.call<{ devices: Array<Record<string, unknown>> }>('GET', '/v1/devices').then((r) => r.devices),
+      devices: () =>
+        this.api
+          .call<{ devices: Array<Record<string, unknown>> }>('GET', '/v1/devices')
+          .then((r) => r.devices),
       revokeDevices: (request: { deviceIds: string[] } | { allButCurrent: true }) =>
         this.api.call<{ revoked: string[] }>('POST', '/v1/devices/revoke', request),
     };
@@ -198,7 +224,13 @@ export class Kakeibo {
       ...(saved && { state: JSON.parse(saved) as ClockState }),
     });
     const session = await store.getMeta(META.session);
-    const kb = new Kakeibo(options, store, clock, { deviceId, keys }, session ? (JSON.parse(session) as Session) : null);
+    const kb = new Kakeibo(
+      options,
+      store,
+      clock,
+      { deviceId, keys },
+      session ? (JSON.parse(session) as Session) : null,
+    );
     await kb.refreshCounts();
     return kb;
   }
@@ -217,7 +249,8 @@ export class Kakeibo {
 
   /** One full round (push, pull, verify). Concurrent calls share the running round and then run one more. */
   async sync(): Promise<SyncResult> {
-    if (!this.session) throw new KakeiboError('auth.signed_out', 'Sign in before syncing: this device has no session.');
+    if (!this.session)
+      throw new KakeiboError('auth.signed_out', 'Sign in before syncing: this device has no session.');
     while (this.round) await this.round.catch(() => {});
     this.round = this.runRound();
     try {
@@ -236,7 +269,9 @@ export class Kakeibo {
         syncing: false,
         lastError: null,
         lastSyncedAt: new Date(this.now()).toISOString(),
-        ...(result.repaired && { lastRepair: { buckets: result.repaired, at: new Date(this.now()).toISOString() } }),
+        ...(result.repaired && {
+          lastRepair: { buckets: result.repaired, at: new Date(this.now()).toISOString() },
+        }),
       });
       await this.store.setMeta(META.clock, JSON.stringify(this.clock.state()));
       await this.refreshCounts();
@@ -286,7 +321,12 @@ export class Kakeibo {
       platform: this.options.platform ?? 'node',
       publicKey: keys.publicKeyJwk,
     };
-    const session = await this.api.call<Session>('POST', `/v1/auth/${kind}`, { ...credentials, device }, 'none');
+    const session = await this.api.call<Session>(
+      'POST',
+      `/v1/auth/${kind}`,
+      { ...credentials, device },
+      'none',
+    );
     const previous = await this.store.getMeta(META.userId);
     if (previous && previous !== session.userId) {
       throw new KakeiboError(
@@ -307,7 +347,8 @@ export class Kakeibo {
   private async signOut(): Promise<void> {
     if (this.session) {
       await this.api.call('POST', '/v1/auth/signout').catch((error: unknown) => {
-        if (!(isKakeiboError(error) && (isSessionEnded(error.code) || error.code === 'network.unreachable'))) throw error;
+        if (!(isKakeiboError(error) && (isSessionEnded(error.code) || error.code === 'network.unreachable')))
+          throw error;
       });
     }
     this.session = null;
@@ -316,7 +357,11 @@ export class Kakeibo {
   }
 
   private emitChanges(changes: Map<TableName, string[]>) {
-    for (const [table, ids] of changes) if (ids.length) this.emitter.emit('change', { table, ids });
+    for (const [table, ids] of changes) {
+      if (!ids.length) continue;
+      this.cache.invalidate(table);
+      this.emitter.emit('change', { table, ids });
+    }
   }
 
   private async refreshCounts() {
@@ -345,7 +390,10 @@ async function loadOrCreateKeys(store: LocalStore): Promise<DeviceKeyPair> {
   }
   const keys = await generateDeviceKeyPair();
   const privateJwk = await globalThis.crypto.subtle.exportKey('jwk', keys.privateKey);
-  await store.setMeta(META.deviceKey, JSON.stringify({ alg: keys.alg, privateJwk, publicKeyJwk: keys.publicKeyJwk }));
+  await store.setMeta(
+    META.deviceKey,
+    JSON.stringify({ alg: keys.alg, privateJwk, publicKeyJwk: keys.publicKeyJwk }),
+  );
   return keys;
 }
 

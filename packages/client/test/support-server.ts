@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../../cli/test/cli-process.js';
-import { openKakeibo, type Kakeibo } from '../src/index.js';
+import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
+import { type Kakeibo, openKakeibo } from '../src/index.js';
 
 /** A real `kakeibo serve` process on the embedded SQLite default, restartable on the same data. */
 export class ServerProcess {
@@ -10,7 +10,7 @@ export class ServerProcess {
   readonly dataDir: string;
   private port = '0';
 
-  constructor(private readonly root: string) {
+  constructor(readonly root: string) {
     this.dataDir = join(root, 'server-data');
   }
 
@@ -20,7 +20,9 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    this.process = await startServe(['--data', this.dataDir, '--port', this.port], { KAKEIBO_LOG_LEVEL: 'warn' });
+    this.process = await startServe(['--data', this.dataDir, '--port', this.port], {
+      KAKEIBO_LOG_LEVEL: 'warn',
+    });
     this.port = new URL(this.process.url).port;
   }
 

@@ -47,11 +47,27 @@ describe('three devices with offline edits', () => {
     const { devices } = await account(['a', 'b', 'c']);
     const [a, b, c] = devices as [Kakeibo, Kakeibo, Kakeibo];
     const food = await a.categories.create({ name: 'Food', kind: 'expense' });
-    const lunch = await a.expenses.create({ amount: 1250, currency: 'EUR', date: '2026-11-02', categoryId: food.id, payee: 'Bakery', note: '' });
-    const taxi = await a.expenses.create({ amount: 3000, currency: 'EUR', date: '2026-11-03', payee: 'Taxi' });
+    const lunch = await a.expenses.create({
+      amount: 1250,
+      currency: 'EUR',
+      date: '2026-11-02',
+      categoryId: food.id,
+      payee: 'Bakery',
+      note: '',
+    });
+    const taxi = await a.expenses.create({
+      amount: 3000,
+      currency: 'EUR',
+      date: '2026-11-03',
+      payee: 'Taxi',
+    });
     expect(await a.sync()).toMatchObject({ pushed: 3, verified: true });
     for (const kb of [b, c]) expect((await kb.sync()).verified).toBe(true);
-    expect(await b.expenses.get(lunch.id)).toMatchObject({ amount: 1250, payee: 'Bakery', categoryId: food.id });
+    expect(await b.expenses.get(lunch.id)).toMatchObject({
+      amount: 1250,
+      payee: 'Bakery',
+      categoryId: food.id,
+    });
 
     // Offline: nobody syncs while they edit.
     await a.expenses.update(lunch.id, { amount: 1300 }); // same field as b
@@ -74,11 +90,15 @@ describe('three devices with offline edits', () => {
     const merged = await a.expenses.get(lunch.id);
     expect(merged).toMatchObject({ amount: 1400, payee: 'Bakery Schmidt', note: 'with Anna' }); // b wrote last
     expect(await a.expenses.get(taxi.id)).toBeNull(); // the tombstone wins; the row stays deleted
-    expect((state.expenses as Array<{ id: string; deleted: boolean }>).find((x) => x.id === taxi.id)?.deleted).toBe(true);
+    expect(
+      (state.expenses as Array<{ id: string; deleted: boolean }>).find((x) => x.id === taxi.id)?.deleted,
+    ).toBe(true);
 
     for (const kb of [a, b, c]) {
       const conflicts = await kb.conflicts.list();
-      expect(conflicts.map((x) => [x.rowId, x.field, x.winner.value, x.loser.value])).toEqual([[lunch.id, 'amount', 1400, 1300]]);
+      expect(conflicts.map((x) => [x.rowId, x.field, x.winner.value, x.loser.value])).toEqual([
+        [lunch.id, 'amount', 1400, 1300],
+      ]);
       expect(kb.status()).toMatchObject({ pendingOps: 0, lastError: null, signedIn: true });
     }
     const [conflict] = await c.conflicts.list();
@@ -117,20 +137,48 @@ describe('faults', () => {
   it('loses and duplicates nothing when the server is killed mid-push and comes back', async () => {
     const { devices } = await account(['a', 'b']);
     const [a, b] = devices as [Kakeibo, Kakeibo];
-    const rows = Array.from({ length: 3000 }, (_, i) => ({ amount: i + 1, currency: 'EUR', date: '2026-11-02', payee: `shop ${i}` }));
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      amount: i + 1,
+      currency: 'EUR',
+      date: '2026-11-02',
+      payee: `shop ${i}`,
+    }));
     await a.expenses.createMany(rows);
     const pushing = a.sync().catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 60));
     h.server.kill();
     const failed = await pushing;
     if (failed instanceof Error) expect(a.status().lastError?.code).toBe('network.unreachable');
-    expect(a.status().online).toBe(failed instanceof Error ? false : true);
+    expect(a.status().online).toBe(!(failed instanceof Error));
     await h.server.start();
     expect((await a.sync()).verified).toBe(true);
     expect((await b.sync()).verified).toBe(true);
     const onB = await everything(b);
     expect(onB.expenses).toHaveLength(3000);
     expect(new Set((onB.expenses as Array<{ payee: string }>).map((x) => x.payee)).size).toBe(3000);
+    expect(await everything(a)).toEqual(onB);
+  });
+
+  it('loses and duplicates nothing when the server is killed mid-pull', async () => {
+    const { devices } = await account(['a', 'b']);
+    const [a, b] = devices as [Kakeibo, Kakeibo];
+    await a.expenses.createMany(
+      Array.from({ length: 4000 }, (_, i) => ({ amount: i + 1, currency: 'EUR', date: '2026-11-02' })),
+    );
+    await a.sync();
+    await b.sync(); // b bootstraps from the snapshot
+    await a.expenses.createMany(
+      Array.from({ length: 4000 }, (_, i) => ({ amount: i + 1, currency: 'USD', date: '2026-11-03' })),
+    );
+    await a.sync();
+    const pulling = b.sync().catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    h.server.kill();
+    await pulling;
+    await h.server.start();
+    expect((await b.sync()).verified).toBe(true);
+    const onB = await everything(b);
+    expect(onB.expenses).toHaveLength(8000);
     expect(await everything(a)).toEqual(onB);
   });
 
@@ -157,7 +205,9 @@ describe('faults', () => {
     const b = await h.device('b');
     await b.auth.signIn({ email: address, password: PASSWORD });
 
-    await a.expenses.createMany(Array.from({ length: 20 }, (_, i) => ({ amount: i + 1, currency: 'JPY', date: '2026-11-02' })));
+    await a.expenses.createMany(
+      Array.from({ length: 20 }, (_, i) => ({ amount: i + 1, currency: 'JPY', date: '2026-11-02' })),
+    );
     mode = 'drop-after'; // the push is applied on the server, but a never hears back
     await expect(a.sync()).rejects.toMatchObject({ code: 'network.unreachable' });
     expect(a.status().pendingOps).toBe(20);
@@ -176,8 +226,92 @@ describe('faults', () => {
   });
 });
 
+describe('local data at rest', () => {
+  it('keeps a canary payee out of every file of the data directory', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { devices } = await account(['a']);
+    const [a] = devices as [Kakeibo];
+    const canary = `CANARY-${Math.random().toString(36).slice(2)}`;
+    await a.expenses.create({ amount: 1, currency: 'EUR', date: '2026-11-02', payee: canary, note: canary });
+    await a.sync();
+    expect((await a.expenses.list()).items[0]?.payee).toBe(canary);
+    const dir = join(h.root, 'device-a');
+    const files = readdirSync(dir);
+    expect(files).toContain('kakeibo.db');
+    for (const file of files) expect(readFileSync(join(dir, file)).includes(canary), file).toBe(false);
+    // The key that opens it is not beside it.
+    expect(files.some((f) => f.endsWith('.key'))).toBe(false);
+  });
+
+  it('opens with a secret-wrapped key, and refuses a wrong secret', async () => {
+    const { join } = await import('node:path');
+    const { openKakeibo } = await import('../src/index.js');
+    const dataDir = join(h.root, 'secret-device');
+    const kb = await openKakeibo({
+      serverUrl: h.server.url,
+      dataDir,
+      deviceName: 's',
+      secret: 'my long local secret',
+    });
+    await kb.expenses.create({ amount: 5, currency: 'EUR', date: '2026-11-02' });
+    await kb.close();
+    const again = await openKakeibo({
+      serverUrl: h.server.url,
+      dataDir,
+      deviceName: 's',
+      secret: 'my long local secret',
+    });
+    expect((await again.expenses.list()).items).toHaveLength(1);
+    await again.close();
+    await expect(
+      openKakeibo({ serverUrl: h.server.url, dataDir, deviceName: 's', secret: 'wrong secret' }),
+    ).rejects.toMatchObject({ code: 'store.bad_secret' });
+  });
+});
+
 describe('session lifecycle', () => {
-  it('refreshes invisibly, and a revoked device ends signed out with its unsynced data kept', async () => {
+  it('refreshes the access token invisibly before it expires, once', async () => {
+    const address = email();
+    const calls: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      calls.push(new URL(String(input)).pathname);
+      return fetch(input, init);
+    };
+    const a = await h.device('a', { fetch: recording });
+    await a.auth.signUp({ email: address, password: PASSWORD });
+    await a.sync();
+    expect(calls).not.toContain('/v1/auth/refresh');
+    await a.close();
+    // Age the saved session: its access token now has 30 s left.
+    const { join } = await import('node:path');
+    const { openNodeDriver } = await import('../src/store/node-driver.js');
+    const { SqliteLocalStore } = await import('../src/store/local-store.js');
+    const { loadLocalKey } = await import('../src/node/local-key.js');
+    const dataDir = join(h.root, 'device-a');
+    const store = new SqliteLocalStore(
+      await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }),
+    );
+    const session = JSON.parse((await store.getMeta('auth.session')) as string);
+    await store.setMeta(
+      'auth.session',
+      JSON.stringify({ ...session, accessTokenExpiresAt: new Date(Date.now() + 30_000).toISOString() }),
+    );
+    await store.close();
+
+    const again = await h.device('a', { fetch: recording });
+    calls.length = 0;
+    const [first, second] = await Promise.all([again.sync(), again.auth.devices()]);
+    expect(first.verified).toBe(true);
+    expect(second).toHaveLength(1);
+    expect(calls.filter((c) => c === '/v1/auth/refresh')).toHaveLength(1); // concurrent calls share one refresh
+    calls.length = 0;
+    await again.sync();
+    expect(calls).not.toContain('/v1/auth/refresh'); // the rotated session was saved and is used
+    expect(again.status()).toMatchObject({ signedIn: true, lastError: null });
+  });
+
+  it('a revoked device ends signed out with its unsynced data kept', async () => {
     const { devices } = await account(['a', 'b']);
     const [a, b] = devices as [Kakeibo, Kakeibo];
     await b.expenses.create({ amount: 700, currency: 'EUR', date: '2026-11-02', payee: 'unsynced on b' });
@@ -186,7 +320,11 @@ describe('session lifecycle', () => {
     const revoked = await a.auth.revokeDevices({ deviceIds: [b.deviceId] });
     expect(revoked.revoked).toEqual([b.deviceId]);
     await expect(b.sync()).rejects.toMatchObject({ code: 'auth.device_revoked' });
-    expect(b.status()).toMatchObject({ signedIn: false, pendingOps: 1, lastError: { code: 'auth.device_revoked' } });
+    expect(b.status()).toMatchObject({
+      signedIn: false,
+      pendingOps: 1,
+      lastError: { code: 'auth.device_revoked' },
+    });
     expect(signedOut).toEqual(['auth.device_revoked']);
     const kept = await b.expenses.list();
     expect(kept.items.map((x) => x.payee)).toEqual(['unsynced on b']);
@@ -196,7 +334,12 @@ describe('session lifecycle', () => {
   it('repairs a diverged bucket by itself and says so in status', async () => {
     const { devices } = await account(['a']);
     const [a] = devices as [Kakeibo];
-    const row = await a.expenses.create({ amount: 100, currency: 'EUR', date: '2026-11-02', payee: 'Original' });
+    const row = await a.expenses.create({
+      amount: 100,
+      currency: 'EUR',
+      date: '2026-11-02',
+      payee: 'Original',
+    });
     await a.sync();
     // Corrupt the local copy behind the SDK's back: a field value the server never had.
     const { openNodeDriver } = await import('../src/store/node-driver.js');
@@ -204,9 +347,19 @@ describe('session lifecycle', () => {
     const { loadLocalKey } = await import('../src/node/local-key.js');
     const { join } = await import('node:path');
     const dataDir = join(h.root, 'device-a');
-    const store = new SqliteLocalStore(await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }));
+    const store = new SqliteLocalStore(
+      await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }),
+    );
     const state = await store.rowState('expenses', row.id);
-    await store.applyRows([{ table: 'expenses', rowId: row.id, fields: { payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` } } }]);
+    await store.applyRows([
+      {
+        table: 'expenses',
+        rowId: row.id,
+        fields: {
+          payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` },
+        },
+      },
+    ]);
     await store.close();
     expect((await a.expenses.get(row.id))?.payee).toBe('Corrupted');
     const result = await a.sync();
@@ -229,7 +382,12 @@ describe('background sync', () => {
         if (table === 'expenses') resolve(ids);
       });
     });
-    const made = await a.expenses.create({ amount: 4200, currency: 'EUR', date: '2026-11-06', payee: 'Market' });
+    const made = await a.expenses.create({
+      amount: 4200,
+      currency: 'EUR',
+      date: '2026-11-06',
+      payee: 'Market',
+    });
     expect(await seen).toEqual([made.id]);
     expect((await b.expenses.get(made.id))?.payee).toBe('Market');
     a.stopSync();
@@ -242,7 +400,12 @@ describe('background sync', () => {
 async function openOther(name: string, address: string) {
   const { openKakeibo } = await import('../src/index.js');
   const { join } = await import('node:path');
-  const kb = await openKakeibo({ serverUrl: h.server.url, dataDir: join(h.root, `device-${name}`), deviceName: name, syncIntervalMs: 200 });
+  const kb = await openKakeibo({
+    serverUrl: h.server.url,
+    dataDir: join(h.root, `device-${name}`),
+    deviceName: name,
+    syncIntervalMs: 200,
+  });
   await kb.auth.signIn({ email: address, password: PASSWORD });
   return kb;
 }

@@ -4,26 +4,27 @@ import { z } from 'zod';
  * How a server is started, from CLI flags and environment variables (the CLI merges both, flags win).
  * Validated here like every other boundary so a typo is one clear message, not a crash at runtime.
  */
-export const ServeOptionsSchema = z.strictObject({
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  host: z.string().min(1).max(255).default('127.0.0.1'),
-  /** Where the embedded database (and, unless moved, the master key file) lives. */
-  dataDir: z.string().min(1).default('./data'),
-  /** postgres://… to run on PostgreSQL instead of the embedded SQLite. */
-  databaseUrl: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
-    .optional(),
-  /** Base64 of 32 random bytes; otherwise a key file is used (and generated on first start). */
-  masterKey: z.string().optional(),
-  keyFile: z.string().min(1).optional(),
-  tlsCert: z.string().min(1).optional(),
-  tlsKey: z.string().min(1).optional(),
-  /** Generate a self-signed certificate for local testing (never for production). */
-  tlsSelfSigned: z.boolean().default(false),
-  trustProxy: z.union([z.boolean(), z.string()]).default(false),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-})
+export const ServeOptionsSchema = z
+  .strictObject({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().min(1).max(255).default('127.0.0.1'),
+    /** Where the embedded database (and, unless moved, the master key file) lives. */
+    dataDir: z.string().min(1).default('./data'),
+    /** postgres://… to run on PostgreSQL instead of the embedded SQLite. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+      .optional(),
+    /** Base64 of 32 random bytes; otherwise a key file is used (and generated on first start). */
+    masterKey: z.string().optional(),
+    keyFile: z.string().min(1).optional(),
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    /** Generate a self-signed certificate for local testing (never for production). */
+    tlsSelfSigned: z.boolean().default(false),
+    trustProxy: z.union([z.boolean(), z.string()]).default(false),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
   .refine((o) => Boolean(o.tlsCert) === Boolean(o.tlsKey), {
     message: 'give both a TLS certificate and its key, or neither',
     path: ['tlsCert'],

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatStamp } from '../src/clock/index.js';
 import { uuidv7 } from '../src/ids.js';
-import { bucketOf, combineBuckets, diffBuckets, fieldHash, hash64, hash64Hex, StateChecksum } from '../src/sync/index.js';
+import {
+  bucketOf,
+  combineBuckets,
+  diffBuckets,
+  fieldHash,
+  hash64,
+  hash64Hex,
+  StateChecksum,
+} from '../src/sync/index.js';
 
 const S1 = formatStamp({ wallMs: 1_700_000_000_000, counter: 0, deviceId: 'aaaaaaaaaaaaaaaa' });
 const S2 = formatStamp({ wallMs: 1_700_000_000_001, counter: 0, deviceId: 'bbbbbbbbbbbbbbbb' });
@@ -12,7 +20,9 @@ describe('hash64', () => {
     // Changing the hash function is a protocol change: replicas would disagree on every checksum.
     expect(hash64Hex(hash64(''))).toMatchInlineSnapshot(`"147b34fb575e9199"`);
     expect(hash64Hex(hash64('expenses'))).toMatchInlineSnapshot(`"c219f86a365140a2"`);
-    expect(hash64Hex(fieldHash('expenses', ROW, 'amount', S1, 1250))).toMatchInlineSnapshot(`"141897b4d72a8cb7"`);
+    expect(hash64Hex(fieldHash('expenses', ROW, 'amount', S1, 1250))).toMatchInlineSnapshot(
+      `"141897b4d72a8cb7"`,
+    );
   });
 
   it('separates inputs that differ in any part', () => {
@@ -83,7 +93,9 @@ describe('StateChecksum', () => {
     const odd = rows[5] as string;
     theirs.apply('expenses', odd, 'amount', S1, 100, -1);
     theirs.apply('expenses', odd, 'amount', S2, 200, 1);
-    expect(diffBuckets(mine.toBuckets(), theirs.toBuckets())).toEqual([{ table: 'expenses', bucket: bucketOf(odd) }]);
+    expect(diffBuckets(mine.toBuckets(), theirs.toBuckets())).toEqual([
+      { table: 'expenses', bucket: bucketOf(odd) },
+    ]);
     expect(combineBuckets(mine.toBuckets())).toBe(mine.total());
     expect(diffBuckets(mine.toBuckets(), mine.toBuckets())).toEqual([]);
   });

@@ -41,7 +41,10 @@ describe('HLC stamps', () => {
     });
     fc.assert(
       fc.property(part, part, (x, y) => {
-        const expected = x.wallMs - y.wallMs || x.counter - y.counter || (x.deviceId < y.deviceId ? -1 : x.deviceId > y.deviceId ? 1 : 0);
+        const expected =
+          x.wallMs - y.wallMs ||
+          x.counter - y.counter ||
+          (x.deviceId < y.deviceId ? -1 : x.deviceId > y.deviceId ? 1 : 0);
         expect(Math.sign(compareStamps(formatStamp(x), formatStamp(y)))).toBe(Math.sign(expected));
       }),
     );
@@ -69,7 +72,8 @@ describe('HybridClock', () => {
     const wall = manualClock();
     const clock = new HybridClock(A, { now: wall.now });
     const stamps = Array.from({ length: 100 }, () => clock.tick());
-    for (let i = 1; i < stamps.length; i++) expect(compareStamps(stamps[i] as string, stamps[i - 1] as string)).toBe(1);
+    for (let i = 1; i < stamps.length; i++)
+      expect(compareStamps(stamps[i] as string, stamps[i - 1] as string)).toBe(1);
     expect(parseStamp(stamps[99] as string)).toMatchObject({ wallMs: T0, counter: 99 });
   });
 
@@ -112,7 +116,11 @@ describe('HybridClock', () => {
         for (const s of steps) {
           wall.add(s.jump);
           if (s.kind === 'receive') {
-            const remote = formatStamp({ wallMs: wall.now() + s.remoteOffset, counter: s.counter, deviceId: B });
+            const remote = formatStamp({
+              wallMs: wall.now() + s.remoteOffset,
+              counter: s.counter,
+              deviceId: B,
+            });
             clock.receive(remote);
             const next = clock.tick();
             expect(compareStamps(next, remote)).toBe(1); // causality: after what we saw

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { formatStamp, HybridClock } from '../src/clock/index.js';
 import { uuidv7 } from '../src/ids.js';
-import { buildOp, isDeleted, materializeRow, mergeOp, MemoryReplica, type Op, parseOp } from '../src/sync/index.js';
+import {
+  buildOp,
+  isDeleted,
+  MemoryReplica,
+  materializeRow,
+  mergeOp,
+  type Op,
+  parseOp,
+} from '../src/sync/index.js';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const ROW = uuidv7(T0);
 
-const stamp = (ms: number, device: string, counter = 0) => formatStamp({ wallMs: T0 + ms, counter, deviceId: device });
+const stamp = (ms: number, device: string, counter = 0) =>
+  formatStamp({ wallMs: T0 + ms, counter, deviceId: device });
 
 function op(device: string, ms: number, fields: Op['fields'], prev: Record<string, string | null> = {}): Op {
   return {
@@ -22,7 +31,13 @@ function op(device: string, ms: number, fields: Op['fields'], prev: Record<strin
   };
 }
 
-const create = op(A, 0, { amount: 1250, currency: 'EUR', date: '2026-11-02', payee: 'Bakery', deleted: false });
+const create = op(A, 0, {
+  amount: 1250,
+  currency: 'EUR',
+  date: '2026-11-02',
+  payee: 'Bakery',
+  deleted: false,
+});
 const base = create.stamp;
 
 describe('mergeOp', () => {
@@ -128,24 +143,43 @@ describe('parseOp rejects bad input with a specific code', () => {
   const good = () => structuredClone(create) as unknown as Record<string, unknown>;
   it.each<[string, (o: Record<string, unknown>) => void, string]>([
     ['an unknown table', (o) => (o.table = 'accounts'), 'op.invalid'],
-    ['an unknown field', (o) => {
-      (o.fields as Record<string, unknown>).colour = 'red';
-      (o.prev as Record<string, unknown>).colour = null;
-    }, 'op.unknown_field'],
+    [
+      'an unknown field',
+      (o) => {
+        (o.fields as Record<string, unknown>).colour = 'red';
+        (o.prev as Record<string, unknown>).colour = null;
+      },
+      'op.unknown_field',
+    ],
     ['a negative amount', (o) => ((o.fields as Record<string, unknown>).amount = -5), 'op.invalid'],
     ['a fractional amount', (o) => ((o.fields as Record<string, unknown>).amount = 12.5), 'op.invalid'],
     ['an unknown currency', (o) => ((o.fields as Record<string, unknown>).currency = 'XXX'), 'op.invalid'],
     ['an impossible date', (o) => ((o.fields as Record<string, unknown>).date = '2026-02-30'), 'op.invalid'],
     ['a stamp from another device', (o) => (o.stamp = stamp(0, B)), 'op.invalid'],
     ['a missing prev entry', (o) => (o.prev = {}), 'op.invalid'],
-    ['a prev newer than the op', (o) => ((o.prev as Record<string, unknown>).amount = stamp(99, B)), 'op.invalid'],
-    ['no fields', (o) => ((o.fields = {}), (o.prev = {})), 'op.invalid'],
+    [
+      'a prev newer than the op',
+      (o) => ((o.prev as Record<string, unknown>).amount = stamp(99, B)),
+      'op.invalid',
+    ],
+    [
+      'no fields',
+      (o) => {
+        o.fields = {};
+        o.prev = {};
+      },
+      'op.invalid',
+    ],
     ['an extra envelope property', (o) => (o.ledger = 'x'), 'op.invalid'],
     ['a non-UUIDv7 row id', (o) => (o.rowId = '2f1b8a52-7c1e-4e8e-9a43-5d2b3f0c9e11'), 'op.invalid'],
-    ['an oversized note', (o) => {
-      (o.fields as Record<string, unknown>).note = 'x'.repeat(2001);
-      (o.prev as Record<string, unknown>).note = null;
-    }, 'op.invalid'],
+    [
+      'an oversized note',
+      (o) => {
+        (o.fields as Record<string, unknown>).note = 'x'.repeat(2001);
+        (o.prev as Record<string, unknown>).note = null;
+      },
+      'op.invalid',
+    ],
   ])('%s', (_label, mutate, code) => {
     const input = good();
     mutate(input);
@@ -160,7 +194,13 @@ describe('parseOp rejects bad input with a specific code', () => {
 
   it('rejects fields beyond the byte limit with op.too_large', () => {
     const clock = new HybridClock(A, { now: () => T0 });
-    const big = buildOp(clock, 'receipts', ROW, { ocrText: '界'.repeat(6000), imageHash: 'a'.repeat(64) }, undefined);
+    const big = buildOp(
+      clock,
+      'receipts',
+      ROW,
+      { ocrText: '界'.repeat(6000), imageHash: 'a'.repeat(64) },
+      undefined,
+    );
     // 6,000 CJK characters pass the field's character limit but are 18,000 UTF-8 bytes.
     expect(() => parseOp(big)).toThrow(expect.objectContaining({ code: 'op.too_large' }));
   });

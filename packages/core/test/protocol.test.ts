@@ -44,6 +44,8 @@ describe('protocol messages are bounded', () => {
     const call = { method: 'GET', path: '/v1/sync/pull?after=0' };
     expect(BatchRequestSchema.safeParse({ calls: [call] }).success).toBe(true);
     expect(BatchRequestSchema.safeParse({ calls: [{ ...call, path: '/admin' }] }).success).toBe(false);
-    expect(BatchRequestSchema.safeParse({ calls: Array(LIMITS.maxBatchCalls + 1).fill(call) }).success).toBe(false);
+    expect(BatchRequestSchema.safeParse({ calls: Array(LIMITS.maxBatchCalls + 1).fill(call) }).success).toBe(
+      false,
+    );
   });
 });

@@ -18,30 +18,54 @@ const actionArb = fc.oneof(
       deleted: fc.option(fc.boolean(), { freq: 6, nil: undefined }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('push' as const), count: fc.integer({ min: 1, max: 5 }), loseAck: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('push' as const),
+      count: fc.integer({ min: 1, max: 5 }),
+      loseAck: fc.boolean(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('pull' as const),
       limit: fc.integer({ min: 1, max: 6 }),
-      fault: fc.constantFrom('none' as const, 'none' as const, 'deliverTwice' as const, 'loseResponse' as const),
+      fault: fc.constantFrom(
+        'none' as const,
+        'none' as const,
+        'deliverTwice' as const,
+        'loseResponse' as const,
+      ),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 5_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 5_000 }) }),
+  },
 );
 
-const scenarioArb = fc
-  .integer({ min: 2, max: 5 })
-  .chain((deviceCount) =>
-    fc.record({
-      deviceCount: fc.constant(deviceCount),
-      // Clocks disagree by up to two minutes either way.
-      skews: fc.array(fc.integer({ min: -120_000, max: 120_000 }), { minLength: deviceCount, maxLength: deviceCount }),
-      steps: fc.array(fc.tuple(fc.nat(deviceCount - 1), actionArb), { minLength: 1, maxLength: 120 }),
+const scenarioArb = fc.integer({ min: 2, max: 5 }).chain((deviceCount) =>
+  fc.record({
+    deviceCount: fc.constant(deviceCount),
+    // Clocks disagree by up to two minutes either way.
+    skews: fc.array(fc.integer({ min: -120_000, max: 120_000 }), {
+      minLength: deviceCount,
+      maxLength: deviceCount,
     }),
-  );
+    steps: fc.array(fc.tuple(fc.nat(deviceCount - 1), actionArb), { minLength: 1, maxLength: 120 }),
+  }),
+);
 
-function runScenario({ deviceCount, skews, steps }: { deviceCount: number; skews: number[]; steps: Array<[number, fc.infer<typeof actionArb>]> }) {
+function runScenario({
+  deviceCount,
+  skews,
+  steps,
+}: {
+  deviceCount: number;
+  skews: number[];
+  steps: Array<[number, fc.infer<typeof actionArb>]>;
+}) {
   const sim = createSimulation(deviceCount, skews);
   const created = new Set<string>();
   for (const [index, action] of steps) {
@@ -53,7 +77,14 @@ function runScenario({ deviceCount, skews, steps }: { deviceCount: number; skews
         const fields: Op['fields'] = {};
         if (!created.has(`${device.id}/${rowId}`) && !device.replica.row('expenses', rowId)) {
           // First sight of the row on this device: create it whole (another device may be creating it too).
-          Object.assign(fields, { amount: 100, currency: 'EUR', date: '2026-11-02', payee: '', createdAt: '2026-11-02T09:00:00.000Z', deleted: false });
+          Object.assign(fields, {
+            amount: 100,
+            currency: 'EUR',
+            date: '2026-11-02',
+            payee: '',
+            createdAt: '2026-11-02T09:00:00.000Z',
+            deleted: false,
+          });
           created.add(`${device.id}/${rowId}`);
         }
         if (action.amount !== undefined) fields.amount = action.amount;
@@ -84,7 +115,8 @@ function checksumFromScratch(replica: MemoryReplica): string {
   const fresh = new StateChecksum();
   for (const [key, row] of replica.rows) {
     const [table, rowId] = key.split('/') as [string, string];
-    for (const [field, { value, stamp }] of Object.entries(row)) fresh.apply(table, rowId, field, stamp, value, 1);
+    for (const [field, { value, stamp }] of Object.entries(row))
+      fresh.apply(table, rowId, field, stamp, value, 1);
   }
   return fresh.total();
 }
@@ -138,7 +170,11 @@ describe('sync convergence (2 to 5 devices, random interleavings, lost and dupli
           // Each replica gets every op at least once, some several times, in its own order.
           const delivery = fc
             .array(fc.nat(Math.max(0, ops.length - 1)), { maxLength: ops.length })
-            .chain((extra) => fc.shuffledSubarray([...ops, ...extra.map((i) => ops[i] as Op)], { minLength: ops.length + extra.length }));
+            .chain((extra) =>
+              fc.shuffledSubarray([...ops, ...extra.map((i) => ops[i] as Op)], {
+                minLength: ops.length + extra.length,
+              }),
+            );
           return fc.tuple(fc.constant(ops), fc.array(delivery, { minLength: 2, maxLength: 4 }));
         }),
         ([ops, deliveries]) => {

@@ -1,6 +1,8 @@
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { warmUpPasswordHashing } from './accounts/password-hash.js';
+import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { registerRoutes } from './http/fastify.js';
 import { buildOpenApi } from './http/openapi.js';
 import type { AnyRoute } from './http/route.js';
@@ -15,8 +17,6 @@ import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
 import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js';
 import { AccessTokens } from './services/tokens.js';
 import type { Storage } from './storage/types.js';
-import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
-import { warmUpPasswordHashing } from './accounts/password-hash.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -59,9 +59,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: options.https ? { maxAge: 63_072_000, includeSubDomains: true } : false,
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   });
-  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false });
+  await app.register(compress, {
+    global: true,
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    globalDecompression: false,
+  });
 
-  const api: AnyRoute[] = [...authRoutes(deps), ...deviceRoutes(deps), ...syncRoutes(deps), ...entityRoutes(deps)];
+  const api: AnyRoute[] = [
+    ...authRoutes(deps),
+    ...deviceRoutes(deps),
+    ...syncRoutes(deps),
+    ...entityRoutes(deps),
+  ];
   const routes: AnyRoute[] = [...api, batchRoute(deps, api)];
   registerRoutes(app, deps, routes);
 

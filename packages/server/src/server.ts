@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ServeOptions, ServeOptionsSchema, type ServeOptionsInput } from '@kakeibo/core';
+import { type ServeOptions, type ServeOptionsInput, ServeOptionsSchema } from '@kakeibo/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { deriveSubkey, loadMasterKey, SUBKEY_PURPOSES } from './crypto/master-key.js';
@@ -18,7 +18,10 @@ export interface RunningServer {
 }
 
 /** The storage and master key a set of options describes: shared by `serve` and the admin commands. */
-export async function openConfiguredStorage(input: ServeOptionsInput, log: (line: string) => void = console.error) {
+export async function openConfiguredStorage(
+  input: ServeOptionsInput,
+  log: (line: string) => void = console.error,
+) {
   const options: ServeOptions = ServeOptionsSchema.parse(input);
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -29,19 +32,29 @@ export async function openConfiguredStorage(input: ServeOptionsInput, log: (line
     log: (message) => log(`warning: ${message}`),
   });
   const storage = options.databaseUrl
-    ? await openPostgresStorage({ connectionString: options.databaseUrl, masterKey: deriveSubkey(masterKey, SUBKEY_PURPOSES.dataKeyWrap) })
-    : await openSqliteStorage({ file: join(dataDir, 'kakeibo.db'), key: deriveSubkey(masterKey, SUBKEY_PURPOSES.sqliteFile) });
+    ? await openPostgresStorage({
+        connectionString: options.databaseUrl,
+        masterKey: deriveSubkey(masterKey, SUBKEY_PURPOSES.dataKeyWrap),
+      })
+    : await openSqliteStorage({
+        file: join(dataDir, 'kakeibo.db'),
+        key: deriveSubkey(masterKey, SUBKEY_PURPOSES.sqliteFile),
+      });
   return { options, dataDir, masterKey, storage };
 }
 
 /** Opens storage (SQLite under dataDir, or PostgreSQL) with the master key, and listens. */
-export async function startServer(input: ServeOptionsInput, log: (line: string) => void = console.error): Promise<RunningServer> {
+export async function startServer(
+  input: ServeOptionsInput,
+  log: (line: string) => void = console.error,
+): Promise<RunningServer> {
   const { options, dataDir, masterKey, storage } = await openConfiguredStorage(input, log);
-  const https = options.tlsCert && options.tlsKey
-    ? loadTls(options.tlsCert, options.tlsKey)
-    : options.tlsSelfSigned
-      ? selfSignedTls(dataDir)
-      : null;
+  const https =
+    options.tlsCert && options.tlsKey
+      ? loadTls(options.tlsCert, options.tlsKey)
+      : options.tlsSelfSigned
+        ? selfSignedTls(dataDir)
+        : null;
   const app = await buildApp({
     storage,
     masterKey,

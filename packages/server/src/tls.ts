@@ -8,7 +8,10 @@ export function loadTls(certFile: string, keyFile: string): { cert: Buffer; key:
   try {
     return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
   } catch (error) {
-    throw new KakeiboError('config.tls', `Cannot read the TLS certificate or key: ${(error as Error).message}`);
+    throw new KakeiboError(
+      'config.tls',
+      `Cannot read the TLS certificate or key: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -26,9 +29,23 @@ export function selfSignedTls(dataDir: string): { cert: Buffer; key: Buffer } {
       execFileSync(
         'openssl',
         [
-          'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '365',
-          '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-          '-keyout', key, '-out', cert,
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-days',
+          '365',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
+          '-keyout',
+          key,
+          '-out',
+          cert,
         ],
         { stdio: 'pipe' },
       );

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MemoryReplica, type Op, uuidv7 } from '@kakeibo/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expenseFields, PASSWORD, type PushReply, TestDevice, uniqueEmail } from './support/device.js';
+import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
 import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
 
 interface PullReply {
@@ -270,7 +270,7 @@ export function apiSyncSuite(adapter: AdapterName) {
       expect(reply.status).toBe(200);
       const [pushed, pulled, sum, ahead, notBatchable] = reply.body.results;
       expect(pushed?.status).toBe(200);
-      expect((pulled?.body.ops as unknown[]).length).toBe(1);
+      expect(pulled?.body.ops).toHaveLength(1);
       expect(sum?.body.seq).toBe(1);
       expect([ahead?.status, ahead?.body.code]).toEqual([410, 'sync.reset_required']);
       expect([notBatchable?.status, notBatchable?.body.code]).toEqual([404, 'route.not_found']);

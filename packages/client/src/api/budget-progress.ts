@@ -46,7 +46,9 @@ export function periodContaining(
   const s = new Date(start);
   const d = new Date(day);
   const months = budget.period === 'yearly' ? 12 : 1;
-  let index = Math.floor(((d.getUTCFullYear() - s.getUTCFullYear()) * 12 + d.getUTCMonth() - s.getUTCMonth()) / months);
+  let index = Math.floor(
+    ((d.getUTCFullYear() - s.getUTCFullYear()) * 12 + d.getUTCMonth() - s.getUTCMonth()) / months,
+  );
   const periodStart = (i: number) => {
     const target = new Date(Date.UTC(s.getUTCFullYear(), s.getUTCMonth() + i * months, 1));
     // Clamp the start day into shorter months (a budget starting on the 31st starts on the 30th in April).
@@ -57,10 +59,17 @@ export function periodContaining(
   return { from: fromDay(periodStart(index)), to: fromDay(periodStart(index + 1) - DAY), index };
 }
 
-async function spentBetween(store: LocalStore, from: string, to: string, categoryId: string | null, currency: string) {
+async function spentBetween(
+  store: LocalStore,
+  from: string,
+  to: string,
+  categoryId: string | null,
+  currency: string,
+) {
   let total = 0;
   for (const row of await store.spendingByCategory(from, to)) {
-    if (row.currency === currency && (categoryId === null || row.categoryId === categoryId)) total += row.amount;
+    if (row.currency === currency && (categoryId === null || row.categoryId === categoryId))
+      total += row.amount;
   }
   return total;
 }
@@ -97,7 +106,13 @@ export async function budgetProgress(
     let limit = budget.limitAmount;
     if (budget.rollover && index > 0) {
       // Everything earlier periods allowed, minus what they spent, carries into this one.
-      const before = await spentBetween(store, budget.startDate, fromDay(toDay(from) - DAY), budget.categoryId, budget.currency);
+      const before = await spentBetween(
+        store,
+        budget.startDate,
+        fromDay(toDay(from) - DAY),
+        budget.categoryId,
+        budget.currency,
+      );
       limit += index * budget.limitAmount - before;
     }
     // BigInt: spent × 100 can pass 2^53 for very large amounts.

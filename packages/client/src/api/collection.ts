@@ -10,6 +10,7 @@ import {
 } from '@kakeibo/core';
 import type { z } from 'zod';
 import type { ListQuery, LocalStore, MaterializedRow, Page } from '../store/types.js';
+import type { QueryCache } from './query-cache.js';
 
 export interface CollectionSchemas<C, P> {
   create: z.ZodType<Record<string, FieldValue>, C>;
@@ -18,6 +19,7 @@ export interface CollectionSchemas<C, P> {
 
 export interface WriteContext {
   store: LocalStore;
+  cache: QueryCache;
   clock: HybridClock;
   now: () => number;
   /** After a local write: emit the change and schedule a sync. */
@@ -56,7 +58,9 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     const createdAt = new Date(this.ctx.now()).toISOString();
     const ops: Op[] = inputs.map((input, i) => {
       const fields = check(this.schemas.create, input, `${this.table} #${i + 1}`);
-      return parseOp(buildOp(this.ctx.clock, this.table, uuidv7(), { ...fields, createdAt, deleted: false }, undefined));
+      return parseOp(
+        buildOp(this.ctx.clock, this.table, uuidv7(), { ...fields, createdAt, deleted: false }, undefined),
+      );
     });
     await this.ctx.store.applyLocal(ops);
     const ids = ops.map((op) => op.rowId);
@@ -66,7 +70,10 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
 
   async update(id: string, patch: Patch): Promise<Row> {
     const fields = check(this.schemas.patch, patch, `${this.table} change`);
-    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, FieldValue>;
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      FieldValue
+    >;
     await this.write(id, changed);
     return (await this.get(id)) as Row;
   }
@@ -80,8 +87,23 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     return this.ctx.store.get(this.table, id) as Promise<Row | null>;
   }
 
-  list(query: ListQuery = {}): Promise<Page<Row>> {
-    return this.ctx.store.list(this.table, query) as Promise<Page<Row>>;
+  /**
+   * A page, newest first. Pages come from an in-memory cache dropped on any change to the table, and
+   * the next page is fetched ahead in the background, so scrolling on finds it ready.
+   */
+  async list(query: ListQuery = {}): Promise<Page<Row>> {
+    const page = await this.cachedPage(query);
+    if (page.nextCursor) void this.cachedPage({ ...query, cursor: page.nextCursor }).catch(() => {});
+    return page;
+  }
+
+  private cachedPage(query: ListQuery): Promise<Page<Row>> {
+    const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return this.ctx.cache.get(
+      this.table,
+      key,
+      () => this.ctx.store.list(this.table, query) as Promise<Page<Row>>,
+    );
   }
 
   private async write(id: string, fields: Record<string, FieldValue>) {

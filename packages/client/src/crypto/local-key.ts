@@ -24,9 +24,13 @@ const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n
 
 async function keyFromSecret(secret: string, salt: Uint8Array, iterations: number) {
   const subtle = globalThis.crypto.subtle;
-  const material = await subtle.importKey('raw', new TextEncoder().encode(secret.normalize('NFC')), 'PBKDF2', false, [
-    'deriveKey',
-  ]);
+  const material = await subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret.normalize('NFC')),
+    'PBKDF2',
+    false,
+    ['deriveKey'],
+  );
   return subtle.deriveKey(
     { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
     material,
@@ -38,7 +42,11 @@ async function keyFromSecret(secret: string, salt: Uint8Array, iterations: numbe
 
 export const newDataKey = (): Uint8Array => random(32);
 
-export async function wrapWithSecret(dataKey: Uint8Array, secret: string, iterations = PBKDF2_ITERATIONS): Promise<WrappedKey> {
+export async function wrapWithSecret(
+  dataKey: Uint8Array,
+  secret: string,
+  iterations = PBKDF2_ITERATIONS,
+): Promise<WrappedKey> {
   const salt = random(16);
   const iv = random(12);
   const kek = await keyFromSecret(secret, salt, iterations);

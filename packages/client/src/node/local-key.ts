@@ -35,7 +35,8 @@ export async function loadLocalKey(options: LocalKeyOptions): Promise<Uint8Array
   const dataDir = resolve(options.dataDir);
   if (options.secret !== undefined) {
     const file = join(dataDir, 'store-key.json');
-    if (existsSync(file)) return unwrapWithSecret(JSON.parse(readFileSync(file, 'utf8')) as WrappedKey, options.secret);
+    if (existsSync(file))
+      return unwrapWithSecret(JSON.parse(readFileSync(file, 'utf8')) as WrappedKey, options.secret);
     const key = newDataKey();
     writeSecretFile(file, JSON.stringify(await wrapWithSecret(key, options.secret)));
     return key;
@@ -49,7 +50,8 @@ export async function loadLocalKey(options: LocalKeyOptions): Promise<Uint8Array
   }
   if (existsSync(keyFile)) {
     const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new KakeiboError('store.bad_key', `The local key file ${keyFile} is damaged.`);
+    if (key.length !== 32)
+      throw new KakeiboError('store.bad_key', `The local key file ${keyFile} is damaged.`);
     return new Uint8Array(key);
   }
   const key = newDataKey();

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Kakeibo } from '../kakeibo.js';
-import { openNodeDriver } from '../store/node-driver.js';
 import { SqliteLocalStore } from '../store/local-store.js';
+import { openNodeDriver } from '../store/node-driver.js';
 import { loadLocalKey } from './local-key.js';
 
 export interface OpenKakeiboOptions {

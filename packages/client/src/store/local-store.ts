@@ -1,14 +1,18 @@
 import {
+  addSums,
   BUCKETS_PER_TABLE,
+  type BucketTotal,
   bucketOf,
-  canonicalJson,
   type ChecksumBucket,
+  ChecksumDelta,
   type Conflict,
   type ConflictSide,
+  canonicalJson,
   type FieldChange,
   type FieldState,
   type FieldValue,
   hash64Hex,
+  isEmptySum,
   isTableName,
   KakeiboError,
   type LoggedOp,
@@ -22,7 +26,7 @@ import {
   stampDevice,
   type TableName,
 } from '@kakeibo/core';
-import { addSums, type BucketSum, ChecksumDelta, isEmptySum } from './checksum-delta.js';
+
 import { runMigrations } from './migrations.js';
 import { decodeRow, ROW_COLUMNS, rowValues, searchText } from './row-columns.js';
 import {
@@ -76,9 +80,9 @@ class WriteSet {
   changedByTable(): Map<TableName, string[]> {
     const out = new Map<TableName, string[]>();
     for (const { table, rowId } of this.changed.values()) {
-      let ids = out.get(table);
-      if (!ids) out.set(table, (ids = []));
-      ids.push(rowId);
+      const ids = out.get(table);
+      if (ids) ids.push(rowId);
+      else out.set(table, [rowId]);
     }
     return out;
   }
@@ -114,20 +118,20 @@ export class SqliteLocalStore implements LocalStore {
   async setMeta(key: string, value: string | null): Promise<void> {
     if (value === null) await this.db.run('DELETE FROM meta WHERE key = ?', [key]);
     else {
-      await this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-        key,
-        value,
-      ]);
+      await this.db.run(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [key, value],
+      );
     }
   }
 
   // ---- local writes ----------------------------------------------------------------------------
 
   async rowState(table: TableName, rowId: string): Promise<RowState | undefined> {
-    const [row] = await this.db.all<{ fields: string }>('SELECT fields FROM rows WHERE tbl = ? AND row_id = ?', [
-      table,
-      rowId,
-    ]);
+    const [row] = await this.db.all<{ fields: string }>(
+      'SELECT fields FROM rows WHERE tbl = ? AND row_id = ?',
+      [table, rowId],
+    );
     return row ? decodeRow(row.fields) : undefined;
   }
 
@@ -203,7 +207,10 @@ export class SqliteLocalStore implements LocalStore {
     cursor: number,
   ): Promise<Map<TableName, string[]>> {
     if (!Number.isSafeInteger(cursor) || cursor < 0) {
-      throw new KakeiboError('store.bad_cursor', `A pull cursor must be a non-negative integer, got ${cursor}.`);
+      throw new KakeiboError(
+        'store.bad_cursor',
+        `A pull cursor must be a non-negative integer, got ${cursor}.`,
+      );
     }
     const list = ops.map(({ op }) => op as Op);
     for (const op of list) assertOp(op);
@@ -228,7 +235,8 @@ export class SqliteLocalStore implements LocalStore {
   async applyRows(rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>> {
     if (rows.length === 0) return new Map();
     for (const row of rows) {
-      if (!isTableName(row.table)) throw new KakeiboError('op.invalid', `Unknown table ${String(row.table)}.`);
+      if (!isTableName(row.table))
+        throw new KakeiboError('op.invalid', `Unknown table ${String(row.table)}.`);
     }
     return this.db.transaction(async () => {
       const set = await this.load(rows);
@@ -239,7 +247,8 @@ export class SqliteLocalStore implements LocalStore {
           // which is what mergeOp does on an absent row, without grouping by stamp first.
           // The incoming states are stored as they are (never mutated later: merges copy).
           const changes: FieldChange[] = [];
-          for (const field in fields) changes.push({ field, before: undefined, after: fields[field] as FieldState });
+          for (const field in fields)
+            changes.push({ field, before: undefined, after: fields[field] as FieldState });
           set.merged(table, rowId, fields, changes);
           continue;
         }
@@ -264,7 +273,11 @@ export class SqliteLocalStore implements LocalStore {
       'SELECT row_id, fields FROM rows WHERE tbl = ? AND substr(row_id, -1) = ? ORDER BY row_id',
       [table, bucket.toString(16)],
     );
-    return rows.map((r) => ({ table, rowId: r.row_id, fields: decodeRow(r.fields) as SnapshotRow['fields'] }));
+    return rows.map((r) => ({
+      table,
+      rowId: r.row_id,
+      fields: decodeRow(r.fields) as SnapshotRow['fields'],
+    }));
   }
 
   /**
@@ -272,11 +285,18 @@ export class SqliteLocalStore implements LocalStore {
    * rows that differ are replaced whole, and the bucket's checksum is recomputed from the result.
    * The sync engine calls it only with an empty outbox, so no unsynced local change is lost.
    */
-  async replaceBucket(table: TableName, bucket: number, rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>> {
+  async replaceBucket(
+    table: TableName,
+    bucket: number,
+    rows: readonly SnapshotRow[],
+  ): Promise<Map<TableName, string[]>> {
     assertBucket(bucket);
     for (const row of rows) {
       if (row.table !== table || bucketOf(row.rowId) !== bucket) {
-        throw new KakeiboError('store.bad_bucket', `Row ${row.table}/${row.rowId} is not in bucket ${table}/${bucket}.`);
+        throw new KakeiboError(
+          'store.bad_bucket',
+          `Row ${row.table}/${row.rowId} is not in bucket ${table}/${bucket}.`,
+        );
       }
     }
     return this.db.transaction(async () => {
@@ -285,13 +305,17 @@ export class SqliteLocalStore implements LocalStore {
       const changed: string[] = [];
       const removed = [...local.keys()].filter((rowId) => !incoming.has(rowId));
       for (const chunk of lookupChunks(removed)) {
-        await this.db.run(`DELETE FROM rows WHERE tbl = ? AND row_id IN (${placeholders(chunk.length)})`, [table, ...chunk]);
+        await this.db.run(`DELETE FROM rows WHERE tbl = ? AND row_id IN (${placeholders(chunk.length)})`, [
+          table,
+          ...chunk,
+        ]);
       }
       changed.push(...removed);
       const values: SqlValue[][] = [];
       const sums = new StateChecksum();
       for (const [rowId, fields] of incoming) {
-        for (const [field, { value, stamp }] of Object.entries(fields)) sums.apply(table, rowId, field, stamp, value, 1);
+        for (const [field, { value, stamp }] of Object.entries(fields))
+          sums.apply(table, rowId, field, stamp, value, 1);
         const mine = local.get(rowId);
         if (mine && canonicalJson(mine) === canonicalJson(fields)) continue;
         values.push(rowValues(table, rowId, { ...fields }));
@@ -302,13 +326,10 @@ export class SqliteLocalStore implements LocalStore {
       const [sum] = sums.toBuckets();
       if (sum) {
         const { hi, lo } = parseHash64Hex(sum.hash);
-        await this.db.run('INSERT INTO checksum_buckets (tbl, bucket, hi, lo, fields) VALUES (?, ?, ?, ?, ?)', [
-          table,
-          bucket,
-          hi,
-          lo,
-          sum.fields,
-        ]);
+        await this.db.run(
+          'INSERT INTO checksum_buckets (tbl, bucket, hi, lo, fields) VALUES (?, ?, ?, ?, ?)',
+          [table, bucket, hi, lo, sum.fields],
+        );
       }
       return changed.length > 0 ? new Map([[table, changed]]) : new Map();
     });
@@ -337,7 +358,8 @@ export class SqliteLocalStore implements LocalStore {
         );
         for (const r of page) {
           const row = decodeRow(r.fields);
-          for (const [field, { value, stamp }] of Object.entries(row)) sums.apply(r.tbl, r.row_id, field, stamp, value, 1);
+          for (const [field, { value, stamp }] of Object.entries(row))
+            sums.apply(r.tbl, r.row_id, field, stamp, value, 1);
         }
         const last = page.at(-1);
         if (!last || page.length < SCAN_PAGE) break;
@@ -412,7 +434,12 @@ export class SqliteLocalStore implements LocalStore {
   }
 
   async spendingByCategory(from: string, to: string): Promise<CategorySpending[]> {
-    const rows = await this.db.all<{ category_id: string | null; currency: string; amount: number | bigint; n: number }>(
+    const rows = await this.db.all<{
+      category_id: string | null;
+      currency: string;
+      amount: number | bigint;
+      n: number;
+    }>(
       `SELECT category_id, currency, SUM(amount) AS amount, count(*) AS n FROM rows INDEXED BY rows_by_date
        WHERE tbl = 'expenses' AND sort_date >= ? AND sort_date <= ? AND deleted = 0
          AND currency IS NOT NULL AND amount IS NOT NULL
@@ -422,7 +449,10 @@ export class SqliteLocalStore implements LocalStore {
     return rows.map((r) => {
       const amount = Number(r.amount);
       if (!Number.isSafeInteger(amount)) {
-        throw new KakeiboError('store.overflow', `The sum of ${r.currency} expenses is too large to count exactly.`);
+        throw new KakeiboError(
+          'store.overflow',
+          `The sum of ${r.currency} expenses is too large to count exactly.`,
+        );
       }
       return { categoryId: r.category_id, currency: r.currency, amount, count: Number(r.n) };
     });
@@ -470,9 +500,9 @@ export class SqliteLocalStore implements LocalStore {
     const set = new WriteSet();
     const idsByTable = new Map<TableName, Set<string>>();
     for (const { table, rowId } of items) {
-      let ids = idsByTable.get(table);
-      if (!ids) idsByTable.set(table, (ids = new Set()));
-      ids.add(rowId);
+      const ids = idsByTable.get(table);
+      if (ids) ids.add(rowId);
+      else idsByTable.set(table, new Set([rowId]));
     }
     for (const [table, ids] of idsByTable) {
       for (const chunk of lookupChunks([...ids])) {
@@ -494,7 +524,7 @@ export class SqliteLocalStore implements LocalStore {
     await this.addToBuckets(set.delta.buckets());
   }
 
-  private async addToBuckets(delta: readonly BucketSum[]): Promise<void> {
+  private async addToBuckets(delta: readonly BucketTotal[]): Promise<void> {
     if (delta.length === 0) return;
     // At most 16 buckets per table: reading them all is one small statement.
     const stored = await this.db.all<{ tbl: string; bucket: number; hi: number; lo: number; fields: number }>(
@@ -503,7 +533,13 @@ export class SqliteLocalStore implements LocalStore {
     const current = new Map(
       stored.map((b) => [
         `${b.tbl}/${b.bucket}`,
-        { table: b.tbl, bucket: Number(b.bucket), hi: Number(b.hi), lo: Number(b.lo), fields: Number(b.fields) },
+        {
+          table: b.tbl,
+          bucket: Number(b.bucket),
+          hi: Number(b.hi),
+          lo: Number(b.lo),
+          fields: Number(b.fields),
+        },
       ]),
     );
     const upserts: SqlValue[][] = [];
@@ -511,7 +547,10 @@ export class SqliteLocalStore implements LocalStore {
       const next = addSums(current.get(`${change.table}/${change.bucket}`), change);
       // Absent means empty, exactly as StateChecksum drops a bucket that sums to zero.
       if (isEmptySum(next)) {
-        await this.db.run('DELETE FROM checksum_buckets WHERE tbl = ? AND bucket = ?', [next.table, next.bucket]);
+        await this.db.run('DELETE FROM checksum_buckets WHERE tbl = ? AND bucket = ?', [
+          next.table,
+          next.bucket,
+        ]);
       } else upserts.push([next.table, next.bucket, next.hi, next.lo, next.fields]);
     }
     await this.insertMany(
@@ -551,7 +590,8 @@ export class SqliteLocalStore implements LocalStore {
     let start = 0;
     for (const size of chunkSizes(rows.length, INSERT_CHUNK)) {
       const params: SqlValue[] = [];
-      for (let i = start; i < start + size; i++) for (const value of rows[i] as readonly SqlValue[]) params.push(value);
+      for (let i = start; i < start + size; i++)
+        for (const value of rows[i] as readonly SqlValue[]) params.push(value);
       start += size;
       await this.db.run(head + new Array(size).fill(tuple).join(', ') + suffix, params);
     }
@@ -564,7 +604,10 @@ const UPSERT_ROWS = ` ON CONFLICT (tbl, row_id) DO UPDATE SET ${ROW_COLUMNS.slic
 
 function assertBucket(bucket: number): void {
   if (!Number.isInteger(bucket) || bucket < 0 || bucket >= BUCKETS_PER_TABLE) {
-    throw new KakeiboError('store.bad_bucket', `A checksum bucket is 0 to ${BUCKETS_PER_TABLE - 1}, got ${bucket}.`);
+    throw new KakeiboError(
+      'store.bad_bucket',
+      `A checksum bucket is 0 to ${BUCKETS_PER_TABLE - 1}, got ${bucket}.`,
+    );
   }
 }
 
@@ -585,9 +628,9 @@ function assertOp(op: Op): void {
 function opsOfFields(table: TableName, rowId: string, fields: Record<string, FieldState>): Op[] {
   const byStamp = new Map<string, Record<string, FieldValue>>();
   for (const [field, { value, stamp }] of Object.entries(fields)) {
-    let group = byStamp.get(stamp);
-    if (!group) byStamp.set(stamp, (group = {}));
-    group[field] = value;
+    const group = byStamp.get(stamp);
+    if (group) group[field] = value;
+    else byStamp.set(stamp, { [field]: value });
   }
   const ops: Op[] = [];
   for (const [stamp, values] of byStamp) {
@@ -656,5 +699,8 @@ function decodeCursor(cursor: string): Position {
   } catch {
     // fall through: not our cursor
   }
-  throw new KakeiboError('store.bad_cursor', 'The page cursor is not valid: start again from the first page.');
+  throw new KakeiboError(
+    'store.bad_cursor',
+    'The page cursor is not valid: start again from the first page.',
+  );
 }

@@ -104,10 +104,14 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * transaction, so a crash leaves the old schema or the new one, never half of it. Returns the
  * version found before migrating. A database from a newer app version is refused, not touched.
  */
-export async function runMigrations(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+export async function runMigrations(
+  driver: SqlDriver,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> {
   const latest = migrations.length;
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
   });
   const found = await userVersion(driver);
   if (found === latest) return found;

@@ -26,7 +26,10 @@ export interface NodeDriverOptions {
  */
 export async function openNodeDriver(options: NodeDriverOptions): Promise<SqlDriver> {
   if (options.key.length !== 32) {
-    throw new KakeiboError('store.bad_key', `The local store key must be 32 bytes, got ${options.key.length}.`);
+    throw new KakeiboError(
+      'store.bad_key',
+      `The local store key must be 32 bytes, got ${options.key.length}.`,
+    );
   }
   prepareFile(options.file);
   const db = new Database(options.file);
@@ -81,6 +84,7 @@ class NodeDriver implements SqlDriver {
   private readonly statements = new Map<string, Statement>();
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -135,13 +139,14 @@ class NodeDriver implements SqlDriver {
     });
   }
 
+  /** Waits for every queued call, then closes; closing again returns the same promise. */
   close(): Promise<void> {
-    return this.enqueue(() => {
-      if (this.closed) return;
+    this.closing ??= this.enqueue(() => {
       this.closed = true;
       this.statements.clear();
       this.db.close();
     });
+    return this.closing;
   }
 
   /** A transaction inside a transaction is a savepoint: its failure undoes only its own work. */

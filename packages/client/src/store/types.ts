@@ -38,7 +38,11 @@ export interface SqlDriver {
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
 /** A row as the API returns it: id, createdAt, updatedAt, deleted and the data fields. */
-export type MaterializedRow = Record<string, FieldValue> & { id: string; deleted: boolean; updatedAt: string };
+export type MaterializedRow = Record<string, FieldValue> & {
+  id: string;
+  deleted: boolean;
+  updatedAt: string;
+};
 
 export interface ListQuery {
   /** Inclusive calendar-date bounds on the row's date field (date, purchaseDate, startDate). */
@@ -115,7 +119,11 @@ export interface LocalStore {
    * Applies one pulled page in one transaction: merges every op, stores its conflicts, sets the
    * cursor to `cursor`. Returns the changed rows by table (for change events).
    */
-  applyPulled(ops: readonly LoggedOp[], conflicts: readonly (Conflict & { seq: number })[], cursor: number): Promise<Map<TableName, string[]>>;
+  applyPulled(
+    ops: readonly LoggedOp[],
+    conflicts: readonly (Conflict & { seq: number })[],
+    cursor: number,
+  ): Promise<Map<TableName, string[]>>;
   /** Applies snapshot (or repair) rows field by field with LWW merge, in one transaction. */
   applyRows(rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
   /** Rows of one checksum bucket (repair compares them with the server's). */
@@ -124,7 +132,11 @@ export interface LocalStore {
    * Repair when merging was not enough: makes one bucket hold exactly `rows` (the server's), removing
    * local rows of that bucket the server does not have. Only called with an empty outbox.
    */
-  replaceBucket(table: TableName, bucket: number, rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
+  replaceBucket(
+    table: TableName,
+    bucket: number,
+    rows: readonly SnapshotRow[],
+  ): Promise<Map<TableName, string[]>>;
   checksum(): Promise<ChecksumBucket[]>;
   /** Recomputes every bucket from the stored rows (used after a repair, and by tests). */
   recomputeChecksum(): Promise<void>;

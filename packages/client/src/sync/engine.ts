@@ -1,14 +1,15 @@
 import {
+  type BucketRowsPage,
   type ChecksumResponse,
+  type ConflictsPage,
   diffBuckets,
   type HybridClock,
   KakeiboError,
   LIMITS,
   type PullPage,
   type PushResponse,
+  parseOp,
   type SnapshotPage,
-  type BucketRowsPage,
-  type ConflictsPage,
   stampWallMs,
   type TableName,
 } from '@kakeibo/core';
@@ -107,7 +108,9 @@ export class SyncEngine {
     for (;;) {
       const batch = await this.store.outbox(PUSH_BATCH);
       if (batch.length === 0) return pushed;
-      const reply = await this.api.call<PushResponse>('POST', '/v1/sync/push', { ops: batch.map((e) => e.op) });
+      const reply = await this.api.call<PushResponse>('POST', '/v1/sync/push', {
+        ops: batch.map((e) => e.op),
+      });
       const done: string[] = [];
       const rejected: RejectedOp[] = [];
       let drift: KakeiboError | null = null;
@@ -138,8 +141,10 @@ export class SyncEngine {
     let pulled = 0;
     for (;;) {
       const page = await this.api.call<PullPage>('GET', `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`);
-      for (const { op } of page.ops) this.observe(op.stamp);
-      this.hooks.changed(await this.store.applyPulled(page.ops, page.conflicts, page.nextCursor));
+      // The same validation as the server's: nothing unchecked reaches the local store.
+      const ops = page.ops.map(({ seq, op }) => ({ seq, op: parseOp(op) }));
+      for (const { op } of ops) this.observe(op.stamp);
+      this.hooks.changed(await this.store.applyPulled(ops, page.conflicts, page.nextCursor));
       pulled += page.ops.length;
       cursor = page.nextCursor;
       if (!page.hasMore) return pulled;
@@ -150,7 +155,10 @@ export class SyncEngine {
   private async catchUpConflicts(): Promise<void> {
     let after = Number((await this.store.getMeta(META.conflictCursor)) ?? 0);
     for (;;) {
-      const page = await this.api.call<ConflictsPage>('GET', `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`);
+      const page = await this.api.call<ConflictsPage>(
+        'GET',
+        `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`,
+      );
       if (page.conflicts.length) {
         const cursor = Number(await this.store.getMeta(META.cursor));
         await this.store.applyPulled([], page.conflicts, cursor);

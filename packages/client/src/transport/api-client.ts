@@ -1,10 +1,4 @@
-import {
-  type CryptoKey,
-  KakeiboError,
-  type Session,
-  type SignatureAlg,
-  signRequest,
-} from '@kakeibo/core';
+import { type CryptoKey, KakeiboError, type Session, type SignatureAlg, signRequest } from '@kakeibo/core';
 
 /** The device's signing identity, kept in the local store. */
 export interface DeviceIdentity {
@@ -66,7 +60,12 @@ export class ApiClient {
     this.now = options.now ?? Date.now;
   }
 
-  async call<T>(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown, auth: CallAuth = 'session'): Promise<T> {
+  async call<T>(
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    body?: unknown,
+    auth: CallAuth = 'session',
+  ): Promise<T> {
     let session = auth === 'session' ? await this.activeSession() : null;
     try {
       return await this.send<T>(method, pathAndQuery, body, session?.accessToken);
@@ -82,7 +81,10 @@ export class ApiClient {
   private async activeSession(): Promise<Session> {
     const session = await this.options.loadSession();
     if (!session) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
-    if (Date.parse(session.accessTokenExpiresAt) - this.now() < REFRESH_MARGIN_MS) return this.refresh();
+    // Expiry is the server's time: judge it by the server's clock as best we know it.
+    if (Date.parse(session.accessTokenExpiresAt) - (this.now() + this.serverOffsetMs) < REFRESH_MARGIN_MS) {
+      return this.refresh();
+    }
     return session;
   }
 
@@ -92,7 +94,9 @@ export class ApiClient {
       try {
         const current = await this.options.loadSession();
         if (!current) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
-        const next = await this.send<Session>('POST', '/v1/auth/refresh', { refreshToken: current.refreshToken });
+        const next = await this.send<Session>('POST', '/v1/auth/refresh', {
+          refreshToken: current.refreshToken,
+        });
         await this.options.saveSession(next);
         return next;
       } catch (error) {
@@ -110,7 +114,12 @@ export class ApiClient {
     this.options.onSignedOut?.(error.code, error.message);
   }
 
-  private async send<T>(method: string, pathAndQuery: string, body: unknown, accessToken?: string): Promise<T> {
+  private async send<T>(
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    accessToken?: string,
+  ): Promise<T> {
     try {
       return await this.sendOnce<T>(method, pathAndQuery, body, accessToken);
     } catch (error) {
@@ -130,7 +139,12 @@ export class ApiClient {
     if (Math.abs(offset - this.serverOffsetMs) > 5_000) this.serverOffsetMs = offset;
   }
 
-  private async sendOnce<T>(method: string, pathAndQuery: string, body: unknown, accessToken?: string): Promise<T> {
+  private async sendOnce<T>(
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    accessToken?: string,
+  ): Promise<T> {
     const [path, search] = pathAndQuery.split('?') as [string, string?];
     const query = search ? `?${search}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -148,7 +162,13 @@ export class ApiClient {
     Object.assign(
       headers,
       await signRequest(
-        { method, path, query, body: payload ?? '', ...(accessToken && { authorization: headers.authorization }) },
+        {
+          method,
+          path,
+          query,
+          body: payload ?? '',
+          ...(accessToken && { authorization: headers.authorization }),
+        },
         { privateKey, alg, keyId: deviceId },
         { now: this.now() + this.serverOffsetMs },
       ),
@@ -161,7 +181,10 @@ export class ApiClient {
         ...(payload && { body: payload }),
       });
     } catch (error) {
-      throw new KakeiboError('network.unreachable', `The server cannot be reached: ${(error as Error).message}.`);
+      throw new KakeiboError(
+        'network.unreachable',
+        `The server cannot be reached: ${(error as Error).message}.`,
+      );
     }
     this.learnServerTime(response);
     const text = await response.text().catch(() => '');
@@ -169,7 +192,10 @@ export class ApiClient {
     try {
       json = text ? JSON.parse(text) : {};
     } catch {
-      throw new KakeiboError('network.bad_response', `The server answered ${response.status} with something that is not JSON.`);
+      throw new KakeiboError(
+        'network.bad_response',
+        `The server answered ${response.status} with something that is not JSON.`,
+      );
     }
     if (!response.ok) {
       const problem = json as { code?: string; detail?: string; head?: number; retryAfterSeconds?: number };

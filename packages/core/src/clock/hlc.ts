@@ -86,9 +86,13 @@ export class HybridClock {
       // Only borrowing can push the clock ahead by itself; a clock that is ahead because it followed a
       // remote stamp (within the bound) must keep ticking even if the wall clock then steps back.
       if (wall - this.physicalNow() > this.maxDriftMs) {
-        throw new KakeiboError('clock.overflow', 'Too many changes in one millisecond: the clock would run ahead.', {
-          wallMs: wall,
-        });
+        throw new KakeiboError(
+          'clock.overflow',
+          'Too many changes in one millisecond: the clock would run ahead.',
+          {
+            wallMs: wall,
+          },
+        );
       }
     }
     this.wallMs = wall;
@@ -105,7 +109,11 @@ export class HybridClock {
 }
 
 /** Shared by the clock and by the server's op validation: a stamp may not lie too far in the future. */
-export function assertWithinDrift(stampWallMs: number, physicalMs: number, maxDriftMs = DEFAULT_MAX_DRIFT_MS): void {
+export function assertWithinDrift(
+  stampWallMs: number,
+  physicalMs: number,
+  maxDriftMs = DEFAULT_MAX_DRIFT_MS,
+): void {
   const ahead = stampWallMs - physicalMs;
   if (ahead > maxDriftMs) {
     throw new KakeiboError(

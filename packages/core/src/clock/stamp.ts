@@ -10,7 +10,9 @@ import type { DeviceId } from '../ids.js';
 export type Stamp = string;
 
 export const STAMP_RE = /^[0-9a-f]{12}-[0-9a-f]{4}-[0-9a-f]{16}$/;
-export const StampSchema = z.string().regex(STAMP_RE, 'must be an HLC stamp (wall-counter-device, lowercase hex)');
+export const StampSchema = z
+  .string()
+  .regex(STAMP_RE, 'must be an HLC stamp (wall-counter-device, lowercase hex)');
 
 export const MAX_WALL_MS = 0xffff_ffff_ffff;
 export const MAX_COUNTER = 0xffff;

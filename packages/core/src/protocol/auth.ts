@@ -30,7 +30,12 @@ const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
 
 /** The public half of a device key, as WebCrypto exports it (JWK): ECDSA P-256 or Ed25519. */
 export const DevicePublicKeySchema = z.discriminatedUnion('kty', [
-  z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: base64url.length(43), y: base64url.length(43) }),
+  z.looseObject({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: base64url.length(43),
+    y: base64url.length(43),
+  }),
   z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: base64url.length(43) }),
 ]);
 export type DevicePublicKey = z.infer<typeof DevicePublicKeySchema>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { DeviceIdSchema } from '../ids.js';
 import { CalendarDateSchema, RefIdSchema } from '../schemas/primitives.js';
 import { BaseRowSchema } from '../schemas/row.js';
 import { dataFieldsSchema, type TableName } from '../sync/tables.js';
-import { DeviceIdSchema } from '../ids.js';
 
 /** The read API for integrations: current rows of one table, newest first, keyset-paginated. */
 export const EntityListQuerySchema = z
@@ -18,7 +18,10 @@ export const EntityListQuerySchema = z
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(256).optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 
 /**
  * A row as read: a row may be known only in part (an edit can arrive before the row's creation on a

@@ -8,7 +8,13 @@ import { LIMITS } from './limits.js';
 /** A log position: the per-ledger sequence number of the last op a device has. 0 = nothing yet. */
 export const CursorSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-const FieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()).readonly()]);
+const FieldValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.string()).readonly(),
+]);
 const ErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
 
 // ---- push --------------------------------------------------------------------------------------
@@ -19,7 +25,10 @@ const ErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
  * to acknowledge an op at all.
  */
 export const PushRequestSchema = z.strictObject({
-  ops: z.array(z.looseObject({ id: OpIdSchema })).min(1).max(LIMITS.maxPushOps),
+  ops: z
+    .array(z.looseObject({ id: OpIdSchema }))
+    .min(1)
+    .max(LIMITS.maxPushOps),
 });
 
 export const OpAckSchema = z.discriminatedUnion('status', [

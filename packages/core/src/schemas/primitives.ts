@@ -46,7 +46,11 @@ export const CalendarDateSchema = z
   .refine(isCalendarDate, { message: 'must be a real calendar date YYYY-MM-DD (1900-2199)' });
 
 /** A UTC instant with millisecond precision, as JavaScript's toISOString() writes it. */
-export const TimestampSchema = z.iso.datetime({ offset: false, precision: 3, error: 'must be a UTC ISO 8601 timestamp' });
+export const TimestampSchema = z.iso.datetime({
+  offset: false,
+  precision: 3,
+  error: 'must be a UTC ISO 8601 timestamp',
+});
 
 /** Free text: trimmed of nothing (people's notes are theirs), bounded, and free of control characters. */
 export const text = (max: number) =>

@@ -30,7 +30,11 @@ export interface BucketSum {
 
 export const ChecksumBucketSchema = z.strictObject({
   table: z.string().max(32),
-  bucket: z.number().int().min(0).max(BUCKETS_PER_TABLE - 1),
+  bucket: z
+    .number()
+    .int()
+    .min(0)
+    .max(BUCKETS_PER_TABLE - 1),
   hash: z.string().regex(/^[0-9a-f]{16}$/),
   fields: z.number().int().min(0),
 });

@@ -96,7 +96,11 @@ function isConcurrent(op: Op, field: string, existing: FieldState): boolean {
 }
 
 function conflictRecord(op: Op, field: string, winner: FieldState, loser: FieldState): Conflict {
-  const side = (s: FieldState): ConflictSide => ({ value: s.value, stamp: s.stamp, deviceId: stampDevice(s.stamp) });
+  const side = (s: FieldState): ConflictSide => ({
+    value: s.value,
+    stamp: s.stamp,
+    deviceId: stampDevice(s.stamp),
+  });
   return {
     id: `${op.table}/${op.rowId}/${field}/${loser.stamp}`,
     table: op.table,

@@ -29,20 +29,33 @@ export const OpEnvelopeSchema = z
   })
   .superRefine((op, ctx) => {
     const names = Object.keys(op.fields);
-    if (names.length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'must change at least one field' });
+    if (names.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'must change at least one field' });
     if (names.length > MAX_OP_FIELDS) {
-      ctx.addIssue({ code: 'custom', path: ['fields'], message: `must change at most ${MAX_OP_FIELDS} fields` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: `must change at most ${MAX_OP_FIELDS} fields`,
+      });
     }
     if (stampDevice(op.stamp) !== op.deviceId) {
       ctx.addIssue({ code: 'custom', path: ['stamp'], message: 'stamp was not issued by this device' });
     }
     const prevNames = Object.keys(op.prev);
     if (prevNames.length !== names.length || !names.every((n) => Object.hasOwn(op.prev, n))) {
-      ctx.addIssue({ code: 'custom', path: ['prev'], message: 'must give the replaced stamp of exactly the changed fields' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prev'],
+        message: 'must give the replaced stamp of exactly the changed fields',
+      });
     }
     for (const [field, prev] of Object.entries(op.prev)) {
       if (prev !== null && prev >= op.stamp) {
-        ctx.addIssue({ code: 'custom', path: ['prev', field], message: 'replaced stamp must be older than the op' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['prev', field],
+          message: 'replaced stamp must be older than the op',
+        });
       }
     }
   });
@@ -82,7 +95,10 @@ export function parseOp(input: unknown): Op {
   for (const [field, value] of Object.entries(op.fields)) {
     const schema = schemas[field];
     if (!schema) {
-      throw new KakeiboError('op.unknown_field', `${op.table} has no field "${field}".`, { opId: op.id, field });
+      throw new KakeiboError('op.unknown_field', `${op.table} has no field "${field}".`, {
+        opId: op.id,
+        field,
+      });
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw invalid(parsed.error.issues, `fields.${field}`, op.id);

@@ -1,6 +1,6 @@
+import { StateChecksum } from './checksum.js';
 import { type Conflict, mergeOp, type RowState } from './merge.js';
 import type { Op } from './op.js';
-import { StateChecksum } from './checksum.js';
 
 /**
  * A complete replica in memory: rows, checksum and conflicts, kept by the core merge. It is the

@@ -56,6 +56,8 @@ export class SimServer {
       if (!current) continue;
       const writer = this.opByStamp.get(current.stamp);
       if (writer && writer.deviceId !== op.deviceId && !seen.has(writer.id)) {
+        // Stamps are strings: the older one sorts first (Math.min would turn them into NaN).
+        // biome-ignore lint/complexity/useMathMinMax: string comparison, not numbers
         const loser = op.stamp > current.stamp ? current.stamp : op.stamp;
         this.expectedConflicts.add(`${op.table}/${op.rowId}/${field}/${loser}`);
       }

@@ -1,3 +1,4 @@
+import type { JsonWebKey } from '@kakeibo/core';
 import {
   type DevicePublicKey,
   KakeiboError,
@@ -5,7 +6,6 @@ import {
   type VerifiedSignature,
   verifyRequest,
 } from '@kakeibo/core';
-import type { JsonWebKey } from '@kakeibo/core';
 import type { ServerDeps } from '../services/context.js';
 import { bearerToken } from '../services/tokens.js';
 import type { AuthContext } from './route.js';
@@ -33,7 +33,10 @@ async function verifyOnce(
 ): Promise<VerifiedSignature> {
   const verified = await verifyRequest(request, lookup, { now: deps.now() });
   if (!(await deps.nonces.remember(`${scope}:${verified.keyId}:${verified.nonce}`, NONCE_TTL_MS))) {
-    throw new KakeiboError('signature.replayed', 'This signed request was already received once (replay refused).');
+    throw new KakeiboError(
+      'signature.replayed',
+      'This signed request was already received once (replay refused).',
+    );
   }
   return verified;
 }
@@ -51,10 +54,16 @@ export async function authenticateProof(
 }
 
 /** A request signed by an active device of `ledgerId` (refresh: no access token involved). */
-export async function authenticateDevice(deps: ServerDeps, request: SignedRequest, ledgerId: string): Promise<string> {
+export async function authenticateDevice(
+  deps: ServerDeps,
+  request: SignedRequest,
+  ledgerId: string,
+): Promise<string> {
   const verified = await verifyOnce(deps, request, ledgerId, async (keyId) => {
     const device = await deps.storage.findDevice(ledgerId, keyId);
-    return device && !device.revokedAt ? { publicKeyJwk: JSON.parse(device.publicKeyJwk) as JsonWebKey } : null;
+    return device && !device.revokedAt
+      ? { publicKeyJwk: JSON.parse(device.publicKeyJwk) as JsonWebKey }
+      : null;
   });
   return verified.keyId;
 }
@@ -66,7 +75,11 @@ export async function authenticateDevice(deps: ServerDeps, request: SignedReques
 export async function authenticateSession(deps: ServerDeps, request: SignedRequest): Promise<AuthContext> {
   const header = request.headers.authorization;
   const token = bearerToken(Array.isArray(header) ? header[0] : header);
-  if (!token) throw new KakeiboError('auth.missing_token', 'This call needs an access token (Authorization: Bearer …).');
+  if (!token)
+    throw new KakeiboError(
+      'auth.missing_token',
+      'This call needs an access token (Authorization: Bearer …).',
+    );
   const auth = deps.tokens.verify(token);
   let revoked = false;
   let lastSeen = '';
@@ -79,7 +92,10 @@ export async function authenticateSession(deps: ServerDeps, request: SignedReque
     return { publicKeyJwk: JSON.parse(device.publicKeyJwk) as JsonWebKey };
   }).catch((error: unknown) => {
     if (error instanceof KakeiboError && error.code === 'signature.unknown_key') {
-      throw new KakeiboError('signature.unknown_key', 'The request is not signed by the device this token was issued to.');
+      throw new KakeiboError(
+        'signature.unknown_key',
+        'The request is not signed by the device this token was issued to.',
+      );
     }
     throw error;
   });

@@ -45,9 +45,13 @@ export function decodedStream(decoded: Buffer, encodedLength: number): Readable 
 }
 
 const tooLarge = (limit: number) =>
-  new KakeiboError('request.too_large', `The request body is larger than ${limit} bytes: send fewer items per request.`, {
-    limit,
-  });
+  new KakeiboError(
+    'request.too_large',
+    `The request body is larger than ${limit} bytes: send fewer items per request.`,
+    {
+      limit,
+    },
+  );
 
 /** `a=1&b=2` as a plain object (the last value of a repeated key wins), for zod to validate. */
 export function parseQuery(query: string): Record<string, string> {

@@ -1,7 +1,12 @@
 import { KakeiboError } from '@kakeibo/core';
 import type { z } from 'zod';
 import type { ServerDeps } from '../services/context.js';
-import { authenticateDevice, authenticateProof, authenticateSession, type SignedRequest } from './authenticate.js';
+import {
+  authenticateDevice,
+  authenticateProof,
+  authenticateSession,
+  type SignedRequest,
+} from './authenticate.js';
 import { validationError } from './problem.js';
 import type { AnyRoute, AuthContext, RouteContext } from './route.js';
 
@@ -27,7 +32,12 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body
  * anything of the request is looked at; proof-of-possession routes need the body to know the key.
  * `presetAuth` is the already-authenticated caller of a batch request.
  */
-export async function executeRoute(deps: ServerDeps, route: AnyRoute, input: RouteInput, presetAuth?: AuthContext) {
+export async function executeRoute(
+  deps: ServerDeps,
+  route: AnyRoute,
+  input: RouteInput,
+  presetAuth?: AuthContext,
+) {
   let auth: AuthContext | null = presetAuth ?? null;
   let signerDeviceId: string | null = presetAuth?.deviceId ?? null;
   if (!presetAuth && route.auth === 'session') {

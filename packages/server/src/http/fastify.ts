@@ -18,7 +18,10 @@ export const BODY_LIMIT = LIMITS.maxPushBytes;
 
 const FASTIFY_CODES: Record<string, [code: string, detail: string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['request.too_large', `The request body is larger than ${BODY_LIMIT} bytes.`],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['request.unsupported_media_type', 'Send request bodies as application/json.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'request.unsupported_media_type',
+    'Send request bodies as application/json.',
+  ],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['request.empty_body', 'The request says it is JSON but has no body.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['request.bad_length', 'Content-Length does not match the body.'],
   FST_ERR_BAD_URL: ['request.bad_url', 'The URL is malformed.'],
@@ -39,18 +42,28 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: r
     return decodedStream(decodeBody(raw, request.headers['content-encoding'], BODY_LIMIT), raw.length);
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/problem+json'], { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, (body as Buffer).length ? JSON.parse((body as Buffer).toString('utf8')) : undefined);
-    } catch {
-      done(new KakeiboError('request.invalid_json', 'The request body is not valid JSON.') as never, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    ['application/json', 'application/problem+json'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => {
+      try {
+        done(null, (body as Buffer).length ? JSON.parse((body as Buffer).toString('utf8')) : undefined);
+      } catch {
+        done(
+          new KakeiboError('request.invalid_json', 'The request body is not valid JSON.') as never,
+          undefined,
+        );
+      }
+    },
+  );
 
   // Any other media type is refused, unless there is no body at all (a bare POST such as sign-out).
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
     if ((body as Buffer).length === 0) return done(null, undefined);
-    done(new KakeiboError('request.unsupported_media_type', 'Send request bodies as application/json.') as never, undefined);
+    done(
+      new KakeiboError('request.unsupported_media_type', 'Send request bodies as application/json.') as never,
+      undefined,
+    );
   });
 
   app.setErrorHandler((error: FastifyError | KakeiboError, request, reply) => {
@@ -69,7 +82,10 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: r
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('route.not_found', `There is no ${request.method} ${request.url.split('?')[0]}.`)),
+    sendProblem(
+      reply,
+      problem('route.not_found', `There is no ${request.method} ${request.url.split('?')[0]}.`),
+    ),
   );
 
   for (const route of routes) {

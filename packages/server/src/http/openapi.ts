@@ -48,7 +48,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string) {
         },
       }),
       responses: {
-        [status]: { description: 'OK', content: { 'application/json': { schema: toSchema(route.response, 'output') } } },
+        [status]: {
+          description: 'OK',
+          content: { 'application/json': { schema: toSchema(route.response, 'output') } },
+        },
         '4XX': problemResponse,
       },
       ...(route.auth === 'session' && { security: [{ deviceSignedBearer: [] }] }),

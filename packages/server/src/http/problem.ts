@@ -43,7 +43,8 @@ const STATUS_BY_PREFIX: Array<[prefix: string, status: number]> = [
 ];
 
 export function statusForCode(code: string): number {
-  for (const [prefix, status] of STATUS_BY_PREFIX) if (code === prefix || code.startsWith(prefix)) return status;
+  for (const [prefix, status] of STATUS_BY_PREFIX)
+    if (code === prefix || code.startsWith(prefix)) return status;
   return 500;
 }
 
@@ -75,7 +76,16 @@ export function problem(code: string, detail: string, extra: Record<string, unkn
 }
 
 /** Details of a KakeiboError that are safe to show a caller (never stack traces or internals). */
-const PUBLIC_DETAIL_KEYS = ['opId', 'field', 'aheadMs', 'maxDriftMs', 'retryAfterSeconds', 'issues', 'limit', 'head'];
+const PUBLIC_DETAIL_KEYS = [
+  'opId',
+  'field',
+  'aheadMs',
+  'maxDriftMs',
+  'retryAfterSeconds',
+  'issues',
+  'limit',
+  'head',
+];
 
 export function problemFromError(error: KakeiboError): Problem {
   const extra: Record<string, unknown> = {};

@@ -46,7 +46,8 @@ export const authRoutes = (deps: ServerDeps) => [
     body: RefreshRequestSchema,
     response: SessionSchema,
     signerLedger: (body: z.infer<typeof RefreshRequestSchema>) => refreshTokenLedger(deps, body.refreshToken),
-    handler: ({ body, signerDeviceId, ip }) => refreshSession(deps, body.refreshToken, signerDeviceId as string, ip),
+    handler: ({ body, signerDeviceId, ip }) =>
+      refreshSession(deps, body.refreshToken, signerDeviceId as string, ip),
   }),
   defineRoute({
     method: 'POST',

@@ -1,8 +1,8 @@
 import { BatchRequestSchema, BatchResponseSchema, isKakeiboError } from '@kakeibo/core';
+import { parseQuery } from '../http/body.js';
 import { executeRoute, matchPath } from '../http/execute.js';
 import { problem, problemFromError, statusForCode } from '../http/problem.js';
 import { type AnyRoute, type AuthContext, defineRoute } from '../http/route.js';
-import { parseQuery } from '../http/body.js';
 import type { ServerDeps } from '../services/context.js';
 
 /**
@@ -34,7 +34,10 @@ export const batchRoute = (deps: ServerDeps, routes: readonly AnyRoute[]) =>
           }
         }
         if (!route || !params) {
-          const p = problem('route.not_found', `${call.method} ${url.pathname} cannot be called inside a batch.`);
+          const p = problem(
+            'route.not_found',
+            `${call.method} ${url.pathname} cannot be called inside a batch.`,
+          );
           results.push({ status: p.status, body: p });
           continue;
         }
@@ -43,7 +46,13 @@ export const batchRoute = (deps: ServerDeps, routes: readonly AnyRoute[]) =>
             deps,
             route,
             {
-              signed: { method: call.method, path: url.pathname, query: url.search, body: new Uint8Array(), headers: {} },
+              signed: {
+                method: call.method,
+                path: url.pathname,
+                query: url.search,
+                body: new Uint8Array(),
+                headers: {},
+              },
               params,
               query: parseQuery(url.search),
               body: call.body,

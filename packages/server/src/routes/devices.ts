@@ -22,6 +22,8 @@ export const deviceRoutes = (deps: ServerDeps) => [
     auth: 'session',
     body: RevokeDevicesRequestSchema,
     response: RevokeDevicesResponseSchema,
-    handler: async (ctx) => ({ revoked: await revokeDevices(deps, ctx.auth as AuthContext, ctx.body, ctx.ip) }),
+    handler: async (ctx) => ({
+      revoked: await revokeDevices(deps, ctx.auth as AuthContext, ctx.body, ctx.ip),
+    }),
   }),
 ];

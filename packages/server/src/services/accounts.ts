@@ -24,7 +24,12 @@ export async function signUp(deps: ServerDeps, request: SignUpRequest, ip: strin
   checkPasswordPolicy(request.password, { email: request.email });
   await deps.throttle.signup(ip);
   const passwordHash = await hashPassword(request.password);
-  const user = await deps.storage.createUser({ id: uuidv7(), email: request.email, passwordHash, ledgerId: uuidv7() });
+  const user = await deps.storage.createUser({
+    id: uuidv7(),
+    email: request.email,
+    passwordHash,
+    ledgerId: uuidv7(),
+  });
   const auth = await registerDevice(deps, user, request.device);
   await deps.storage.recordAudit({ ...auditIds(auth), kind: 'auth.signup', ip, detail: {} });
   return issueSession(deps, auth);
@@ -33,7 +38,9 @@ export async function signUp(deps: ServerDeps, request: SignUpRequest, ip: strin
 export async function signIn(deps: ServerDeps, request: SignInRequest, ip: string): Promise<Session> {
   await deps.throttle.check(request.email, ip);
   const user = await deps.storage.findUserByEmail(request.email);
-  const ok = user ? await verifyPassword(user.passwordHash, request.password) : await verifyAgainstDummy(request.password);
+  const ok = user
+    ? await verifyPassword(user.passwordHash, request.password)
+    : await verifyAgainstDummy(request.password);
   if (!user || !ok) {
     await deps.throttle.failed(request.email, ip);
     if (user) {
@@ -49,7 +56,10 @@ export async function signIn(deps: ServerDeps, request: SignInRequest, ip: strin
     throw invalidCredentials();
   }
   if (user.disabledAt) {
-    throw new KakeiboError('auth.account_disabled', 'This account has been disabled by the server administrator.');
+    throw new KakeiboError(
+      'auth.account_disabled',
+      'This account has been disabled by the server administrator.',
+    );
   }
   await deps.throttle.succeeded(request.email);
   if (needsRehash(user.passwordHash)) {
@@ -64,7 +74,11 @@ export async function signIn(deps: ServerDeps, request: SignInRequest, ip: strin
  * Registers (or re-registers) the device with its public key. A device id is the device's own random
  * 64-bit name inside the ledger; another device may not take over an active id with a different key.
  */
-async function registerDevice(deps: ServerDeps, user: UserRecord, device: DeviceRegistration): Promise<AuthContext> {
+async function registerDevice(
+  deps: ServerDeps,
+  user: UserRecord,
+  device: DeviceRegistration,
+): Promise<AuthContext> {
   const existing = await deps.storage.findDevice(user.ledgerId, device.id);
   const publicKeyJwk = JSON.stringify(device.publicKey);
   if (existing && !existing.revokedAt && existing.publicKeyJwk !== publicKeyJwk) {
@@ -121,7 +135,12 @@ export async function changePassword(
 }
 
 /** Deletes the account and every row of its ledger. Asks for the password again: it cannot be undone. */
-export async function deleteAccount(deps: ServerDeps, auth: AuthContext, password: string, ip: string): Promise<void> {
+export async function deleteAccount(
+  deps: ServerDeps,
+  auth: AuthContext,
+  password: string,
+  ip: string,
+): Promise<void> {
   const user = await requireUser(deps, auth);
   if (!(await verifyPassword(user.passwordHash, password))) {
     await deps.throttle.failed(user.email, ip);
@@ -133,13 +152,17 @@ export async function deleteAccount(deps: ServerDeps, auth: AuthContext, passwor
 /** Administration (CLI): disabling ends every session of the account at once. */
 export async function setUserDisabled(
   deps: Pick<ServerDeps, 'storage' | 'now'>,
-  email: string, disabled: boolean): Promise<UserRecord> {
+  email: string,
+  disabled: boolean,
+): Promise<UserRecord> {
   const user = await deps.storage.findUserByEmail(email.trim().toLowerCase());
   if (!user) throw new KakeiboError('not_found', `No user with the email ${email}.`);
   await deps.storage.setUserDisabled(user.id, disabled);
   if (disabled) {
     const now = iso(deps.now());
-    const active = (await deps.storage.listDevices(user.ledgerId)).filter((d) => !d.revokedAt).map((d) => d.id);
+    const active = (await deps.storage.listDevices(user.ledgerId))
+      .filter((d) => !d.revokedAt)
+      .map((d) => d.id);
     await deps.storage.revokeDevices(user.ledgerId, active, now);
     await deps.storage.revokeUserRefreshTokens(user.id, now);
   }
@@ -160,4 +183,8 @@ async function requireUser(deps: ServerDeps, auth: AuthContext): Promise<UserRec
   return user;
 }
 
-const auditIds = (auth: AuthContext) => ({ ledgerId: auth.ledgerId, userId: auth.userId, deviceId: auth.deviceId });
+const auditIds = (auth: AuthContext) => ({
+  ledgerId: auth.ledgerId,
+  userId: auth.userId,
+  deviceId: auth.deviceId,
+});

@@ -34,11 +34,18 @@ export async function revokeDevices(
   } else {
     const unknown = request.deviceIds.filter((id) => !active.includes(id));
     if (unknown.length) {
-      throw new KakeiboError('device.not_found', `No active device with the id ${unknown.join(', ')} in this account.`);
+      throw new KakeiboError(
+        'device.not_found',
+        `No active device with the id ${unknown.join(', ')} in this account.`,
+      );
     }
     targets = request.deviceIds;
   }
-  const revoked = await deps.storage.revokeDevices(auth.ledgerId, targets, new Date(deps.now()).toISOString());
+  const revoked = await deps.storage.revokeDevices(
+    auth.ledgerId,
+    targets,
+    new Date(deps.now()).toISOString(),
+  );
   if (revoked.length) {
     await deps.storage.recordAudit({
       ledgerId: auth.ledgerId,

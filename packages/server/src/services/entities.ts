@@ -3,7 +3,12 @@ import type { AuthContext } from '../http/route.js';
 import type { ServerDeps } from './context.js';
 
 /** The read API: materialized current rows, as an integration wants them (not as sync stores them). */
-export async function listEntities(deps: ServerDeps, auth: AuthContext, table: TableName, query: EntityListQuery) {
+export async function listEntities(
+  deps: ServerDeps,
+  auth: AuthContext,
+  table: TableName,
+  query: EntityListQuery,
+) {
   const { items, nextCursor } = await deps.storage.queryRows(auth.ledgerId, {
     table,
     from: query.from,

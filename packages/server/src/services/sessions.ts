@@ -57,12 +57,20 @@ export async function refreshTokenLedger(deps: ServerDeps, token: string): Promi
  * Rotation (RFC 9700 §4.14.2): every use returns a new refresh token and retires the old one. A retired
  * token presented again is theft unless it is the device retrying a refresh whose answer it lost.
  */
-export async function refreshSession(deps: ServerDeps, token: string, signerDeviceId: string, ip: string): Promise<Session> {
+export async function refreshSession(
+  deps: ServerDeps,
+  token: string,
+  signerDeviceId: string,
+  ip: string,
+): Promise<Session> {
   const { storage } = deps;
   const now = deps.now();
   const record = await storage.findRefreshToken(hashRefreshToken(token));
   if (!record || record.deviceId !== signerDeviceId) {
-    throw new KakeiboError('auth.invalid_refresh_token', 'The refresh token is not valid for this device: sign in again.');
+    throw new KakeiboError(
+      'auth.invalid_refresh_token',
+      'The refresh token is not valid for this device: sign in again.',
+    );
   }
   if (record.revokedAt) {
     throw new KakeiboError('auth.session_revoked', 'This session was ended: sign in again.');

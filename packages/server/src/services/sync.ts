@@ -2,13 +2,13 @@ import {
   assertWithinDrift,
   type BucketRowsPage,
   type BucketRowsRequest,
-  type ConflictsPage,
   type ChecksumResponse,
+  type ConflictsPage,
   combineBuckets,
   isKakeiboError,
   KakeiboError,
-  type OpAck,
   type Op,
+  type OpAck,
   type PullPage,
   type PushResponse,
   parseOp,
@@ -23,7 +23,11 @@ import type { ServerDeps } from './context.js';
  * never blocks the others), stores the accepted ones in one transaction, and serves the log, snapshots
  * and checksums in bounded pages.
  */
-export async function push(deps: ServerDeps, auth: AuthContext, rawOps: readonly unknown[]): Promise<PushResponse> {
+export async function push(
+  deps: ServerDeps,
+  auth: AuthContext,
+  rawOps: readonly unknown[],
+): Promise<PushResponse> {
   const acks: Array<OpAck | null> = [];
   const accepted: Op[] = [];
   const acceptedAt: number[] = [];
@@ -32,7 +36,9 @@ export async function push(deps: ServerDeps, auth: AuthContext, rawOps: readonly
     try {
       const op = parseOp(raw);
       if (op.deviceId !== auth.deviceId) {
-        throw new KakeiboError('op.not_yours', 'An op may only be pushed by the device that wrote it.', { opId: op.id });
+        throw new KakeiboError('op.not_yours', 'An op may only be pushed by the device that wrote it.', {
+          opId: op.id,
+        });
       }
       assertWithinDrift(stampWallMs(op.stamp), now);
       acceptedAt.push(acks.length);
@@ -66,7 +72,12 @@ async function assertCursorKnown(deps: ServerDeps, ledgerId: string, cursor: num
   return head;
 }
 
-export async function pull(deps: ServerDeps, auth: AuthContext, after: number, limit: number): Promise<PullPage> {
+export async function pull(
+  deps: ServerDeps,
+  auth: AuthContext,
+  after: number,
+  limit: number,
+): Promise<PullPage> {
   const head = await assertCursorKnown(deps, auth.ledgerId, after);
   const { ops, conflicts } = await deps.storage.readOps(auth.ledgerId, after, limit);
   const nextCursor = ops.length ? (ops[ops.length - 1]?.seq as number) : after;
@@ -82,7 +93,8 @@ const encodeCursor = (c: SnapshotCursor) => Buffer.from(`${c.table}/${c.rowId}`)
 
 function decodeCursor(cursor: string): SnapshotCursor {
   const [table, rowId, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('/');
-  if (!table || !rowId || rest.length) throw new KakeiboError('sync.bad_cursor', 'The snapshot cursor is not valid.');
+  if (!table || !rowId || rest.length)
+    throw new KakeiboError('sync.bad_cursor', 'The snapshot cursor is not valid.');
   return { table, rowId };
 }
 
@@ -96,14 +108,14 @@ export async function snapshot(
   auth: AuthContext,
   request: { watermark?: number | undefined; cursor?: string | undefined; limit: number },
 ): Promise<SnapshotPage> {
-  const watermark =
-    request.watermark === undefined
-      ? await deps.storage.head(auth.ledgerId)
-      : (await assertCursorKnown(deps, auth.ledgerId, request.watermark), request.watermark);
+  let watermark = request.watermark;
+  if (watermark === undefined) watermark = await deps.storage.head(auth.ledgerId);
+  else await assertCursorKnown(deps, auth.ledgerId, watermark);
   const after = request.cursor ? decodeCursor(request.cursor) : null;
   const rows = await deps.storage.readSnapshot(auth.ledgerId, after, request.limit);
   const last = rows[rows.length - 1];
-  const nextCursor = rows.length === request.limit && last ? encodeCursor({ table: last.table, rowId: last.rowId }) : null;
+  const nextCursor =
+    rows.length === request.limit && last ? encodeCursor({ table: last.table, rowId: last.rowId }) : null;
   return { watermark, rows, nextCursor };
 }
 
@@ -118,7 +130,13 @@ export async function bucketRows(
   auth: AuthContext,
   request: BucketRowsRequest,
 ): Promise<BucketRowsPage> {
-  const rows = await deps.storage.readBucketRows(auth.ledgerId, request.table, request.bucket, request.cursor ?? null, request.limit);
+  const rows = await deps.storage.readBucketRows(
+    auth.ledgerId,
+    request.table,
+    request.bucket,
+    request.cursor ?? null,
+    request.limit,
+  );
   const last = rows[rows.length - 1];
   return { rows, nextCursor: rows.length === request.limit && last ? last.rowId : null };
 }

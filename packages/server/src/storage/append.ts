@@ -1,7 +1,14 @@
-import { bucketOf, type Conflict, isDeleted, mergeOp, type Op, type RowState } from '@kakeibo/core';
+import {
+  bucketOf,
+  ChecksumDelta,
+  type Conflict,
+  isDeleted,
+  mergeOp,
+  type Op,
+  type RowState,
+} from '@kakeibo/core';
 import { sql, type Transaction } from 'kysely';
 import type { BulkColumn } from './bulk.js';
-import { ChecksumDelta } from './checksum-delta.js';
 import {
   categoryIdOf,
   decodeRow,

@@ -1,6 +1,7 @@
-import { bucketOf, type FieldChange, fieldHash } from '@kakeibo/core';
+import { bucketOf, fieldHash } from './checksum.js';
+import type { FieldChange } from './merge.js';
 
-export interface BucketSum {
+export interface BucketTotal {
   table: string;
   bucket: number;
   hi: number;
@@ -15,14 +16,17 @@ export interface BucketSum {
  * buckets always equal what a MemoryReplica fed the same changes would hold.
  */
 export class ChecksumDelta {
-  private readonly sums = new Map<string, BucketSum>();
+  private readonly sums = new Map<string, BucketTotal>();
 
   add(table: string, rowId: string, changes: readonly FieldChange[]): void {
     if (changes.length === 0) return;
     const bucket = bucketOf(rowId);
     const key = `${table}/${bucket}`;
     let sum = this.sums.get(key);
-    if (!sum) this.sums.set(key, (sum = { table, bucket, hi: 0, lo: 0, fields: 0 }));
+    if (!sum) {
+      sum = { table, bucket, hi: 0, lo: 0, fields: 0 };
+      this.sums.set(key, sum);
+    }
     for (const { field, before, after } of changes) {
       if (before) {
         const h = fieldHash(table, rowId, field, before.stamp, before.value);
@@ -38,13 +42,13 @@ export class ChecksumDelta {
   }
 
   /** Buckets with a non-zero change (a change and its undo within one transaction cancel out). */
-  buckets(): BucketSum[] {
+  buckets(): BucketTotal[] {
     return [...this.sums.values()].filter((s) => s.hi !== 0 || s.lo !== 0 || s.fields !== 0);
   }
 }
 
 /** Adds a delta to a stored sum; the result is empty (to be deleted) when all three are zero. */
-export function addSums(stored: BucketSum | undefined, delta: BucketSum): BucketSum {
+export function addSums(stored: BucketTotal | undefined, delta: BucketTotal): BucketTotal {
   return {
     table: delta.table,
     bucket: delta.bucket,
@@ -54,4 +58,4 @@ export function addSums(stored: BucketSum | undefined, delta: BucketSum): Bucket
   };
 }
 
-export const isEmptySum = (s: BucketSum): boolean => s.hi === 0 && s.lo === 0 && s.fields === 0;
+export const isEmptySum = (s: BucketTotal): boolean => s.hi === 0 && s.lo === 0 && s.fields === 0;

@@ -1,0 +1,23 @@
+/**
+ * `@kakeibo/client/browser`: the Kakeibo SDK in browsers, over SQLite WASM on OPFS in a Web Worker.
+ * Nothing here (or below) imports Node modules: the Node entry point is `@kakeibo/client`.
+ */
+export type { BudgetProgress } from '../api/budget-progress.js';
+export type { Collection } from '../api/collection.js';
+export type { KakeiboEvents, SyncStatus } from '../events.js';
+export { Kakeibo, type KakeiboOptions } from '../kakeibo.js';
+export type * from '../store/types.js';
+export type { SyncResult } from '../sync/engine.js';
+export {
+  type OnlineEventTarget,
+  type OpenKakeiboBrowserOptions,
+  openKakeiboBrowser,
+  watchOnline,
+} from './open.js';
+export type { OpenResult, WorkerLike } from './protocol.js';
+export {
+  exclusiveStore,
+  openWorkerDriver,
+  type WorkerDriver,
+  type WorkerDriverOptions,
+} from './worker-driver.js';
