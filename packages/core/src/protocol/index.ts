@@ -2,3 +2,4 @@ export * from './auth.js';
 export * from './entities.js';
 export * from './limits.js';
 export * from './messages.js';
+export * from './realtime.js';
