@@ -20,6 +20,8 @@ export interface SyncStatus {
   lastSyncedAt: string | null;
   /** The last failure, with a stable code and a message a person can act on; null after a clean round. */
   lastError: { code: string; message: string } | null;
+  /** How this device hears that its ledger moved: a live socket, or polling on an interval. */
+  transport: 'realtime' | 'polling' | 'off';
   /** Set when the last verification found differences and repaired them. */
   lastRepair: { buckets: number; at: string } | null;
 }

@@ -28,7 +28,8 @@ import { Collection, type WriteContext } from './api/collection.js';
 import { QueryCache } from './api/query-cache.js';
 import { Emitter, type KakeiboEvents, type SyncStatus } from './events.js';
 import type { LocalStore } from './store/types.js';
-import { SyncEngine, type SyncResult } from './sync/engine.js';
+import { META as SYNC_META, SyncEngine, type SyncResult } from './sync/engine.js';
+import { RealtimeChannel, type WebSocketFactory } from './sync/realtime.js';
 import { SyncScheduler } from './sync/scheduler.js';
 import { ApiClient, isSessionEnded } from './transport/api-client.js';
 
@@ -39,9 +40,14 @@ export interface KakeiboOptions {
   platform?: string;
   fetch?: typeof fetch;
   now?: () => number;
-  /** Background sync interval when nothing else triggers a round. */
+  /** Background sync interval when nothing else triggers a round and no socket is connected. */
   syncIntervalMs?: number;
+  /** Opens a WebSocket (the browser's, or the `ws` package in Node); without it, sync polls. */
+  webSocket?: WebSocketFactory;
 }
+
+/** With a live socket, polling is only a safety net. */
+const REALTIME_POLL_MS = 5 * 60_000;
 
 const META = Object.freeze({
   deviceId: 'device.id',
@@ -77,6 +83,7 @@ export class Kakeibo {
   private readonly api: ApiClient;
   private readonly engine: SyncEngine;
   private readonly scheduler: SyncScheduler;
+  private readonly realtime: RealtimeChannel | null;
   private current: SyncStatus = {
     online: true,
     syncing: false,
@@ -86,6 +93,7 @@ export class Kakeibo {
     lastSyncedAt: null,
     lastError: null,
     lastRepair: null,
+    transport: 'off',
   };
   private round: Promise<SyncResult> | null = null;
   private closed = false;
@@ -130,6 +138,23 @@ export class Kakeibo {
       },
       intervalMs: options.syncIntervalMs ?? 30_000,
     });
+    this.realtime = options.webSocket
+      ? new RealtimeChannel({
+          api: this.api,
+          serverUrl: options.serverUrl.replace(/\/+$/, ''),
+          connect: options.webSocket,
+          onNotice: (head) => {
+            void store.getMeta(SYNC_META.cursor).then((cursor) => {
+              if (cursor === null || head > Number(cursor)) this.scheduler.nudge(true);
+            });
+          },
+          onRevoked: () => this.scheduler.nudge(true),
+          onConnected: (connected) => {
+            this.scheduler.setIntervalMs(connected ? REALTIME_POLL_MS : (options.syncIntervalMs ?? 30_000));
+            this.setStatus({ transport: connected ? 'realtime' : 'polling' });
+          },
+        })
+      : null;
 
     const ctx: WriteContext = {
       store,
@@ -291,12 +316,17 @@ export class Kakeibo {
     }
   }
 
+  /** Background sync: soon after local changes, on realtime notices (or an interval), on reconnect. */
   startSync(): void {
     this.scheduler.start();
+    this.realtime?.start();
+    if (this.current.transport === 'off') this.setStatus({ transport: 'polling' });
   }
 
   stopSync(): void {
     this.scheduler.stop();
+    this.realtime?.stop();
+    this.setStatus({ transport: 'off' });
   }
 
   /** Tell background sync the ledger moved (realtime notice) or the network is back. */
@@ -308,6 +338,7 @@ export class Kakeibo {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    this.realtime?.stop();
     await this.round?.catch(() => {});
     await this.store.setMeta(META.clock, JSON.stringify(this.clock.state()));
     await this.store.close();

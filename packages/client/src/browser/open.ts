@@ -1,6 +1,7 @@
 import { KakeiboError } from '@kakeibo/core';
 import { Kakeibo } from '../kakeibo.js';
 import { SqliteLocalStore } from '../store/local-store.js';
+import type { WebSocketLike } from '../sync/realtime.js';
 import type { WorkerLike } from './protocol.js';
 import { exclusiveStore, openWorkerDriver } from './worker-driver.js';
 
@@ -58,6 +59,11 @@ export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Pr
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.now && { now: options.now }),
       ...(options.syncIntervalMs !== undefined && { syncIntervalMs: options.syncIntervalMs }),
+      // The browser's own WebSocket: realtime notices, with polling as the fallback.
+      ...(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function' && {
+        webSocket: (url: string) =>
+          new (globalThis as unknown as { WebSocket: new (url: string) => WebSocketLike }).WebSocket(url),
+      }),
     });
   } catch (error) {
     await driver.close().catch(() => {});

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import WebSocket from 'ws';
 import { Kakeibo } from '../kakeibo.js';
 import { SqliteLocalStore } from '../store/local-store.js';
 import { openNodeDriver } from '../store/node-driver.js';
+import type { WebSocketLike } from '../sync/realtime.js';
 import { loadLocalKey } from './local-key.js';
 
 export interface OpenKakeiboOptions {
@@ -31,5 +33,10 @@ export async function openKakeibo(options: OpenKakeiboOptions): Promise<Kakeibo>
   });
   const driver = await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key });
   const { dataDir: _d, secret: _s, keyFile: _k, ...rest } = options;
-  return Kakeibo.create({ ...rest, store: new SqliteLocalStore(driver) });
+  return Kakeibo.create({
+    ...rest,
+    store: new SqliteLocalStore(driver),
+    // Node 20 has no global WebSocket: the `ws` package speaks the same protocol.
+    webSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+  });
 }

@@ -19,7 +19,16 @@ export class SyncScheduler {
   private failures = 0;
   private active = false;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  private intervalMs: number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.intervalMs = options.intervalMs ?? 30_000;
+  }
+
+  /** How long to wait between rounds when nothing triggers one (longer while a socket is connected). */
+  setIntervalMs(ms: number): void {
+    this.intervalMs = ms;
+  }
 
   start(): void {
     if (this.active) return;
@@ -73,7 +82,7 @@ export class SyncScheduler {
     this.failures = ok ? 0 : this.failures + 1;
     if (!ok) this.schedule(this.backoff(this.failures));
     else if (this.again) this.schedule(0);
-    else this.schedule(this.options.intervalMs ?? 30_000);
+    else this.schedule(this.intervalMs);
     this.again = false;
   }
 }
