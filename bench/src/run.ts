@@ -10,6 +10,10 @@ import {
 } from './case.js';
 import { baselineSqliteInsert } from './cases/baseline-sqlite-insert.js';
 import { bootstrapHttpSqlite } from './cases/bootstrap-http-sqlite.js';
+import { clientBootstrap } from './cases/client-bootstrap.js';
+import { clientLocalEdit } from './cases/client-local-edit.js';
+import { clientMonthlyReport } from './cases/client-monthly-report.js';
+import { clientPageQuery } from './cases/client-page-query.js';
 import { enumerationTiming } from './cases/enumeration-timing.js';
 import { ingestHttpSqlite } from './cases/ingest-http-sqlite.js';
 import { ingestPostgres } from './cases/ingest-postgres.js';
@@ -30,6 +34,11 @@ const CASES: readonly BenchCase[] = [
   ingestHttpSqlite,
   bootstrapHttpSqlite,
   enumerationTiming,
+  // The client SDK cases share one bootstrapped device, in this order (local-edit changes it, last).
+  clientBootstrap,
+  clientPageQuery,
+  clientMonthlyReport,
+  clientLocalEdit,
 ];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -34,6 +34,8 @@ export function serveOptions(
     host: pick('host', 'KAKEIBO_HOST'),
     dataDir: pick('data', 'KAKEIBO_DATA_DIR'),
     databaseUrl: env.KAKEIBO_DATABASE_URL || undefined,
+    redisUrl: env.KAKEIBO_REDIS_URL || undefined,
+    redisPrefix: env.KAKEIBO_REDIS_PREFIX || undefined,
     masterKey: env.KAKEIBO_MASTER_KEY || undefined,
     keyFile: pick('key-file', 'KAKEIBO_KEY_FILE'),
     tlsCert: pick('tls-cert', 'KAKEIBO_TLS_CERT'),

@@ -23,6 +23,13 @@ export const ServeOptionsSchema = z
     /** Generate a self-signed certificate for local testing (never for production). */
     tlsSelfSigned: z.boolean().default(false),
     trustProxy: z.union([z.boolean(), z.string()]).default(false),
+    /** redis://… shared by several instances (notices, nonces, rate limits, tickets). */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+    redisPrefix: z.string().min(1).max(64).default('kakeibo:'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((o) => Boolean(o.tlsCert) === Boolean(o.tlsKey), {

@@ -1,11 +1,14 @@
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { registerRoutes } from './http/fastify.js';
 import { buildOpenApi } from './http/openapi.js';
 import type { AnyRoute } from './http/route.js';
+import { RealtimeHub } from './realtime/hub.js';
+import { realtimeTicketRoute, registerRealtimeSocket } from './realtime/routes.js';
 import { authRoutes } from './routes/auth.js';
 import { batchRoute } from './routes/batch.js';
 import { deviceRoutes } from './routes/devices.js';
@@ -16,6 +19,8 @@ import { LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './services/login-
 import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
 import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js';
 import { AccessTokens } from './services/tokens.js';
+import { MemoryNotifier, MemoryTicketStore } from './shared/events.js';
+import type { RedisShared } from './shared/redis.js';
 import type { Storage } from './storage/types.js';
 
 export const SERVER_VERSION = '0.1.0';
@@ -30,6 +35,13 @@ export interface AppOptions {
   now?: () => number;
   nonces?: NonceCache;
   rateLimiter?: RateLimiter;
+  /**
+   * Shared state for several instances (Redis): notices, nonces, rate limits and tickets. Without it
+   * everything runs in-process, which is right for one instance.
+   */
+  redis?: RedisShared | null;
+  /** Realtime heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
   /** Override login and sign-up throttling (tests that sign up many accounts from one address). */
   loginLimits?: Partial<LoginLimits>;
 }
@@ -37,11 +49,14 @@ export interface AppOptions {
 /** The whole HTTP server: security headers, compression, every route, problem+json errors. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
+  const redis = options.redis ?? null;
   const deps: ServerDeps = {
     storage: options.storage,
     tokens: new AccessTokens(deriveSubkey(options.masterKey, SUBKEY_PURPOSES.accessTokenMac), now),
-    nonces: options.nonces ?? new MemoryNonceCache(now),
-    throttle: new LoginThrottle(options.rateLimiter ?? new MemoryRateLimiter(now), now, {
+    nonces: options.nonces ?? redis ?? new MemoryNonceCache(now),
+    notifier: redis ?? new MemoryNotifier(),
+    tickets: redis ?? new MemoryTicketStore(now),
+    throttle: new LoginThrottle(options.rateLimiter ?? redis ?? new MemoryRateLimiter(now), now, {
       ...LOGIN_LIMITS,
       ...options.loginLimits,
     }),
@@ -71,12 +86,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...deviceRoutes(deps),
     ...syncRoutes(deps),
     ...entityRoutes(deps),
+    realtimeTicketRoute(deps),
   ];
   const routes: AnyRoute[] = [...api, batchRoute(deps, api)];
   registerRoutes(app, deps, routes);
 
   const openapi = buildOpenApi(routes, SERVER_VERSION);
   app.get('/v1/openapi.json', async () => openapi);
-  app.get('/healthz', async () => ({ status: 'ok', storage: options.storage.kind }));
+  const hub = new RealtimeHub({
+    storage: options.storage,
+    notifier: deps.notifier,
+    ...(options.heartbeatMs && { heartbeatMs: options.heartbeatMs }),
+  });
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // On shutdown every socket is told 1001 (going away: reconnect, to another instance if need be).
+    preClose: async () => hub.close(),
+  });
+  registerRealtimeSocket(app, deps, hub);
+
+  app.get('/healthz', async (_request, reply) => {
+    const redisState = redis ? (redis.ready ? 'connected' : 'unreachable') : 'off';
+    if (redisState === 'unreachable') reply.code(503);
+    return {
+      status: redisState === 'unreachable' ? 'degraded' : 'ok',
+      storage: options.storage.kind,
+      redis: redisState,
+    };
+  });
   return app;
 }

@@ -4,6 +4,7 @@ import { type ServeOptions, type ServeOptionsInput, ServeOptionsSchema } from '@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { deriveSubkey, loadMasterKey, SUBKEY_PURPOSES } from './crypto/master-key.js';
+import { RedisShared } from './shared/redis.js';
 import { openPostgresStorage } from './storage/postgres.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/types.js';
@@ -55,9 +56,17 @@ export async function startServer(
       : options.tlsSelfSigned
         ? selfSignedTls(dataDir)
         : null;
+  let redis: RedisShared | null = null;
+  try {
+    redis = options.redisUrl ? await RedisShared.connect(options.redisUrl, options.redisPrefix) : null;
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const app = await buildApp({
     storage,
     masterKey,
+    redis,
     https,
     trustProxy: options.trustProxy,
     logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
@@ -66,6 +75,7 @@ export async function startServer(
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
     await storage.close();
+    await redis?.close();
     throw error;
   }
   const address = app.server.address();
@@ -78,6 +88,7 @@ export async function startServer(
     close: async () => {
       await app.close();
       await storage.close();
+      await redis?.close();
     },
   };
 }

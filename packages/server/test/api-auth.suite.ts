@@ -25,7 +25,7 @@ export function apiAuthSuite(adapter: AdapterName) {
     it('answers /healthz and publishes an OpenAPI document generated from the schemas', async () => {
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', storage: adapter });
+      expect(await health.json()).toEqual({ status: 'ok', storage: adapter, redis: 'off' });
       const doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as {
         openapi: string;
         paths: Record<

@@ -1,5 +1,5 @@
 import { EmailSchema } from '@kakeibo/core';
-import { openConfiguredStorage, setUserDisabled } from '@kakeibo/server';
+import { MemoryNotifier, openConfiguredStorage, RedisShared, setUserDisabled } from '@kakeibo/server';
 import { parse, STORAGE_FLAGS, serveOptions } from '../args.js';
 import { CliError } from '../errors.js';
 
@@ -24,7 +24,19 @@ export async function user(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     }
     const parsed = EmailSchema.safeParse(email);
     if (!parsed.success) throw new CliError(`not an email address: ${email}`);
-    await setUserDisabled({ storage, now: Date.now }, parsed.data, action === 'disable');
+    // With Redis, running instances hear of it at once and close the account's sockets; without it,
+    // every request re-checks the device anyway and sockets close at their next heartbeat.
+    const options = serveOptions(values, env);
+    const redis = options.redisUrl ? await RedisShared.connect(options.redisUrl, options.redisPrefix) : null;
+    try {
+      await setUserDisabled(
+        { storage, now: Date.now, notifier: redis ?? new MemoryNotifier() },
+        parsed.data,
+        action === 'disable',
+      );
+    } finally {
+      await redis?.close();
+    }
     console.log(`${parsed.data} ${action === 'disable' ? 'disabled; every session ended' : 'enabled'}`);
   } finally {
     await storage.close();

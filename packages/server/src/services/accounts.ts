@@ -12,6 +12,7 @@ import { checkPasswordPolicy } from '../accounts/password-policy.js';
 import type { AuthContext } from '../http/route.js';
 import type { UserRecord } from '../storage/types.js';
 import type { ServerDeps } from './context.js';
+import { announceRevoked } from './devices.js';
 import { issueSession } from './sessions.js';
 
 /** One answer for an unknown email and a wrong password: same status, same body, similar time. */
@@ -102,6 +103,7 @@ async function registerDevice(
 /** Ends this device's session: the device is revoked with its refresh tokens; its data stays in the ledger. */
 export async function signOut(deps: ServerDeps, auth: AuthContext, ip: string): Promise<void> {
   await deps.storage.revokeDevices(auth.ledgerId, [auth.deviceId], iso(deps.now()));
+  await announceRevoked(deps, auth.ledgerId, [auth.deviceId], 'auth.signed_out');
   await deps.storage.recordAudit({ ...auditIds(auth), kind: 'auth.signout', ip, detail: {} });
 }
 
@@ -124,6 +126,7 @@ export async function changePassword(
       .filter((d) => !d.revokedAt && d.id !== auth.deviceId)
       .map((d) => d.id);
     endedDevices = await deps.storage.revokeDevices(auth.ledgerId, others, iso(deps.now()));
+    await announceRevoked(deps, auth.ledgerId, endedDevices, 'auth.session_revoked');
   }
   await deps.storage.recordAudit({
     ...auditIds(auth),
@@ -146,12 +149,14 @@ export async function deleteAccount(
     await deps.throttle.failed(user.email, ip);
     throw new KakeiboError('auth.invalid_credentials', 'The password is incorrect.');
   }
+  const devices = (await deps.storage.listDevices(user.ledgerId)).map((d) => d.id);
   await deps.storage.deleteUser(user.id);
+  await announceRevoked(deps, user.ledgerId, devices, 'auth.account_deleted');
 }
 
 /** Administration (CLI): disabling ends every session of the account at once. */
 export async function setUserDisabled(
-  deps: Pick<ServerDeps, 'storage' | 'now'>,
+  deps: Pick<ServerDeps, 'storage' | 'now' | 'notifier'>,
   email: string,
   disabled: boolean,
 ): Promise<UserRecord> {
@@ -165,6 +170,7 @@ export async function setUserDisabled(
       .map((d) => d.id);
     await deps.storage.revokeDevices(user.ledgerId, active, now);
     await deps.storage.revokeUserRefreshTokens(user.id, now);
+    await announceRevoked(deps, user.ledgerId, active, 'auth.account_disabled');
   }
   await deps.storage.recordAudit({
     ledgerId: user.ledgerId,

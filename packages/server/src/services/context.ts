@@ -1,3 +1,4 @@
+import type { Notifier, TicketStore } from '../shared/events.js';
 import type { Storage } from '../storage/types.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { NonceCache } from './nonce-cache.js';
@@ -9,5 +10,8 @@ export interface ServerDeps {
   tokens: AccessTokens;
   nonces: NonceCache;
   throttle: LoginThrottle;
+  /** Tells every instance that a ledger moved or devices were revoked. */
+  notifier: Notifier;
+  tickets: TicketStore;
   now: () => number;
 }

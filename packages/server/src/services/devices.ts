@@ -47,6 +47,7 @@ export async function revokeDevices(
     new Date(deps.now()).toISOString(),
   );
   if (revoked.length) {
+    await announceRevoked(deps, auth.ledgerId, revoked, 'auth.device_revoked');
     await deps.storage.recordAudit({
       ledgerId: auth.ledgerId,
       userId: auth.userId,
@@ -57,4 +58,15 @@ export async function revokeDevices(
     });
   }
   return revoked;
+}
+
+/** Every instance closes the sockets of these devices (their requests already fail: storage says so). */
+export async function announceRevoked(
+  deps: Pick<ServerDeps, 'notifier'>,
+  ledgerId: string,
+  deviceIds: readonly string[],
+  code: string,
+): Promise<void> {
+  if (!deviceIds.length) return;
+  await deps.notifier.publish({ kind: 'revoked', ledgerId, deviceIds: [...deviceIds], code }).catch(() => {});
 }

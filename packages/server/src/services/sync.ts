@@ -56,6 +56,12 @@ export async function push(
   outcome.results.forEach((result, i) => {
     acks[acceptedAt[i] as number] = result;
   });
+  if (outcome.results.some((r) => r.status === 'applied')) {
+    // Best effort: a lost notice only delays other devices until their next pull.
+    await deps.notifier
+      .publish({ kind: 'ledger', ledgerId: auth.ledgerId, head: outcome.head })
+      .catch(() => {});
+  }
   return { acks: acks as OpAck[], conflicts: outcome.conflicts, head: outcome.head };
 }
 

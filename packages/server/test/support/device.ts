@@ -30,6 +30,8 @@ export interface RequestOptions {
   /** Reuse exactly these signature headers (replay tests). */
   replay?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Send to another server instance than the one the device was made for. */
+  baseUrl?: string;
 }
 
 /**
@@ -99,7 +101,7 @@ export class TestDevice {
     }
     const req = { path: `${path}${query}`, body: payload, headers };
     options.tamper?.(req);
-    const response = await fetch(`${this.baseUrl}${req.path}`, {
+    const response = await fetch(`${options.baseUrl ?? this.baseUrl}${req.path}`, {
       method,
       headers: req.headers,
       ...(method !== 'GET' && method !== 'HEAD' && { body: req.body }),

@@ -38,13 +38,19 @@ export async function freshStorage(kind: AdapterName, masterKey: Buffer) {
 /** The real HTTP server on a loopback port, over a fresh storage. */
 export async function startTestServer(
   kind: AdapterName,
-  options: { now?: () => number; loginLimits?: Partial<LoginLimits> } = {},
+  options: { now?: () => number; loginLimits?: Partial<LoginLimits>; heartbeatMs?: number } = {},
 ): Promise<TestServer> {
   const masterKey = randomBytes(32);
   const { storage, cleanup } = await freshStorage(kind, masterKey);
   // Many accounts come from one test address: sign-up throttling is tested on its own.
   const loginLimits = { signupsPerIp: 10_000, failuresPerIp: 10_000, ...options.loginLimits };
-  const app = await buildApp({ storage, masterKey, loginLimits, ...(options.now && { now: options.now }) });
+  const app = await buildApp({
+    storage,
+    masterKey,
+    loginLimits,
+    ...(options.now && { now: options.now }),
+    ...(options.heartbeatMs && { heartbeatMs: options.heartbeatMs }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,0 +1,311 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kakeibo, type LocalStore, openKakeibo, type SyncResult } from '@kakeibo/client';
+import { parseOp } from '@kakeibo/core';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { collectGarbage, type Metric, median, now, percentile, RssSampler } from '../case.js';
+import { BENCH_PASSWORD, BenchDevice, benchEmail } from './client.js';
+import { type LedgerCategory, LedgerWriter, type MonthTotals } from './ledger.js';
+import { type BenchServer, type Spent, startSqliteServer } from './server.js';
+import { openCipherDatabase } from './sqlite.js';
+
+/**
+ * The client SDK benchmarks' shared fixture: a 100,000-expense ledger on an in-process server and a
+ * fresh Node SDK device bootstrapped from it. client-bootstrap builds it (and times the bootstrap);
+ * the later client-* cases reopen the same device, so the ledger is made and bootstrapped once per
+ * run. Run alone (`--only client-page-query`), a case builds it itself, untimed.
+ */
+
+export const LEDGER_EXPENSES = 100_000;
+const FILL_BATCH = 1000;
+/** Later life of the data: amount corrections, note/tag changes, deletions (distinct rows). */
+const LEDGER_EDITS = { amountEdits: 4000, noteEdits: 2000, deletes: 1000 };
+
+/**
+ * A device's data directory and its key directory (KAKEIBO_CLIENT_KEY_DIR), side by side in one temp
+ * dir. Not registered with the runner's per-case cleanup (it outlives the case that made it, see
+ * above); it is removed by `remove`, or when the process exits.
+ */
+export class DeviceDir {
+  readonly dataDir: string;
+  readonly keyDir: string;
+  private removed = false;
+  private readonly onExit = () => this.remove();
+
+  private constructor(readonly root: string) {
+    this.dataDir = join(root, 'data');
+    this.keyDir = join(root, 'keys');
+    mkdirSync(this.keyDir, { mode: 0o700 });
+    process.once('exit', this.onExit);
+  }
+
+  static create(tag: string): DeviceDir {
+    return new DeviceDir(mkdtempSync(join(tmpdir(), `kakeibo-bench-${tag}-`)));
+  }
+
+  /** Opens the SDK on this directory, exactly as an application would (the key stays outside dataDir). */
+  open(serverUrl: string, deviceName: string): Promise<Kakeibo> {
+    process.env.KAKEIBO_CLIENT_KEY_DIR = this.keyDir;
+    return openKakeibo({ serverUrl, dataDir: this.dataDir, deviceName });
+  }
+
+  /** A second, raw connection to the device's encrypted database (for baselines and checks). */
+  openRaw(): Database.Database {
+    const [keyName] = readdirSync(this.keyDir).filter((f) => f.endsWith('.key'));
+    if (!keyName) throw new Error(`no local key file in ${this.keyDir}`);
+    const key = Buffer.from(readFileSync(join(this.keyDir, keyName), 'utf8').trim(), 'base64');
+    return openCipherDatabase(join(this.dataDir, 'kakeibo.db'), key);
+  }
+
+  remove(): void {
+    if (this.removed) return;
+    this.removed = true;
+    process.removeListener('exit', this.onExit);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The SDK keeps its store private; the benchmarks read it to time the store-level query under the
+ * SDK's page cache. Checked at run time so a refactor fails loudly here rather than measuring nothing.
+ */
+export function sdkStore(kb: Kakeibo): LocalStore {
+  const store = (kb as unknown as { store?: LocalStore }).store;
+  if (!store || typeof store.list !== 'function' || typeof store.applyRows !== 'function') {
+    throw new Error('Kakeibo no longer keeps its LocalStore in `store`: update bench/src/support/sdk.ts');
+  }
+  return store;
+}
+
+/** Wraps async methods of an object with timers (in place); returns the running totals. */
+export function timeMethods(target: object, methods: readonly string[]): Record<string, Spent> {
+  const spent: Record<string, Spent> = {};
+  const object = target as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const method of methods) {
+    const original = object[method];
+    if (typeof original !== 'function') throw new Error(`no method ${method} to time`);
+    const totals: Spent = { calls: 0, ms: 0 };
+    spent[method] = totals;
+    object[method] = async (...args: unknown[]) => {
+      const started = now();
+      try {
+        return await original.apply(target, args);
+      } finally {
+        totals.calls += 1;
+        totals.ms += now() - started;
+      }
+    };
+  }
+  return spent;
+}
+
+/** What the later cases need to know about the bootstrapped device and its data. */
+export interface BootstrappedDevice {
+  dir: DeviceDir;
+  /** The server is gone once the bootstrap is over: the later cases never sync. */
+  serverUrl: string;
+  deviceName: string;
+  categories: LedgerCategory[];
+  liveExpenseIds: string[];
+  months: Map<string, MonthTotals>;
+}
+
+export interface BootstrapMeasurement {
+  expenses: number;
+  snapshotRows: number;
+  fillSeconds: number;
+  openMs: number;
+  signInMs: number;
+  syncMs: number;
+  result: SyncResult;
+  peakRssDeltaBytes: number;
+  /** RSS when the sync started (server and its 100,000-row ledger already in memory). */
+  startRssBytes: number;
+  routes: Record<string, Spent>;
+  storageSpent: Record<string, Spent>;
+  storeSpent: Record<string, Spent>;
+  storedExpenses: number;
+}
+
+let shared: BootstrappedDevice | null = null;
+
+/** Fills a ledger on an in-process server, then bootstraps a fresh SDK device from it (timing the sync). */
+export async function bootstrapFreshDevice(log: (line: string) => void): Promise<{
+  device: BootstrappedDevice;
+  measurement: BootstrapMeasurement;
+}> {
+  const server: BenchServer = await startSqliteServer({
+    timed: ['readSnapshot', 'readOps', 'checksum', 'listConflicts'],
+  });
+  const dir = DeviceDir.create('sdk-device');
+  try {
+    // The ledger exists once somebody signed up (through the real HTTP API).
+    const phone = await BenchDevice.create(server.url, 'Bench phone');
+    const email = benchEmail('sdk');
+    const session = await phone.signUp(email, BENCH_PASSWORD);
+
+    // Its contents, written straight through storage (fast), as the first device's ops. Every op is
+    // validated exactly as the push route would (parseOp), in batches of 1,000 as a push would carry.
+    const writer = new LedgerWriter(phone.id);
+    const fillStarted = now();
+    const append = async (ops: ReturnType<LedgerWriter['expenseBatch']>) => {
+      const parsed = ops.map((op) => parseOp(op));
+      await server.storage.appendOps(session.ledgerId, parsed);
+    };
+    await append(writer.categoryOps());
+    for (let written = 0; written < LEDGER_EXPENSES; written += FILL_BATCH) {
+      await append(writer.expenseBatch(Math.min(FILL_BATCH, LEDGER_EXPENSES - written)));
+    }
+    for (const batch of writer.editBatches(LEDGER_EDITS, FILL_BATCH)) await append(batch);
+    const fillSeconds = (now() - fillStarted) / 1000;
+    log(
+      `  filled ${LEDGER_EXPENSES.toLocaleString('en-US')} expenses, ${writer.categories.length} categories and ${(
+        LEDGER_EDITS.amountEdits + LEDGER_EDITS.noteEdits + LEDGER_EDITS.deletes
+      ).toLocaleString('en-US')} later edits/deletes in ${fillSeconds.toFixed(1)} s`,
+    );
+
+    // A fresh device: new data dir, new key, new device key pair; signs in to the same account.
+    const deviceName = 'Bench laptop (SDK)';
+    const openStarted = now();
+    const kb = await dir.open(server.url, deviceName);
+    const openMs = now() - openStarted;
+    let measured: Omit<BootstrapMeasurement, 'storedExpenses'>;
+    try {
+      const signInStarted = now();
+      await kb.auth.signIn({ email, password: BENCH_PASSWORD });
+      const signInMs = now() - signInStarted;
+      const storeSpent = timeMethods(sdkStore(kb), ['applyRows', 'applyPulled', 'checksum']);
+      for (const totals of Object.values(server.routes)) Object.assign(totals, { calls: 0, ms: 0 });
+      for (const totals of Object.values(server.storageSpent)) Object.assign(totals, { calls: 0, ms: 0 });
+
+      collectGarbage();
+      const rss = new RssSampler(20);
+      const started = now();
+      const result = await kb.sync();
+      const syncMs = now() - started;
+      const memory = rss.stop();
+      log(
+        `  kb.sync(): ${(syncMs / 1000).toFixed(2)} s, pushed ${result.pushed}, pulled ${result.pulled}, verified ${result.verified}, repaired ${result.repaired}`,
+      );
+      measured = {
+        expenses: LEDGER_EXPENSES,
+        snapshotRows: LEDGER_EXPENSES + writer.categories.length,
+        fillSeconds,
+        openMs,
+        signInMs,
+        syncMs,
+        result,
+        peakRssDeltaBytes: memory.peakDeltaBytes,
+        startRssBytes: memory.startBytes,
+        routes: structuredClone(server.routes),
+        storageSpent: structuredClone(server.storageSpent),
+        storeSpent,
+      };
+    } finally {
+      await kb.close();
+    }
+    await server.close();
+
+    const raw = dir.openRaw();
+    let storedExpenses: number;
+    try {
+      storedExpenses = (
+        raw.prepare("SELECT count(*) AS n FROM rows WHERE tbl = 'expenses'").get() as { n: number }
+      ).n;
+    } finally {
+      raw.close();
+    }
+    const device: BootstrappedDevice = {
+      dir,
+      serverUrl: server.url,
+      deviceName,
+      categories: writer.categories,
+      liveExpenseIds: writer.liveExpenseIds(),
+      months: writer.monthTotals(),
+    };
+    return { device, measurement: { ...measured, storedExpenses } };
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    dir.remove();
+    throw error;
+  }
+}
+
+/** Hands the bootstrapped device to the later client-* cases (replacing, and removing, any earlier one). */
+export function keepBootstrapped(device: BootstrappedDevice): void {
+  if (shared && shared !== device) shared.dir.remove();
+  shared = device;
+}
+
+/** The device client-bootstrap left, or (when it did not run or failed) a new one, bootstrapped untimed. */
+export async function bootstrappedDevice(log: (line: string) => void): Promise<BootstrappedDevice> {
+  if (shared) return shared;
+  log('  no device from client-bootstrap in this run: making and bootstrapping one (untimed)');
+  const { device, measurement } = await bootstrapFreshDevice(log);
+  if (!measurement.result.verified || measurement.storedExpenses !== LEDGER_EXPENSES) {
+    device.dir.remove();
+    throw new Error(
+      `bootstrap did not verify (verified ${measurement.result.verified}, ${measurement.storedExpenses} expenses stored)`,
+    );
+  }
+  keepBootstrapped(device);
+  return device;
+}
+
+/** Removes the shared device (the last client case calls this; otherwise it goes at process exit). */
+export function releaseBootstrapped(): void {
+  shared?.dir.remove();
+  shared = null;
+}
+
+/** Opens the shared device's SDK (the server is gone: nothing here syncs). */
+export function openBootstrapped(device: BootstrappedDevice): Promise<Kakeibo> {
+  return device.dir.open(device.serverUrl, device.deviceName);
+}
+
+/** The SDK's page cache (private too): dropped before a timed call so that call is a cache miss. */
+export function sdkPageCache(kb: Kakeibo): { invalidate(table: 'expenses'): void } {
+  const cache = (kb as unknown as { cache?: { invalidate?: unknown } }).cache;
+  if (!cache || typeof cache.invalidate !== 'function') {
+    throw new Error('Kakeibo no longer keeps its QueryCache in `cache`: update bench/src/support/sdk.ts');
+  }
+  return cache as { invalidate(table: 'expenses'): void };
+}
+
+/**
+ * Median and p95 rows for a set of latency samples (ms), each beside the same statistic of the
+ * baseline samples when given, with an optional upper bound as target.
+ */
+export function latencyMetrics(
+  label: string,
+  samples: readonly number[],
+  options: { max?: number; baseline?: readonly number[]; baselineLabel?: string } = {},
+): Metric[] {
+  const stats: Array<['median' | 'p95', (s: readonly number[]) => number]> = [
+    ['median', median],
+    ['p95', (s) => percentile(s, 95)],
+  ];
+  return stats.map(([name, stat]) => {
+    const value = stat(samples);
+    const base = options.baseline?.length ? stat(options.baseline) : undefined;
+    return {
+      metric: `${label}, ${name} of ${samples.length}`,
+      value,
+      unit: 'ms',
+      ...(base !== undefined && { baseline: { value: base, unit: 'ms' }, ratio: value / base }),
+      ...(options.max !== undefined && { target: { of: 'value' as const, max: options.max } }),
+    };
+  });
+}
+
+/** A seeded pick of `count` distinct items (partial Fisher–Yates). */
+export function sample<T>(items: readonly T[], count: number, random: () => number): T[] {
+  const copy = [...items];
+  const n = Math.min(count, copy.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy.slice(0, n);
+}

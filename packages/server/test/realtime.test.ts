@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { REALTIME_CLOSE, uuidv7 } from '@kakeibo/core';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { buildApp } from '../src/app.js';
+import { deriveSubkey, SUBKEY_PURPOSES } from '../src/crypto/master-key.js';
+import { RedisShared } from '../src/shared/redis.js';
+import { openPostgresStorage } from '../src/storage/postgres.js';
+import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
+import { createTestDatabase } from './support/pg.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+interface Socket {
+  ws: WebSocket;
+  messages: Array<Record<string, unknown>>;
+  closed: Promise<number>;
+  next(predicate?: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+function open(baseUrl: string, ticket: string): Socket {
+  const ws = new WebSocket(
+    `${baseUrl.replace(/^http/, 'ws')}/v1/realtime?ticket=${encodeURIComponent(ticket)}`,
+  );
+  const messages: Array<Record<string, unknown>> = [];
+  const waiters: Array<{
+    predicate: (m: Record<string, unknown>) => boolean;
+    resolve: (m: Record<string, unknown>) => void;
+  }> = [];
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as Record<string, unknown>;
+    messages.push(message);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(message)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  });
+  ws.on('error', () => {});
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  return {
+    ws,
+    messages,
+    closed,
+    next: (predicate = () => true) =>
+      new Promise((resolve) => {
+        const found = messages.find(predicate);
+        if (found) resolve(found);
+        else waiters.push({ predicate, resolve });
+      }),
+  };
+}
+
+const ticketOf = async (d: TestDevice) => {
+  const reply = await d.request<{ ticket: string }>('POST', '/v1/realtime/ticket');
+  expect(reply.status).toBe(200);
+  return reply.body.ticket;
+};
+
+describe('realtime notices (one instance)', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  async function account() {
+    const email = uniqueEmail('rt');
+    const a = await TestDevice.create(server.url);
+    await a.signUp(email, PASSWORD);
+    const b = await TestDevice.create(server.url);
+    await b.signIn(email, PASSWORD);
+    return { a, b };
+  }
+
+  it('opens with a single-use ticket, says hello with the head, and relays pushes', async () => {
+    server = await startTestServer('sqlite');
+    const { a, b } = await account();
+    const unsigned = await b.request('POST', '/v1/realtime/ticket', undefined, { unsigned: true });
+    expect(unsigned.status).toBe(401);
+    const ticket = await ticketOf(b);
+    const socket = open(server.url, ticket);
+    expect(await socket.next()).toEqual({ type: 'hello', head: 0 });
+    await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+    expect(await socket.next((m) => m.type === 'ledger')).toEqual({ type: 'ledger', head: 1 });
+
+    const reused = open(server.url, ticket);
+    expect(await reused.closed).toBe(REALTIME_CLOSE.badTicket);
+    const garbage = open(server.url, 'x'.repeat(43));
+    expect(await garbage.closed).toBe(REALTIME_CLOSE.badTicket);
+    socket.ws.close();
+  });
+
+  it('closes a revoked device’s socket with a revoked notice and 4003', async () => {
+    server = await startTestServer('sqlite');
+    const { a, b } = await account();
+    const socket = open(server.url, await ticketOf(b));
+    await socket.next();
+    await a.request('POST', '/v1/devices/revoke', { deviceIds: [b.id] });
+    expect(await socket.next((m) => m.type === 'revoked')).toEqual({
+      type: 'revoked',
+      code: 'auth.device_revoked',
+    });
+    expect(await socket.closed).toBe(REALTIME_CLOSE.revoked);
+  });
+
+  it('catches a device that stopped reading up with the latest head, heads only growing', async () => {
+    server = await startTestServer('sqlite');
+    const { a, b } = await account();
+    const socket = open(server.url, await ticketOf(b));
+    await socket.next();
+    const raw = (socket.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    for (let i = 0; i < 40; i++) await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+    raw.resume();
+    expect(await socket.next((m) => m.head === 40)).toEqual({ type: 'ledger', head: 40 });
+    // Heads only grow, and the device never needed one message per push to end up current.
+    const heads = socket.messages.filter((m) => m.type === 'ledger').map((m) => m.head as number);
+    expect([...heads].sort((x, y) => x - y)).toEqual(heads);
+    socket.ws.close();
+  });
+
+  it('drops a client that stops answering pings, and closes sockets with 1001 on shutdown', async () => {
+    const heartbeatMs = 150;
+    server = await startTestServer('sqlite', { heartbeatMs });
+    const { b } = await account();
+    const silent = open(server.url, await ticketOf(b));
+    await silent.next();
+    // Stop answering pings: ws answers them automatically unless the socket stops reading.
+    const raw = (silent.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    const live = open(server.url, await ticketOf(b));
+    await live.next();
+    // Several heartbeats pass without a pong from the silent one (the live one answers them).
+    await new Promise((resolve) => setTimeout(resolve, heartbeatMs * 5));
+    raw.resume();
+    expect(await silent.closed).toBe(1006); // terminated: no close frame
+    expect(live.ws.readyState).toBe(WebSocket.OPEN);
+    await server.app.close();
+    expect(await live.closed).toBe(REALTIME_CLOSE.goingAway);
+  });
+});
+
+describe('two instances sharing PostgreSQL and Redis', () => {
+  const prefix = `kakeibo-test-${randomBytes(6).toString('hex')}:`;
+  afterAll(async () => {
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('share tickets, notices, revocations, throttling and replay protection', async () => {
+    const db = await createTestDatabase();
+    const masterKey = randomBytes(32);
+    const instances = [];
+    for (let i = 0; i < 2; i++) {
+      const storage = await openPostgresStorage({
+        connectionString: db.url,
+        masterKey: deriveSubkey(masterKey, SUBKEY_PURPOSES.dataKeyWrap),
+      });
+      const redis = await RedisShared.connect('redis://127.0.0.1:6379', prefix);
+      const app = await buildApp({ storage, masterKey, redis, loginLimits: { failuresPerAccount: 3 } });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address() as { port: number };
+      instances.push({ app, storage, redis, url: `http://127.0.0.1:${address.port}` });
+    }
+    const [one, two] = instances as [(typeof instances)[0], (typeof instances)[0]];
+    try {
+      const health = await (await fetch(`${one.url}/healthz`)).json();
+      expect(health).toEqual({ status: 'ok', storage: 'postgres', redis: 'connected' });
+      const email = uniqueEmail('two');
+      const a = await TestDevice.create(one.url);
+      await a.signUp(email, PASSWORD);
+      const b = await TestDevice.create(one.url);
+      await b.signIn(email, PASSWORD);
+
+      // A ticket bought on instance 1 opens a socket on instance 2.
+      const socket = open(two.url, await ticketOf(b));
+      await socket.next();
+      await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+      expect(await socket.next((m) => m.type === 'ledger')).toEqual({ type: 'ledger', head: 1 });
+
+      // A request accepted by instance 1, replayed to instance 2, is refused there.
+      const checksum = await a.request('GET', '/v1/sync/checksum');
+      expect(checksum.status).toBe(200);
+      const replay = await fetch(`${two.url}/v1/sync/checksum`, {
+        headers: { ...a.lastSigned, authorization: `Bearer ${a.session?.accessToken}` },
+      });
+      expect(((await replay.json()) as { code: string }).code).toBe('signature.replayed');
+
+      // Failed sign-ins count across instances.
+      const guesser = await TestDevice.create(one.url);
+      const other = await TestDevice.create(two.url);
+      const statuses = [];
+      for (const d of [guesser, other, guesser])
+        statuses.push((await d.signIn(email, 'wrong wrong wrong')).status);
+      statuses.push((await other.signIn(email, PASSWORD)).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+
+      // Revoking B on instance 1 closes its socket on instance 2; its requests fail on both.
+      await a.request('POST', '/v1/devices/revoke', { deviceIds: [b.id] });
+      expect(await socket.closed).toBe(REALTIME_CLOSE.revoked);
+      for (const baseUrl of [one.url, two.url]) {
+        const reply = await b.request('GET', '/v1/devices', undefined, { baseUrl });
+        expect(reply.body.code).toBe('auth.device_revoked');
+      }
+    } finally {
+      for (const i of instances) {
+        await i.app.close();
+        await i.storage.close();
+        await i.redis.close();
+      }
+      await db.drop();
+    }
+  });
+});
