@@ -18,6 +18,7 @@ import { enumerationTiming } from './cases/enumeration-timing.js';
 import { ingestHttpSqlite } from './cases/ingest-http-sqlite.js';
 import { ingestPostgres } from './cases/ingest-postgres.js';
 import { ingestSqlite } from './cases/ingest-sqlite.js';
+import { realtime } from './cases/realtime.js';
 import { type CaseResult, environment, type Report, renderTable, writeResults } from './report.js';
 
 /**
@@ -34,6 +35,7 @@ const CASES: readonly BenchCase[] = [
   ingestHttpSqlite,
   bootstrapHttpSqlite,
   enumerationTiming,
+  realtime,
   // The client SDK cases share one bootstrapped device, in this order (local-edit changes it, last).
   clientBootstrap,
   clientPageQuery,
