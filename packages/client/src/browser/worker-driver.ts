@@ -55,8 +55,11 @@ export function exclusiveStore(store: LocalStore, driver: WorkerDriver): LocalSt
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      // close() queues behind every operation by itself (as a section it would wait for itself).
-      if (property === 'close') return (...args: unknown[]) => Reflect.apply(value, target, args);
+      // close() queues behind every operation by itself (as a section it would wait for itself), and
+      // bulkLoad() calls the store's own methods through this wrapper: each of those is a section.
+      if (property === 'close' || property === 'bulkLoad') {
+        return (...args: unknown[]) => Reflect.apply(value, target, args);
+      }
       return (...args: unknown[]) =>
         driver.exclusive(() => Reflect.apply(value, target, args) as Promise<unknown>);
     },

@@ -124,6 +124,8 @@ export interface LocalStore {
     conflicts: readonly (Conflict & { seq: number })[],
     cursor: number,
   ): Promise<Map<TableName, string[]>>;
+  /** Runs a bootstrap's page loads with bulk-load settings when the store is empty (see SqliteLocalStore). */
+  bulkLoad<T>(load: () => Promise<T>): Promise<T>;
   /** Applies snapshot (or repair) rows field by field with LWW merge, in one transaction. */
   applyRows(rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
   /** Rows of one checksum bucket (repair compares them with the server's). */
