@@ -19,7 +19,7 @@ import { LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './services/login-
 import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
 import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js';
 import { AccessTokens } from './services/tokens.js';
-import { MemoryNotifier, MemoryTicketStore } from './shared/events.js';
+import { MemoryNotifier, MemoryTicketStore, type Notifier } from './shared/events.js';
 import type { RedisShared } from './shared/redis.js';
 import type { Storage } from './storage/types.js';
 
@@ -40,6 +40,8 @@ export interface AppOptions {
    * everything runs in-process, which is right for one instance.
    */
   redis?: RedisShared | null;
+  /** Replaces the notifier (fault tests drop notices with it); default: Redis's, else in-process. */
+  notifier?: Notifier;
   /** Realtime heartbeat interval (tests shorten it). */
   heartbeatMs?: number;
   /** Override login and sign-up throttling (tests that sign up many accounts from one address). */
@@ -54,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     storage: options.storage,
     tokens: new AccessTokens(deriveSubkey(options.masterKey, SUBKEY_PURPOSES.accessTokenMac), now),
     nonces: options.nonces ?? redis ?? new MemoryNonceCache(now),
-    notifier: redis ?? new MemoryNotifier(),
+    notifier: options.notifier ?? redis ?? new MemoryNotifier(),
     tickets: redis ?? new MemoryTicketStore(now),
     throttle: new LoginThrottle(options.rateLimiter ?? redis ?? new MemoryRateLimiter(now), now, {
       ...LOGIN_LIMITS,
@@ -101,7 +103,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, {
     options: { maxPayload: 4096 },
     // On shutdown every socket is told 1001 (going away: reconnect, to another instance if need be).
-    preClose: async () => hub.close(),
+    // A socket still mid-handshake or mid-close is cut, and any that has not finished closing after
+    // two seconds is terminated, so shutdown never waits on a device.
+    preClose: async () => {
+      hub.close();
+      const clients = [...app.websocketServer.clients];
+      for (const client of clients) if (client.readyState !== client.OPEN) client.terminate();
+      setTimeout(() => {
+        for (const client of clients) client.terminate();
+      }, 2_000).unref();
+    },
   });
   registerRealtimeSocket(app, deps, hub);
 

@@ -2,6 +2,6 @@ export { type AppOptions, buildApp, SERVER_VERSION } from './app.js';
 export { deriveSubkey, loadMasterKey } from './crypto/master-key.js';
 export { openConfiguredStorage, type RunningServer, startServer } from './server.js';
 export { setUserDisabled } from './services/accounts.js';
-export { MemoryNotifier } from './shared/events.js';
+export { MemoryNotifier, type Notifier, type ServerEvent } from './shared/events.js';
 export { RedisShared } from './shared/redis.js';
 export * from './storage/index.js';

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { REALTIME_CLOSE, uuidv7 } from '@kakeibo/core';
+import { REALTIME_CLOSE, REALTIME_TICKET_TTL_MS, uuidv7 } from '@kakeibo/core';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../src/app.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from '../src/crypto/master-key.js';
+import { setUserDisabled } from '../src/services/accounts.js';
+import { MemoryNotifier } from '../src/shared/events.js';
 import { RedisShared } from '../src/shared/redis.js';
 import { openPostgresStorage } from '../src/storage/postgres.js';
 import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
@@ -70,7 +72,7 @@ describe('realtime notices (one instance)', () => {
     await a.signUp(email, PASSWORD);
     const b = await TestDevice.create(server.url);
     await b.signIn(email, PASSWORD);
-    return { a, b };
+    return { a, b, email };
   }
 
   it('opens with a single-use ticket, says hello with the head, and relays pushes', async () => {
@@ -91,12 +93,44 @@ describe('realtime notices (one instance)', () => {
     socket.ws.close();
   });
 
+  it('refuses an expired ticket with 4001, and sells tickets only to a signed session', async () => {
+    let ahead = 0;
+    server = await startTestServer('sqlite', { now: () => Date.now() + ahead });
+    const { b } = await account();
+    const noToken = await b.request('POST', '/v1/realtime/ticket', undefined, { token: null });
+    expect(noToken.body.code).toBe('auth.missing_token');
+    const ticket = await ticketOf(b);
+    expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
+    ahead = REALTIME_TICKET_TTL_MS + 1_000; // still inside the ±300 s signature window
+    const late = open(server.url, ticket);
+    expect(await late.closed).toBe(REALTIME_CLOSE.badTicket);
+    expect(late.messages).toEqual([]);
+    const fresh = open(server.url, await ticketOf(b));
+    expect(await fresh.next()).toEqual({ type: 'hello', head: 0 });
+    fresh.ws.close();
+  });
+
   it('closes a revoked device’s socket with a revoked notice and 4003', async () => {
     server = await startTestServer('sqlite');
     const { a, b } = await account();
     const socket = open(server.url, await ticketOf(b));
     await socket.next();
     await a.request('POST', '/v1/devices/revoke', { deviceIds: [b.id] });
+    expect(await socket.next((m) => m.type === 'revoked')).toEqual({
+      type: 'revoked',
+      code: 'auth.device_revoked',
+    });
+    expect(await socket.closed).toBe(REALTIME_CLOSE.revoked);
+  });
+
+  it('closes the socket of a device revoked where no notice reached it, at the next heartbeat', async () => {
+    // The CLI on the embedded database: it writes the revocation but cannot tell the running server.
+    server = await startTestServer('sqlite', { heartbeatMs: 100 });
+    const { b, email } = await account();
+    const socket = open(server.url, await ticketOf(b));
+    await socket.next();
+    const elsewhere = new MemoryNotifier();
+    await setUserDisabled({ storage: server.storage, now: Date.now, notifier: elsewhere }, email, true);
     expect(await socket.next((m) => m.type === 'revoked')).toEqual({
       type: 'revoked',
       code: 'auth.device_revoked',
@@ -148,6 +182,25 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
+  });
+
+  it('gives every rate-limit window its expiry in the same transaction that counts it', async () => {
+    const shared = await RedisShared.connect('redis://127.0.0.1:6379', prefix);
+    const raw = new Redis('redis://127.0.0.1:6379');
+    try {
+      const first = await shared.record('probe', 60_000);
+      const second = await shared.record('probe', 60_000);
+      expect([first.count, second.count]).toEqual([1, 2]);
+      const ttl = await raw.pttl(`${prefix}rl:probe`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      expect((await shared.peek('probe')).count).toBe(2);
+      await shared.reset('probe');
+      expect((await shared.peek('probe')).count).toBe(0);
+    } finally {
+      raw.disconnect();
+      await shared.close();
+    }
   });
 
   it('share tickets, notices, revocations, throttling and replay protection', async () => {

@@ -9,6 +9,8 @@ export interface HubSocket {
   terminate(): void;
   ping(): void;
   on(event: 'pong' | 'close', listener: () => void): unknown;
+  /** 1 while open (2 closing, 3 closed), as in the WebSocket API. */
+  readonly readyState?: number;
 }
 
 interface Connection {
@@ -39,6 +41,7 @@ export class RealtimeHub {
   private readonly byLedger = new Map<string, Set<Connection>>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly unsubscribe: () => void;
+  private sweeping = false;
 
   constructor(private readonly options: HubOptions) {
     this.unsubscribe = options.notifier.subscribe((event) => this.onEvent(event));
@@ -52,8 +55,19 @@ export class RealtimeHub {
     return n;
   }
 
-  add(socket: HubSocket, ledgerId: string, deviceId: string, head: number): void {
-    const connection: Connection = { socket, ledgerId, deviceId, alive: true, sending: false, pending: null };
+  /**
+   * Indexes a socket at once, so no notice or revocation published while its device is being checked
+   * is missed, and says hello once `start` gives the ledger's head (null: the device is no longer
+   * active, close with 4003). Notices that arrive before the hello wait, coalesced, behind it.
+   */
+  async add(
+    socket: HubSocket,
+    ledgerId: string,
+    deviceId: string,
+    start: () => Promise<number | null>,
+  ): Promise<void> {
+    // `sending` holds every notice back (in `pending`) until the hello has gone out.
+    const connection: Connection = { socket, ledgerId, deviceId, alive: true, sending: true, pending: null };
     let set = this.byLedger.get(ledgerId);
     if (!set) {
       set = new Set();
@@ -64,7 +78,30 @@ export class RealtimeHub {
       connection.alive = true;
     });
     socket.on('close', () => this.remove(connection));
+    let head: number | null;
+    try {
+      head = await start();
+    } catch (error) {
+      this.remove(connection);
+      throw error;
+    }
+    // Revoked or shut down meanwhile: the socket is already on its way out.
+    if (!this.byLedger.get(ledgerId)?.has(connection)) return;
+    // Closed by the device before its close listener was in place: nothing will remove it later.
+    if (socket.readyState !== undefined && socket.readyState > 1) {
+      this.remove(connection);
+      return;
+    }
+    if (head === null) {
+      this.remove(connection);
+      socket.close(REALTIME_CLOSE.revoked, 'session ended');
+      return;
+    }
+    const waiting = connection.pending;
+    connection.sending = false;
+    connection.pending = null;
     this.send(connection, { type: 'hello', head });
+    if (waiting && 'head' in waiting && waiting.head > head) this.send(connection, waiting);
   }
 
   /** Closes every socket (server shutdown): devices reconnect to another instance. */
@@ -128,25 +165,36 @@ export class RealtimeHub {
   }
 
   private async heartbeat() {
-    const all = [...this.byLedger.values()].flatMap((set) => [...set]);
-    for (const connection of all) {
-      if (!connection.alive) {
-        this.remove(connection);
-        connection.socket.terminate();
-        continue;
+    // A device check slower than the interval (a busy database) must not pile up sweeps.
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const live: Connection[] = [];
+      for (const set of this.byLedger.values()) {
+        for (const connection of set) {
+          if (!connection.alive) {
+            this.remove(connection);
+            connection.socket.terminate();
+            continue;
+          }
+          connection.alive = false;
+          live.push(connection);
+          try {
+            connection.socket.ping();
+          } catch {
+            // The socket is going away; its close event removes it.
+          }
+        }
       }
-      connection.alive = false;
-      try {
-        connection.socket.ping();
-      } catch {
-        // The socket is going away; its close event removes it.
+      for (const connection of live) {
+        if (!this.byLedger.get(connection.ledgerId)?.has(connection)) continue;
+        const device = await this.options.storage
+          .findDevice(connection.ledgerId, connection.deviceId)
+          .catch(() => undefined);
+        if (device === null || device?.revokedAt) this.revoke(connection, 'auth.device_revoked');
       }
-    }
-    for (const connection of all) {
-      const device = await this.options.storage
-        .findDevice(connection.ledgerId, connection.deviceId)
-        .catch(() => undefined);
-      if (device === null || device?.revokedAt) this.revoke(connection, 'auth.device_revoked');
+    } finally {
+      this.sweeping = false;
     }
   }
 }

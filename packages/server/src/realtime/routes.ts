@@ -41,9 +41,11 @@ export function registerRealtimeSocket(app: FastifyInstance, deps: ServerDeps, h
       const query = RealtimeQuerySchema.safeParse(request.query);
       const holder = query.success ? await deps.tickets.consume(query.data.ticket) : null;
       if (!holder) return ws.close(REALTIME_CLOSE.badTicket, 'bad or expired ticket');
-      const device = await deps.storage.findDevice(holder.ledgerId, holder.deviceId);
-      if (!device || device.revokedAt) return ws.close(REALTIME_CLOSE.revoked, 'session ended');
-      hub.add(ws, holder.ledgerId, holder.deviceId, await deps.storage.head(holder.ledgerId));
+      // Indexed before the device check: a revocation announced meanwhile still reaches it.
+      await hub.add(ws, holder.ledgerId, holder.deviceId, async () => {
+        const device = await deps.storage.findDevice(holder.ledgerId, holder.deviceId);
+        return device && !device.revokedAt ? deps.storage.head(holder.ledgerId) : null;
+      });
     })().catch(() => ws.close(1011, 'internal error'));
   });
 }

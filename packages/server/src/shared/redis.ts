@@ -77,16 +77,18 @@ export class RedisShared implements Notifier, RateLimiter, NonceCache, TicketSto
   // ---- RateLimiter ------------------------------------------------------------------------------
   async record(key: string, windowMs: number) {
     const k = `${this.prefix}rl:${key}`;
-    const [[, count], [, ttl]] = (await this.client.multi().incr(k).pttl(k).exec()) as [
-      [null, number],
-      [null, number],
+    // One MULTI: the window's key is created with its expiry before it is counted, so a counter can
+    // never outlive its window (a lost PEXPIRE after an INCR would lock an account out for good).
+    const replies = (await this.client.multi().set(k, '0', 'PX', windowMs, 'NX').incr(k).pttl(k).exec()) as [
+      [Error | null, unknown],
+      [Error | null, number],
+      [Error | null, number],
     ];
-    let remaining = ttl;
-    if (ttl < 0) {
-      await this.client.pexpire(k, windowMs);
-      remaining = windowMs;
-    }
-    return { count, resetAt: Date.now() + remaining };
+    const failed = replies.find(([error]) => error);
+    if (failed) throw failed[0];
+    const count = replies[1][1];
+    const ttl = replies[2][1];
+    return { count, resetAt: Date.now() + (ttl > 0 ? ttl : windowMs) };
   }
 
   async peek(key: string) {
