@@ -1,9 +1,9 @@
+import { startServeProcess } from '@kakeibo/cli';
 import { buildOp, uuidv7 } from '@kakeibo/core';
 import WebSocket from 'ws';
 import type { BenchCase } from '../case.js';
 import { median, now, percentile } from '../case.js';
 import { BENCH_PASSWORD, BenchDevice, benchEmail } from '../support/client.js';
-import { startServeProcess } from '../support/serve-process.js';
 import { tempDir } from '../support/sqlite.js';
 import { ExpenseWriter } from '../support/workload.js';
 
@@ -63,7 +63,7 @@ export const realtime: BenchCase = {
   timeoutMs: 240_000,
   async run({ log }) {
     const dir = tempDir('realtime');
-    const server = await startServeProcess(dir.path);
+    const server = await startServeProcess(['--data', dir.path], { KAKEIBO_LOG_LEVEL: 'warn' });
     const sockets: WebSocket[] = [];
     try {
       const email = benchEmail('realtime');

@@ -1,1 +1,2 @@
 export { CliError } from './errors.js';
+export { KAKEIBO_BIN, type ServeProcess, startServeProcess } from './serve-process.js';
