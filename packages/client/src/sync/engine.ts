@@ -90,15 +90,20 @@ export class SyncEngine {
   private async bootstrap(): Promise<number> {
     let page = await this.api.call<SnapshotPage>('GET', `/v1/sync/snapshot?limit=${SNAPSHOT_PAGE}`);
     const watermark = page.watermark;
+    const fetchPage = (cursor: string) =>
+      this.api.call<SnapshotPage>(
+        'GET',
+        `/v1/sync/snapshot?watermark=${watermark}&cursor=${encodeURIComponent(cursor)}&limit=${SNAPSHOT_PAGE}`,
+      );
     await this.store.bulkLoad(async () => {
       for (;;) {
+        // Ask for the next page before applying this one: the server works while the device writes.
+        const next = page.nextCursor ? fetchPage(page.nextCursor) : null;
+        next?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
         this.observeNewest(page.rows.flatMap((row) => Object.values(row.fields).map((f) => f.stamp)));
         this.hooks.changed(await this.store.applyRows(page.rows));
-        if (!page.nextCursor) break;
-        page = await this.api.call<SnapshotPage>(
-          'GET',
-          `/v1/sync/snapshot?watermark=${watermark}&cursor=${encodeURIComponent(page.nextCursor)}&limit=${SNAPSHOT_PAGE}`,
-        );
+        if (!next) break;
+        page = await next;
       }
     });
     await this.store.setMeta(META.cursor, String(watermark));
