@@ -1,4 +1,4 @@
-import { bucketOf, fieldHash } from './checksum.js';
+import { bucketOf, rowFieldHasher } from './checksum.js';
 import type { FieldChange } from './merge.js';
 
 export interface BucketTotal {
@@ -27,14 +27,15 @@ export class ChecksumDelta {
       sum = { table, bucket, hi: 0, lo: 0, fields: 0 };
       this.sums.set(key, sum);
     }
+    const fieldHash = rowFieldHasher(table, rowId);
     for (const { field, before, after } of changes) {
       if (before) {
-        const h = fieldHash(table, rowId, field, before.stamp, before.value);
+        const h = fieldHash(field, before.stamp, before.value);
         sum.hi = (sum.hi - h.hi) >>> 0;
         sum.lo = (sum.lo - h.lo) >>> 0;
         sum.fields -= 1;
       }
-      const h = fieldHash(table, rowId, field, after.stamp, after.value);
+      const h = fieldHash(field, after.stamp, after.value);
       sum.hi = (sum.hi + h.hi) >>> 0;
       sum.lo = (sum.lo + h.lo) >>> 0;
       sum.fields += 1;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Stamp } from '../clock/stamp.js';
 import { canonicalJson } from './canonical.js';
-import { type Hash64, hash64, hash64Hex, parseHash64Hex } from './hash64.js';
+import { absorb, type Hash64, hash64, hash64Hex, hashFrom, parseHash64Hex } from './hash64.js';
 
 /**
  * State checksum: the sum (lane-wise, modulo 2^32) of one hash per stored field, over
@@ -19,6 +19,18 @@ export const bucketOf = (rowId: string): number => Number.parseInt(rowId.charAt(
 
 export function fieldHash(table: string, rowId: string, field: string, stamp: Stamp, value: unknown): Hash64 {
   return hash64(`${table}\u0000${rowId}\u0000${field}\u0000${stamp}\u0000${canonicalJson(value)}`);
+}
+
+/**
+ * fieldHash for many fields of one row: the (table, row) prefix is hashed once. Bit-identical to
+ * fieldHash (a test pins that); a 100,000-row snapshot hashes over a million fields.
+ */
+export function rowFieldHasher(
+  table: string,
+  rowId: string,
+): (field: string, stamp: Stamp, value: unknown) => Hash64 {
+  const prefix = absorb(`${table}\u0000${rowId}\u0000`);
+  return (field, stamp, value) => hashFrom(prefix, `${field}\u0000${stamp}\u0000${canonicalJson(value)}`);
 }
 
 export interface BucketSum {
