@@ -44,6 +44,16 @@ export interface KakeiboOptions {
   syncIntervalMs?: number;
   /** Opens a WebSocket (the browser's, or the `ws` package in Node); without it, sync polls. */
   webSocket?: WebSocketFactory;
+  /**
+   * Where the device's signing key lives. Without one it is kept (as a JWK) in the local store, which
+   * is encrypted in Node; browsers keep a non-extractable CryptoKey in IndexedDB instead.
+   */
+  keyVault?: DeviceKeyVault;
+}
+
+export interface DeviceKeyVault {
+  load(): Promise<DeviceKeyPair | null>;
+  save(keys: DeviceKeyPair): Promise<void>;
 }
 
 /** With a live socket, polling is only a safety net. */
@@ -237,11 +247,16 @@ export class Kakeibo {
     const { store } = options;
     await store.migrate();
     let deviceId = await store.getMeta(META.deviceId);
-    if (!deviceId) {
+    const { keys, fresh } = options.keyVault
+      ? await keysFromVault(options.keyVault, store)
+      : { keys: await loadOrCreateKeys(store), fresh: false };
+    if (!deviceId || fresh) {
+      // A new key (first start, or the key store was cleared while the data stayed) is a new device
+      // to the server: a new id, and sign in again. The local data and its unsynced changes stay.
       deviceId = newDeviceId();
       await store.setMeta(META.deviceId, deviceId);
+      await store.setMeta(META.session, null);
     }
-    const keys = await loadOrCreateKeys(store);
     const saved = await store.getMeta(META.clock);
     const clock = new HybridClock(deviceId, {
       maxDriftMs: TRUST_SERVER_STAMPS_MS,
@@ -405,6 +420,32 @@ export class Kakeibo {
     this.current = { ...this.current, ...patch };
     this.emitter.emit('status', this.status());
   }
+}
+
+/** A vault keeps the key itself: a new one is made non-extractable, so its bytes never leave WebCrypto. */
+async function keysFromVault(
+  vault: DeviceKeyVault,
+  store: LocalStore,
+): Promise<{ keys: DeviceKeyPair; fresh: boolean }> {
+  const saved = await vault.load();
+  if (saved) return { keys: saved, fresh: false };
+  const legacy = await store.getMeta(META.deviceKey);
+  if (legacy) {
+    // A key an earlier version kept in the store moves into the vault and leaves the store.
+    const { alg, privateJwk, publicKeyJwk } = JSON.parse(legacy) as {
+      alg: SignatureAlg;
+      privateJwk: JsonWebKey;
+      publicKeyJwk: JsonWebKey;
+    };
+    const privateKey = await importDevicePrivateKey(privateJwk, alg);
+    const keys = { alg, privateKey, publicKey: privateKey, publicKeyJwk };
+    await vault.save(keys);
+    await store.setMeta(META.deviceKey, null);
+    return { keys, fresh: false };
+  }
+  const keys = await generateDeviceKeyPair('ecdsa-p256-sha256', { extractable: false });
+  await vault.save(keys);
+  return { keys, fresh: (await store.getMeta(META.deviceId)) !== null };
 }
 
 /** The device key pair lives in the (encrypted) local store, private half as a JWK. */

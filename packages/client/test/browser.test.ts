@@ -144,6 +144,7 @@ describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, 
     const { page } = await openPage();
     const opened = await call(page, 'open', { deviceName: 'Chromium' });
     expect(opened.status.signedIn).toBe(false);
+    expect(await call(page, 'keyStorage')).toEqual({ inVault: true, extractable: false, inStore: false });
     const email = `browser-${Date.now()}@example.com`;
     await call(page, 'signUp', email, PASSWORD);
 

@@ -2,6 +2,7 @@ import { KakeiboError } from '@kakeibo/core';
 import { Kakeibo } from '../kakeibo.js';
 import { SqliteLocalStore } from '../store/local-store.js';
 import type { WebSocketLike } from '../sync/realtime.js';
+import { indexedDbKeyVault } from './key-vault.js';
 import type { WorkerLike } from './protocol.js';
 import { exclusiveStore, openWorkerDriver } from './worker-driver.js';
 
@@ -55,6 +56,7 @@ export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Pr
       serverUrl: options.serverUrl,
       deviceName: options.deviceName,
       platform: 'web',
+      keyVault: indexedDbKeyVault(dbName),
       store: exclusiveStore(new SqliteLocalStore(driver), driver),
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.now && { now: options.now }),

@@ -82,8 +82,14 @@ function checkJwk(jwk: JsonWebKey, alg: SignatureAlg): void {
 }
 
 /** A new device key pair; the private key is extractable so the client can persist it as a JWK. */
-export async function generateDeviceKeyPair(alg: SignatureAlg = 'ecdsa-p256-sha256'): Promise<DeviceKeyPair> {
-  const pair = (await subtle().generateKey(KEY_ALGORITHM[alg], true, ['sign', 'verify'])) as {
+export async function generateDeviceKeyPair(
+  alg: SignatureAlg = 'ecdsa-p256-sha256',
+  options: { extractable?: boolean } = {},
+): Promise<DeviceKeyPair> {
+  // Non-extractable private keys can be kept (as CryptoKey objects, e.g. in IndexedDB) where no script
+  // and no file can read their bytes; the public half is always exportable.
+  const extractable = options.extractable ?? true;
+  const pair = (await subtle().generateKey(KEY_ALGORITHM[alg], extractable, ['sign', 'verify'])) as {
     privateKey: CryptoKey;
     publicKey: CryptoKey;
   };

@@ -1,5 +1,6 @@
 import {
   exclusiveStore,
+  indexedDbKeyVault,
   type Kakeibo,
   openKakeiboBrowser,
   openWorkerDriver,
@@ -42,6 +43,16 @@ type ExpenseInput = {
 };
 
 const api = {
+  /** Where the device key is: a non-extractable CryptoKey in IndexedDB, nothing in the store. */
+  async keyStorage(dbName = 'kakeibo') {
+    const keys = await indexedDbKeyVault(dbName).load();
+    const store = (current() as unknown as { store: { getMeta(k: string): Promise<string | null> } }).store;
+    return {
+      inVault: keys !== null,
+      extractable: keys?.privateKey.extractable ?? null,
+      inStore: (await store.getMeta('device.key')) !== null,
+    };
+  },
   async open(options: { deviceName: string; dbName?: string }) {
     kb = await openKakeiboBrowser({ serverUrl: location.origin, ...options });
     // Count what the online hook does (it calls kb.nudge() when the browser is back online).
