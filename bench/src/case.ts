@@ -152,3 +152,14 @@ export async function runPendingCleanups(log: (line: string) => void): Promise<v
     }
   }
 }
+
+/** The `baseline` and `ratio` of a metric compared with the same-run baseline (nothing without one). */
+export function versusBaseline(
+  baseline: Baseline | null,
+  of: 'seconds' | 'rowsPerSecond',
+  value: number,
+): Pick<Metric, 'baseline' | 'ratio'> {
+  if (!baseline) return {};
+  const unit = of === 'seconds' ? 's' : 'rows/s';
+  return { baseline: { value: baseline[of], unit }, ratio: value / baseline[of] };
+}

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseOp, type SnapshotPage } from '@kakeibo/core';
 import type { BenchCase } from '../case.js';
-import { collectGarbage, MiB, now, RssSampler } from '../case.js';
+import { collectGarbage, MiB, now, RssSampler, versusBaseline } from '../case.js';
 import { BENCH_PASSWORD, BenchDevice, benchEmail, type RequestTiming } from '../support/client.js';
 import { startSqliteServer } from '../support/server.js';
 import { createLocalSchema, openCipherDatabase, SnapshotApplier, tempDir } from '../support/sqlite.js';
@@ -106,20 +106,14 @@ export const bootstrapHttpSqlite: BenchCase = {
               metric: 'bootstrap end to end',
               value: seconds,
               unit: 's',
-              ...(baseline && {
-                baseline: { value: baseline.seconds, unit: 's' },
-                ratio: seconds / baseline.seconds,
-              }),
+              ...versusBaseline(baseline, 'seconds', seconds),
               target: { of: 'value', max: 1.5 },
             },
             {
               metric: 'rows applied',
               value: rowsPerSecond,
               unit: 'rows/s',
-              ...(baseline && {
-                baseline: { value: baseline.rowsPerSecond, unit: 'rows/s' },
-                ratio: rowsPerSecond / baseline.rowsPerSecond,
-              }),
+              ...versusBaseline(baseline, 'rowsPerSecond', rowsPerSecond),
             },
             {
               metric: 'peak RSS delta (server + client, one process)',

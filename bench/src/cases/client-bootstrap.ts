@@ -1,5 +1,5 @@
 import type { BenchCase, Metric } from '../case.js';
-import { MiB } from '../case.js';
+import { MiB, versusBaseline } from '../case.js';
 import { bootstrapFreshDevice, keepBootstrapped, LEDGER_EXPENSES } from '../support/sdk.js';
 
 /**
@@ -38,20 +38,14 @@ export const clientBootstrap: BenchCase = {
           metric: 'kb.sync() bootstrap end to end',
           value: seconds,
           unit: 's',
-          ...(baseline && {
-            baseline: { value: baseline.seconds, unit: 's' },
-            ratio: seconds / baseline.seconds,
-          }),
+          ...versusBaseline(baseline, 'seconds', seconds),
           target: { of: 'value', max: 1.5 },
         },
         {
           metric: 'rows bootstrapped',
           value: rowsPerSecond,
           unit: 'rows/s',
-          ...(baseline && {
-            baseline: { value: baseline.rowsPerSecond, unit: 'rows/s' },
-            ratio: rowsPerSecond / baseline.rowsPerSecond,
-          }),
+          ...versusBaseline(baseline, 'rowsPerSecond', rowsPerSecond),
         },
         {
           metric: 'verified (1 = true)',

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { BenchCase } from '../case.js';
-import { median, now, percentile } from '../case.js';
+import { median, now, percentile, versusBaseline } from '../case.js';
 import { BENCH_PASSWORD, BenchDevice, benchEmail, type RequestTiming } from '../support/client.js';
 import { EDIT_SHARE } from '../support/ingest.js';
 import { startSqliteServer } from '../support/server.js';
@@ -59,10 +59,7 @@ export const ingestHttpSqlite: BenchCase = {
             metric: 'throughput end to end',
             value: opsPerSecond,
             unit: 'ops/s',
-            ...(baseline && {
-              baseline: { value: baseline.rowsPerSecond, unit: 'rows/s' },
-              ratio: opsPerSecond / baseline.rowsPerSecond,
-            }),
+            ...versusBaseline(baseline, 'rowsPerSecond', opsPerSecond),
             target: { of: 'value', min: 50_000 },
           },
           { metric: 'push of 1,000: median', value: median(times), unit: 'ms' },

@@ -1,5 +1,4 @@
 import { startServeProcess } from '@kakeibo/cli';
-import { buildOp, uuidv7 } from '@kakeibo/core';
 import WebSocket from 'ws';
 import type { BenchCase } from '../case.js';
 import { median, now, percentile } from '../case.js';
@@ -32,24 +31,6 @@ function connect(
       onMessage?.(message);
     });
   });
-}
-
-function expense(writer: ExpenseWriter) {
-  const fields = {
-    amount: 1250,
-    currency: 'EUR',
-    date: '2026-11-02',
-    categoryId: null,
-    payee: 'Bakery',
-    note: '',
-    paymentMethod: 'card',
-    tags: [],
-    receiptId: null,
-    inventoryItemId: null,
-    createdAt: '2026-11-02T09:00:00.000Z',
-    deleted: false,
-  };
-  return buildOp(writer.clock, 'expenses', uuidv7(), fields, undefined);
 }
 
 /**
@@ -92,7 +73,7 @@ export const realtime: BenchCase = {
           waiting = resolve;
         });
         const started = now();
-        await a.push([expense(writer)]);
+        await a.push([writer.create()]);
         const head = await heard;
         const heardAt = now();
         const page = await b.request<{ ops: unknown[]; nextCursor: number }>(

@@ -412,8 +412,11 @@ export class Kakeibo {
 
   private async refreshCounts() {
     if (this.closed) return;
-    const [pendingOps, rejected] = await Promise.all([this.store.outboxCount(), this.store.rejectedOps()]);
-    this.setStatus({ pendingOps, rejectedOps: rejected.length });
+    const [pendingOps, rejectedOps] = await Promise.all([
+      this.store.outboxCount(),
+      this.store.rejectedCount(),
+    ]);
+    this.setStatus({ pendingOps, rejectedOps });
   }
 
   private setStatus(patch: Partial<SyncStatus>) {

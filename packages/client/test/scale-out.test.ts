@@ -8,10 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
 import { createTestDatabase } from '../../server/test/support/pg.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
-import { loadLocalKey } from '../src/node/local-key.js';
-import { SqliteLocalStore } from '../src/store/local-store.js';
-import { openNodeDriver } from '../src/store/node-driver.js';
 import { ApiClient } from '../src/transport/api-client.js';
+import { openDeviceStore } from './support-server.js';
 
 /**
  * Two real server processes on the machine's PostgreSQL and Redis: the scale-out shape. A device on
@@ -100,9 +98,7 @@ describe('two instances on PostgreSQL and Redis', () => {
 
     // Keep B's credentials to knock on both instances after the revocation.
     const dataDir = join(root, 'device-b');
-    const store = new SqliteLocalStore(
-      await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }),
-    );
+    const store = await openDeviceStore(dataDir);
     const session = JSON.parse((await store.getMeta('auth.session')) as string) as Session;
     const key = JSON.parse((await store.getMeta('device.key')) as string) as {
       alg: SignatureAlg;

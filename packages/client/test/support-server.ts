@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
+import { loadLocalKey } from '../src/node/local-key.js';
+import { SqliteLocalStore } from '../src/store/local-store.js';
+import { openNodeDriver } from '../src/store/node-driver.js';
 
 /** A real `kakeibo serve` process on the embedded SQLite default, restartable on the same data. */
 export class ServerProcess {
@@ -70,4 +73,10 @@ export async function harness(): Promise<Harness> {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A second connection to a device's own store, behind the SDK's back (corruption, inspection). */
+export async function openDeviceStore(dataDir: string): Promise<SqliteLocalStore> {
+  const key = await loadLocalKey({ dataDir });
+  return new SqliteLocalStore(await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key }));
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kakeibo } from '../src/index.js';
-import { type Harness, harness } from './support-server.js';
+import { type Harness, harness, openDeviceStore } from './support-server.js';
 
 const PASSWORD = 'correct horse battery staple';
 let h: Harness;
@@ -285,13 +285,8 @@ describe('session lifecycle', () => {
     await a.close();
     // Age the saved session: its access token now has 30 s left.
     const { join } = await import('node:path');
-    const { openNodeDriver } = await import('../src/store/node-driver.js');
-    const { SqliteLocalStore } = await import('../src/store/local-store.js');
-    const { loadLocalKey } = await import('../src/node/local-key.js');
     const dataDir = join(h.root, 'device-a');
-    const store = new SqliteLocalStore(
-      await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }),
-    );
+    const store = await openDeviceStore(dataDir);
     const session = JSON.parse((await store.getMeta('auth.session')) as string);
     await store.setMeta(
       'auth.session',
@@ -342,14 +337,9 @@ describe('session lifecycle', () => {
     });
     await a.sync();
     // Corrupt the local copy behind the SDK's back: a field value the server never had.
-    const { openNodeDriver } = await import('../src/store/node-driver.js');
-    const { SqliteLocalStore } = await import('../src/store/local-store.js');
-    const { loadLocalKey } = await import('../src/node/local-key.js');
     const { join } = await import('node:path');
     const dataDir = join(h.root, 'device-a');
-    const store = new SqliteLocalStore(
-      await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key: await loadLocalKey({ dataDir }) }),
-    );
+    const store = await openDeviceStore(dataDir);
     const state = await store.rowState('expenses', row.id);
     await store.applyRows([
       {

@@ -25,10 +25,11 @@ import {
   StateChecksum,
   stampDevice,
   type TableName,
+  unpackRow,
 } from '@kakeibo/core';
 
 import { runMigrations } from './migrations.js';
-import { decodeRow, ROW_COLUMNS, rowValues, searchText } from './row-columns.js';
+import { ROW_COLUMNS, rowValues, searchText } from './row-columns.js';
 import {
   type CategorySpending,
   CURSOR_META_KEY,
@@ -158,7 +159,7 @@ export class SqliteLocalStore implements LocalStore {
       'SELECT fields FROM rows WHERE tbl = ? AND row_id = ?',
       [table, rowId],
     );
-    return row ? decodeRow(row.fields) : undefined;
+    return row ? unpackRow(row.fields) : undefined;
   }
 
   async applyLocal(ops: readonly Op[]): Promise<void> {
@@ -208,6 +209,11 @@ export class SqliteLocalStore implements LocalStore {
         ' ON CONFLICT (op_id) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at',
       );
     });
+  }
+
+  async rejectedCount(): Promise<number> {
+    const [row] = await this.db.all<{ n: number }>('SELECT count(*) AS n FROM rejected_ops');
+    return Number(row?.n ?? 0);
   }
 
   async rejectedOps(): Promise<RejectedOp[]> {
@@ -302,7 +308,7 @@ export class SqliteLocalStore implements LocalStore {
     return rows.map((r) => ({
       table,
       rowId: r.row_id,
-      fields: decodeRow(r.fields) as SnapshotRow['fields'],
+      fields: unpackRow(r.fields) as SnapshotRow['fields'],
     }));
   }
 
@@ -383,7 +389,7 @@ export class SqliteLocalStore implements LocalStore {
           [after[0], after[1], SCAN_PAGE],
         );
         for (const r of page) {
-          const row = decodeRow(r.fields);
+          const row = unpackRow(r.fields);
           for (const [field, { value, stamp }] of Object.entries(row))
             sums.apply(r.tbl, r.row_id, field, stamp, value, 1);
         }
@@ -536,7 +542,7 @@ export class SqliteLocalStore implements LocalStore {
           `SELECT row_id, fields FROM rows WHERE tbl = ? AND row_id IN (${placeholders(chunk.length)})`,
           [table, ...chunk],
         );
-        for (const r of found) set.loaded.set(rowKey(table, r.row_id), decodeRow(r.fields));
+        for (const r of found) set.loaded.set(rowKey(table, r.row_id), unpackRow(r.fields));
       }
     }
     return set;
@@ -668,7 +674,7 @@ function opsOfFields(table: TableName, rowId: string, fields: Record<string, Fie
 }
 
 function materialize(rowId: string, fields: string): MaterializedRow {
-  return materializeRow(rowId, decodeRow(fields)) as MaterializedRow;
+  return materializeRow(rowId, unpackRow(fields)) as MaterializedRow;
 }
 
 const placeholders = (n: number): string => new Array(n).fill('?').join(', ');

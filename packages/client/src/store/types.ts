@@ -112,6 +112,7 @@ export interface LocalStore {
   /** Removes acknowledged ops (applied, duplicate or rejected) by op id; records rejections. */
   acknowledge(opIds: readonly string[], rejected: readonly RejectedOp[]): Promise<void>;
   rejectedOps(): Promise<RejectedOp[]>;
+  rejectedCount(): Promise<number>;
   dismissRejected(opId: string): Promise<void>;
 
   // ---- remote changes ------------------------------------------------------------------------

@@ -6,4 +6,5 @@ export * from './hash64.js';
 export * from './merge.js';
 export * from './op.js';
 export * from './replica.js';
+export * from './row-codec.js';
 export * from './tables.js';

@@ -118,10 +118,11 @@ export async function snapshot(
   if (watermark === undefined) watermark = await deps.storage.head(auth.ledgerId);
   else await assertCursorKnown(deps, auth.ledgerId, watermark);
   const after = request.cursor ? decodeCursor(request.cursor) : null;
-  const rows = await deps.storage.readSnapshot(auth.ledgerId, after, request.limit);
-  const last = rows[rows.length - 1];
-  const nextCursor =
-    rows.length === request.limit && last ? encodeCursor({ table: last.table, rowId: last.rowId }) : null;
+  const { items: rows, last } = page(
+    await deps.storage.readSnapshot(auth.ledgerId, after, request.limit + 1),
+    request.limit,
+  );
+  const nextCursor = last ? encodeCursor({ table: last.table, rowId: last.rowId }) : null;
   return { watermark, rows, nextCursor };
 }
 
@@ -136,15 +137,15 @@ export async function bucketRows(
   auth: AuthContext,
   request: BucketRowsRequest,
 ): Promise<BucketRowsPage> {
-  const rows = await deps.storage.readBucketRows(
+  const found = await deps.storage.readBucketRows(
     auth.ledgerId,
     request.table,
     request.bucket,
     request.cursor ?? null,
-    request.limit,
+    request.limit + 1,
   );
-  const last = rows[rows.length - 1];
-  return { rows, nextCursor: rows.length === request.limit && last ? last.rowId : null };
+  const { items: rows, last } = page(found, request.limit);
+  return { rows, nextCursor: last ? last.rowId : null };
 }
 
 export async function conflicts(
@@ -153,8 +154,15 @@ export async function conflicts(
   after: number,
   limit: number,
 ): Promise<ConflictsPage> {
-  const page = await deps.storage.listConflicts(auth.ledgerId, after, limit + 1);
-  const list = page.slice(0, limit);
-  const last = list[list.length - 1];
-  return { conflicts: list, nextCursor: last ? last.seq : after, hasMore: page.length > limit };
+  const { items, last } = page(await deps.storage.listConflicts(auth.ledgerId, after, limit + 1), limit);
+  return { conflicts: items, nextCursor: items.at(-1)?.seq ?? after, hasMore: last !== undefined };
+}
+
+/**
+ * Pages are read one item longer than asked: the extra item only says another page exists, so the
+ * last page says so itself and nobody ends on an extra, empty request. `last` is set only then.
+ */
+function page<T>(found: readonly T[], limit: number): { items: T[]; last: T | undefined } {
+  const items = found.slice(0, limit);
+  return { items, last: found.length > limit ? items[items.length - 1] : undefined };
 }

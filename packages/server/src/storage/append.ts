@@ -2,22 +2,16 @@ import {
   bucketOf,
   ChecksumDelta,
   type Conflict,
+  categoryIdOf,
   isDeleted,
   mergeOp,
   type Op,
   type RowState,
+  sortDateOf,
 } from '@kakeibo/core';
 import { sql, type Transaction } from 'kysely';
 import type { BulkColumn } from './bulk.js';
-import {
-  categoryIdOf,
-  decodeRow,
-  encodeConflictBody,
-  encodeOpFields,
-  encodePrev,
-  encodeRow,
-  sortDateOf,
-} from './codec.js';
+import { decodeRow, encodeConflictBody, encodeOpFields, encodePrev, encodeRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import type { DialectTraits } from './dialect.js';
 import { ledgerNotFound, type Sealer } from './ledger-keys.js';

@@ -1,4 +1,13 @@
-import type { Conflict, ConflictSide, FieldValue, Op, RowState, SnapshotRow, TableName } from '@kakeibo/core';
+import {
+  type Conflict,
+  type ConflictSide,
+  type Op,
+  packRow,
+  type RowState,
+  type SnapshotRow,
+  type TableName,
+  unpackRow,
+} from '@kakeibo/core';
 import type { Sealer } from './ledger-keys.js';
 
 /**
@@ -9,43 +18,17 @@ const rowAad = (ledgerId: string, table: string, rowId: string) => `${ledgerId}/
 const opAad = (ledgerId: string, opId: string) => `${ledgerId}/op/${opId}`;
 const conflictAad = (ledgerId: string, id: string) => `${ledgerId}/conflict/${id}`;
 
-/**
- * A row is stored with each distinct stamp written once: `{ s: [stamps], f: { field: [value, i] } }`.
- * Most fields of a row share the stamp of the op that created it, so this is about half the size of
- * the RowState JSON, and ingest speed is bounded by the bytes written (and, on SQLite, encrypted).
- */
-interface CompactRow {
-  s: string[];
-  f: Record<string, [FieldValue, number]>;
-}
+/** A row's packed text (core packRow), sealed with its place as associated data. */
+export const encodeRow = (s: Sealer, ledgerId: string, table: string, rowId: string, row: RowState): string =>
+  s.seal(rowAad(ledgerId, table, rowId), packRow(row));
 
-export function encodeRow(s: Sealer, ledgerId: string, table: string, rowId: string, row: RowState): string {
-  const stamps: string[] = [];
-  const index = new Map<string, number>();
-  const f: CompactRow['f'] = {};
-  for (const [field, { value, stamp }] of Object.entries(row)) {
-    let i = index.get(stamp);
-    if (i === undefined) {
-      i = stamps.push(stamp) - 1;
-      index.set(stamp, i);
-    }
-    f[field] = [value, i];
-  }
-  return s.seal(rowAad(ledgerId, table, rowId), JSON.stringify({ s: stamps, f } satisfies CompactRow));
-}
-
-export function decodeRow(
+export const decodeRow = (
   s: Sealer,
   ledgerId: string,
   table: string,
   rowId: string,
   stored: string,
-): RowState {
-  const { s: stamps, f } = JSON.parse(s.open(rowAad(ledgerId, table, rowId), stored)) as CompactRow;
-  const row: RowState = {};
-  for (const [field, [value, i]] of Object.entries(f)) row[field] = { value, stamp: stamps[i] as string };
-  return row;
-}
+): RowState => unpackRow(s.open(rowAad(ledgerId, table, rowId), stored));
 
 export const encodeOpFields = (s: Sealer, ledgerId: string, op: Op): string =>
   s.seal(opAad(ledgerId, op.id), JSON.stringify(op.fields));
@@ -101,20 +84,4 @@ export function decodeConflict(
 /** A stored row as the snapshot and repair messages carry it. */
 export function snapshotRow(table: string, rowId: string, row: RowState): SnapshotRow {
   return { table: table as TableName, rowId, fields: row as SnapshotRow['fields'] };
-}
-
-/** The calendar date a row is listed by: the first of these fields it has, '' when none. */
-const DATE_FIELDS = ['date', 'purchaseDate', 'startDate'] as const;
-
-export function sortDateOf(row: RowState): string {
-  for (const field of DATE_FIELDS) {
-    const value = row[field]?.value;
-    if (typeof value === 'string') return value;
-  }
-  return '';
-}
-
-export function categoryIdOf(row: RowState): string | null {
-  const value = row.categoryId?.value;
-  return typeof value === 'string' ? value : null;
 }
