@@ -1,5 +1,11 @@
 export type { BudgetProgress } from './api/budget-progress.js';
 export type { Collection } from './api/collection.js';
+export type {
+  MonthRange,
+  Transaction,
+  TransactionKind,
+  TransactionQuery,
+} from './api/transactions.js';
 export type { KakeiboEvents, SyncStatus } from './events.js';
 export { Kakeibo, type KakeiboOptions } from './kakeibo.js';
 export { type OpenKakeiboOptions, openKakeibo } from './node/open.js';

@@ -26,6 +26,12 @@ import {
 import { budgetProgress } from './api/budget-progress.js';
 import { Collection, type WriteContext } from './api/collection.js';
 import { QueryCache } from './api/query-cache.js';
+import {
+  listTransactions,
+  type MonthRange,
+  monthlyTotals,
+  type TransactionQuery,
+} from './api/transactions.js';
 import { Emitter, type KakeiboEvents, type SyncStatus } from './events.js';
 import type { LocalStore } from './store/types.js';
 import { META as SYNC_META, SyncEngine, type SyncResult } from './sync/engine.js';
@@ -82,6 +88,7 @@ export class Kakeibo {
   readonly inventory;
   readonly receipts;
   readonly budgets;
+  readonly transactions;
   readonly auth;
   readonly conflicts;
   readonly reports;
@@ -217,6 +224,10 @@ export class Kakeibo {
         });
       },
     });
+    this.transactions = {
+      /** Expenses and income together, newest first; each row with `kind: 'expense' | 'income'`. */
+      list: (query: TransactionQuery = {}) => listTransactions(store, this.cache, query),
+    };
     this.auth = {
       signUp: (credentials: { email: string; password: string }) => this.authenticate('signup', credentials),
       signIn: (credentials: { email: string; password: string }) => this.authenticate('signin', credentials),
@@ -235,6 +246,8 @@ export class Kakeibo {
     };
     this.reports = {
       spendingByCategory: ({ from, to }: { from: string; to: string }) => store.spendingByCategory(from, to),
+      /** Expenses and income per month (`YYYY-MM`, inclusive) and currency, sorted by month then currency. */
+      monthlyTotals: (range: MonthRange) => monthlyTotals(store, this.cache, range),
     };
     this.rejected = {
       list: () => store.rejectedOps(),

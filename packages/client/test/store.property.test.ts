@@ -9,10 +9,7 @@ import {
 } from '@kakeibo/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expenseFields, logged, TestDevice, TestStores } from './support/store.js';
-
-const stores = new TestStores();
-afterAll(() => stores.cleanup());
+import { expenseFields, logged, STORE_MODES, TestDevice, TestStores } from './support/store.js';
 
 const ROWS: Array<[TableName, string]> = [
   ...Array.from(
@@ -127,7 +124,10 @@ const snapshotOf = (replica: MemoryReplica): SnapshotRow[] =>
     return { table, rowId, fields: row as SnapshotRow['fields'] };
   });
 
-describe('SqliteLocalStore against core MemoryReplica', () => {
+describe.each(STORE_MODES)('SqliteLocalStore against core MemoryReplica, $mode', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  afterAll(() => stores.cleanup());
+
   it('converges to the same rows and checksum whatever the order, pages and duplicates', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async ({ skews, steps, delivery }) => {
@@ -200,6 +200,15 @@ describe('SqliteLocalStore against core MemoryReplica', () => {
               reference.snapshot().filter(([k]) => k.startsWith(`${table}/`)).length,
             );
           }
+          // Search sees the merged text, whether it filters a clear column or opens sealed rows.
+          const found = await store.list('expenses', { search: 'BAK', includeDeleted: true, limit: 100 });
+          expect(found.items.map((r) => r.id).sort()).toEqual(
+            reference
+              .snapshot()
+              .filter(([k, row]) => k.startsWith('expenses/') && /bak/i.test(String(row.payee?.value)))
+              .map(([k]) => k.slice('expenses/'.length))
+              .sort(),
+          );
           expect(await store.outboxCount()).toBe(mine.length);
           const buckets = await store.checksum();
           expect(buckets).toEqual(reference.checksum.toBuckets());

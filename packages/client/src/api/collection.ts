@@ -10,7 +10,7 @@ import {
 } from '@kakeibo/core';
 import type { z } from 'zod';
 import type { ListQuery, LocalStore, MaterializedRow, Page } from '../store/types.js';
-import type { QueryCache } from './query-cache.js';
+import { prefetchedPage, type QueryCache } from './query-cache.js';
 
 export interface CollectionSchemas<C, P> {
   create: z.ZodType<Record<string, FieldValue>, C>;
@@ -91,18 +91,12 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
    * A page, newest first. Pages come from an in-memory cache dropped on any change to the table, and
    * the next page is fetched ahead in the background, so scrolling on finds it ready.
    */
-  async list(query: ListQuery = {}): Promise<Page<Row>> {
-    const page = await this.cachedPage(query);
-    if (page.nextCursor) void this.cachedPage({ ...query, cursor: page.nextCursor }).catch(() => {});
-    return page;
-  }
-
-  private cachedPage(query: ListQuery): Promise<Page<Row>> {
-    const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
-    return this.ctx.cache.get(
+  list(query: ListQuery = {}): Promise<Page<Row>> {
+    return prefetchedPage(
+      this.ctx.cache,
       this.table,
-      key,
-      () => this.ctx.store.list(this.table, query) as Promise<Page<Row>>,
+      query,
+      (q) => this.ctx.store.list(this.table, q) as Promise<Page<Row>>,
     );
   }
 

@@ -4,6 +4,12 @@
  */
 export type { BudgetProgress } from '../api/budget-progress.js';
 export type { Collection } from '../api/collection.js';
+export type {
+  MonthRange,
+  Transaction,
+  TransactionKind,
+  TransactionQuery,
+} from '../api/transactions.js';
 export type { KakeiboEvents, SyncStatus } from '../events.js';
 export { Kakeibo, type KakeiboOptions } from '../kakeibo.js';
 export type * from '../store/types.js';

@@ -19,6 +19,7 @@ import {
   materializeRow,
   mergeOp,
   type Op,
+  packRow,
   parseHash64Hex,
   type RowState,
   type SnapshotRow,
@@ -28,20 +29,25 @@ import {
   unpackRow,
 } from '@kakeibo/core';
 
-import { runMigrations } from './migrations.js';
-import { ROW_COLUMNS, rowValues, searchText } from './row-columns.js';
+import { decodeCursor, encodeCursor, type Position, pageLimit, type WalkedRow, walkSql } from './listing.js';
+import { runMigrations, STORE_TABLES } from './migrations.js';
+import { ROW_COLUMNS, rowValues, searchableText, searchText } from './row-columns.js';
+import { unreadable } from './sealer.js';
 import {
   type CategorySpending,
   CURSOR_META_KEY,
+  type FieldSealer,
   type ListQuery,
   type LocalStore,
   type MaterializedRow,
+  type MonthlyTotal,
   type OutboxEntry,
   type Page,
   type RejectedOp,
   type SqlDriver,
   type SqlValue,
   type StoredConflict,
+  type TableRow,
 } from './types.js';
 
 /**
@@ -52,12 +58,41 @@ import {
 const INSERT_CHUNK = 128;
 /** Keys per `IN (…)` lookup; a short chunk is padded to a power of two by repeating its last key. */
 const LOOKUP_CHUNK = 256;
-const DEFAULT_PAGE = 50;
-const MAX_PAGE = 1000;
 /** Rows read per statement when walking the whole table (recomputeChecksum): memory stays bounded. */
 const SCAN_PAGE = 1000;
+/** The largest batch of rows a sealed store's search opens at once (see searchSealed). */
+const SEARCH_BATCH_MAX = 1024;
 
 const rowKey = (table: string, rowId: string) => `${table}\u0000${rowId}`;
+
+/**
+ * The place of each sealed value, bound into it as associated data: a value copied to another row,
+ * key or table (or a row's fields into the outbox) fails to open. Prefixed by the SQL table, so the
+ * places of two tables never coincide.
+ */
+const place = {
+  row: (table: string, rowId: string) => `rows/${table}/${rowId}`,
+  meta: (key: string) => `meta/${key}`,
+  outbox: (opId: string) => `outbox/${opId}`,
+  rejectedOp: (opId: string) => `rejected_ops/${opId}/op`,
+  rejectedMessage: (opId: string) => `rejected_ops/${opId}/message`,
+  conflict: (id: string) => `conflicts/${id}`,
+};
+
+/**
+ * The meta key whose presence says that the store's values are sealed; its value, sealed like any
+ * other, shows at open that the key given is the one that sealed them.
+ */
+const SEALED_META_KEY = 'store.sealed';
+const SEALED_MARK = 'kakeibo-sealed-v1';
+
+/** A listed row with its place in list order. */
+interface Listed {
+  table: TableName;
+  rowId: string;
+  row: RowState;
+  position: Position;
+}
 
 /** The stored state a write transaction works on: rows loaded once, merged in memory, written once. */
 class WriteSet {
@@ -89,6 +124,18 @@ class WriteSet {
   }
 }
 
+/** The date index, as the first migration creates it (kept in step with migrations.ts). */
+const ROWS_BY_DATE_INDEX =
+  'CREATE INDEX IF NOT EXISTS rows_by_date ON rows (tbl, sort_date, row_id, deleted, category_id, currency, amount)';
+
+export interface SqliteLocalStoreOptions {
+  /**
+   * Seals the user data before it reaches SQLite (see FieldSealer): for a database file that is not
+   * encrypted itself (browsers). Without one (Node, SQLCipher) values are stored as they are.
+   */
+  sealer?: FieldSealer;
+}
+
 /**
  * The local store on SQLite, for any SqlDriver (better-sqlite3 in Node, SQLite WASM in browsers).
  *
@@ -97,18 +144,42 @@ class WriteSet {
  * incrementally with core's field hash, exactly as core's StateChecksum does. Each write method is
  * one transaction with a constant number of statements per 100 rows: load the touched rows with
  * `IN (…)` lookups, merge in memory, write back with multi-row upserts.
+ *
+ * With a sealer (browsers), every value holding user data or secrets is sealed before it reaches
+ * SQLite: a row's fields, outbox and rejected ops, conflict values, every meta value. The columns the
+ * indexes and reports need (table, row id, deleted, date, category id, amount, currency) stay clear,
+ * and the clear search column stays empty (search opens rows instead; see searchSealed).
  */
-/** The date index, as the first migration creates it (kept in step with migrations.ts). */
-const ROWS_BY_DATE_INDEX =
-  'CREATE INDEX IF NOT EXISTS rows_by_date ON rows (tbl, sort_date, row_id, deleted, category_id, currency, amount)';
-
 export class SqliteLocalStore implements LocalStore {
-  constructor(private readonly db: SqlDriver) {}
+  private readonly sealer: FieldSealer | undefined;
 
+  constructor(
+    private readonly db: SqlDriver,
+    options: SqliteLocalStoreOptions = {},
+  ) {
+    this.sealer = options.sealer;
+  }
+
+  /**
+   * Brings the schema up to date, then checks the sealing: a store with sealed values opens only with
+   * a sealer holding their key (`store.key_missing`), and a sealer's first open of a store written
+   * without one seals everything in it (see sealInPlace).
+   */
   async migrate(): Promise<void> {
     await runMigrations(this.db);
     // A bulk load cut off before its end left the index dropped: put it back.
     await this.db.exec(ROWS_BY_DATE_INDEX);
+    if (await this.checkSealing()) await this.sealInPlace();
+  }
+
+  /**
+   * Empties every table (the schema stays): for a store whose values can no longer be opened (its key
+   * is gone), which the device then fills again from the server.
+   */
+  async erase(): Promise<void> {
+    await this.db.transaction(async () => {
+      for (const table of STORE_TABLES) await this.db.run(`DELETE FROM ${table}`);
+    });
   }
 
   /**
@@ -138,8 +209,8 @@ export class SqliteLocalStore implements LocalStore {
   // ---- meta ------------------------------------------------------------------------------------
 
   async getMeta(key: string): Promise<string | null> {
-    const [row] = await this.db.all<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]);
-    return row?.value ?? null;
+    const [row] = await this.db.all<{ value: SqlValue }>('SELECT value FROM meta WHERE key = ?', [key]);
+    return row ? this.open(row.value, place.meta(key)) : null;
   }
 
   async setMeta(key: string, value: string | null): Promise<void> {
@@ -147,7 +218,7 @@ export class SqliteLocalStore implements LocalStore {
     else {
       await this.db.run(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-        [key, value],
+        [key, await this.seal(value, place.meta(key))],
       );
     }
   }
@@ -155,16 +226,22 @@ export class SqliteLocalStore implements LocalStore {
   // ---- local writes ----------------------------------------------------------------------------
 
   async rowState(table: TableName, rowId: string): Promise<RowState | undefined> {
-    const [row] = await this.db.all<{ fields: string }>(
+    const [row] = await this.db.all<{ fields: SqlValue }>(
       'SELECT fields FROM rows WHERE tbl = ? AND row_id = ?',
       [table, rowId],
     );
-    return row ? unpackRow(row.fields) : undefined;
+    return row ? unpackRow(await this.open(row.fields, place.row(table, rowId))) : undefined;
   }
 
   async applyLocal(ops: readonly Op[]): Promise<void> {
     if (ops.length === 0) return;
     for (const op of ops) assertOp(op);
+    // Sealed before the transaction: the ops are known, and the write lock is held no longer for it.
+    const sealedOps = await this.sealEach(
+      ops,
+      (op) => JSON.stringify(op),
+      (op) => place.outbox(op.id),
+    );
     await this.db.transaction(async () => {
       const set = await this.load(ops);
       for (const op of ops) {
@@ -175,7 +252,7 @@ export class SqliteLocalStore implements LocalStore {
       await this.insertMany(
         'outbox',
         ['op_id', 'op'],
-        ops.map((op) => [op.id, JSON.stringify(op)]),
+        ops.map((op, i) => [op.id, sealedOps[i] as SqlValue]),
       );
     });
   }
@@ -183,11 +260,16 @@ export class SqliteLocalStore implements LocalStore {
   // ---- outbox ----------------------------------------------------------------------------------
 
   async outbox(limit: number): Promise<OutboxEntry[]> {
-    const rows = await this.db.all<{ position: number; op: string }>(
-      'SELECT position, op FROM outbox ORDER BY position LIMIT ?',
+    const rows = await this.db.all<{ position: number; op_id: string; op: SqlValue }>(
+      'SELECT position, op_id, op FROM outbox ORDER BY position LIMIT ?',
       [Math.max(0, Math.floor(limit))],
     );
-    return rows.map((r) => ({ position: Number(r.position), op: JSON.parse(r.op) as Op }));
+    const ops = await this.openEach(
+      rows,
+      (r) => r.op,
+      (r) => place.outbox(r.op_id),
+    );
+    return rows.map((r, i) => ({ position: Number(r.position), op: JSON.parse(ops[i] as string) as Op }));
   }
 
   async outboxCount(): Promise<number> {
@@ -198,6 +280,18 @@ export class SqliteLocalStore implements LocalStore {
   async acknowledge(opIds: readonly string[], rejected: readonly RejectedOp[]): Promise<void> {
     const ids = [...new Set([...opIds, ...rejected.map((r) => r.op.id)])];
     if (ids.length === 0) return;
+    const [ops, messages] = await Promise.all([
+      this.sealEach(
+        rejected,
+        (r) => JSON.stringify(r.op),
+        (r) => place.rejectedOp(r.op.id),
+      ),
+      this.sealEach(
+        rejected,
+        (r) => r.message,
+        (r) => place.rejectedMessage(r.op.id),
+      ),
+    ]);
     await this.db.transaction(async () => {
       for (const chunk of lookupChunks(ids)) {
         await this.db.run(`DELETE FROM outbox WHERE op_id IN (${placeholders(chunk.length)})`, chunk);
@@ -205,7 +299,7 @@ export class SqliteLocalStore implements LocalStore {
       await this.insertMany(
         'rejected_ops',
         ['op_id', 'op', 'code', 'message', 'at'],
-        rejected.map((r) => [r.op.id, JSON.stringify(r.op), r.code, r.message, r.at]),
+        rejected.map((r, i) => [r.op.id, ops[i] as SqlValue, r.code, messages[i] as SqlValue, r.at]),
         ' ON CONFLICT (op_id) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at',
       );
     });
@@ -217,10 +311,31 @@ export class SqliteLocalStore implements LocalStore {
   }
 
   async rejectedOps(): Promise<RejectedOp[]> {
-    const rows = await this.db.all<{ op: string; code: string; message: string; at: string }>(
-      'SELECT op, code, message, at FROM rejected_ops ORDER BY rowid',
-    );
-    return rows.map((r) => ({ op: JSON.parse(r.op) as Op, code: r.code, message: r.message, at: r.at }));
+    const rows = await this.db.all<{
+      op_id: string;
+      op: SqlValue;
+      code: string;
+      message: SqlValue;
+      at: string;
+    }>('SELECT op_id, op, code, message, at FROM rejected_ops ORDER BY rowid');
+    const [ops, messages] = await Promise.all([
+      this.openEach(
+        rows,
+        (r) => r.op,
+        (r) => place.rejectedOp(r.op_id),
+      ),
+      this.openEach(
+        rows,
+        (r) => r.message,
+        (r) => place.rejectedMessage(r.op_id),
+      ),
+    ]);
+    return rows.map((r, i) => ({
+      op: JSON.parse(ops[i] as string) as Op,
+      code: r.code,
+      message: messages[i] as string,
+      at: r.at,
+    }));
   }
 
   async dismissRejected(opId: string): Promise<void> {
@@ -301,15 +416,12 @@ export class SqliteLocalStore implements LocalStore {
 
   async bucketRows(table: TableName, bucket: number): Promise<SnapshotRow[]> {
     assertBucket(bucket);
-    const rows = await this.db.all<{ row_id: string; fields: string }>(
+    const rows = await this.db.all<{ row_id: string; fields: SqlValue }>(
       'SELECT row_id, fields FROM rows WHERE tbl = ? AND substr(row_id, -1) = ? ORDER BY row_id',
       [table, bucket.toString(16)],
     );
-    return rows.map((r) => ({
-      table,
-      rowId: r.row_id,
-      fields: unpackRow(r.fields) as SnapshotRow['fields'],
-    }));
+    const states = await this.unpackEach(rows, () => table);
+    return rows.map((r, i) => ({ table, rowId: r.row_id, fields: states[i] as SnapshotRow['fields'] }));
   }
 
   /**
@@ -343,17 +455,17 @@ export class SqliteLocalStore implements LocalStore {
         ]);
       }
       changed.push(...removed);
-      const values: SqlValue[][] = [];
+      const replaced: Array<{ table: TableName; rowId: string; row: RowState }> = [];
       const sums = new StateChecksum();
       for (const [rowId, fields] of incoming) {
         for (const [field, { value, stamp }] of Object.entries(fields))
           sums.apply(table, rowId, field, stamp, value, 1);
         const mine = local.get(rowId);
         if (mine && canonicalJson(mine) === canonicalJson(fields)) continue;
-        values.push(rowValues(table, rowId, { ...fields }));
+        replaced.push({ table, rowId, row: { ...fields } });
         changed.push(rowId);
       }
-      await this.insertMany('rows', ROW_COLUMNS, values, UPSERT_ROWS);
+      await this.writeRows(replaced);
       await this.db.run('DELETE FROM checksum_buckets WHERE tbl = ? AND bucket = ?', [table, bucket]);
       const [sum] = sums.toBuckets();
       if (sum) {
@@ -384,18 +496,14 @@ export class SqliteLocalStore implements LocalStore {
       const sums = new StateChecksum();
       let after: [string, string] = ['', ''];
       for (;;) {
-        const page = await this.db.all<{ tbl: string; row_id: string; fields: string }>(
-          'SELECT tbl, row_id, fields FROM rows WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT ?',
-          [after[0], after[1], SCAN_PAGE],
-        );
-        for (const r of page) {
-          const row = unpackRow(r.fields);
+        const page = await this.scanRows(after);
+        for (const { table, rowId, row } of page) {
           for (const [field, { value, stamp }] of Object.entries(row))
-            sums.apply(r.tbl, r.row_id, field, stamp, value, 1);
+            sums.apply(table, rowId, field, stamp, value, 1);
         }
         const last = page.at(-1);
         if (!last || page.length < SCAN_PAGE) break;
-        after = [last.tbl, last.row_id];
+        after = [last.table, last.rowId];
       }
       await this.db.run('DELETE FROM checksum_buckets');
       await this.insertMany(
@@ -412,56 +520,42 @@ export class SqliteLocalStore implements LocalStore {
   // ---- reads -----------------------------------------------------------------------------------
 
   async get(table: TableName, rowId: string): Promise<MaterializedRow | null> {
-    const [row] = await this.db.all<{ fields: string; deleted: number }>(
+    const [row] = await this.db.all<{ fields: SqlValue; deleted: number }>(
       'SELECT fields, deleted FROM rows WHERE tbl = ? AND row_id = ?',
       [table, rowId],
     );
     if (!row || row.deleted) return null;
-    return materialize(rowId, row.fields);
+    return materializeRow(
+      rowId,
+      unpackRow(await this.open(row.fields, place.row(table, rowId))),
+    ) as MaterializedRow;
   }
 
   async list(table: TableName, query: ListQuery): Promise<Page<MaterializedRow>> {
-    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE)));
-    const where = ['tbl = ?'];
-    const params: SqlValue[] = [table];
-    if (!query.includeDeleted) where.push('deleted = 0');
-    if (query.from !== undefined) {
-      where.push('sort_date >= ?');
-      params.push(query.from);
+    const page = await this.listAcross([table], query);
+    return { items: page.items.map((item) => item.row), nextCursor: page.nextCursor };
+  }
+
+  async listAcross(tables: readonly TableName[], query: ListQuery): Promise<Page<TableRow>> {
+    if (tables.length === 0 || !tables.every(isTableName)) {
+      throw new KakeiboError('store.bad_table', `Cannot list ${JSON.stringify(tables)}: name known tables.`);
     }
-    if (query.to !== undefined) {
-      where.push('sort_date <= ?');
-      params.push(query.to);
-      // A row without a date lies outside every date range.
-      if (query.from === undefined) where.push("sort_date > ''");
-    }
-    if (query.categoryId !== undefined) {
-      where.push('category_id = ?');
-      params.push(query.categoryId);
-    }
-    if (query.search !== undefined && query.search !== '') {
-      // instr, not LIKE: the person's text is matched literally, '%' and '_' included.
-      where.push('instr(search, ?) > 0');
-      params.push(searchText(query.search));
-    }
-    if (query.cursor !== undefined) {
-      const [sortDate, rowId] = decodeCursor(query.cursor);
-      where.push('(sort_date, row_id) < (?, ?)');
-      params.push(sortDate, rowId);
-    }
-    params.push(limit + 1);
-    // INDEXED BY: the walk down rows_by_date returns rows already in page order and stops after
-    // limit + 1; pinned so a planner without statistics never prefers the primary key and a sort.
-    const rows = await this.db.all<{ row_id: string; fields: string; sort_date: string }>(
-      `SELECT row_id, fields, sort_date FROM rows INDEXED BY rows_by_date WHERE ${where.join(' AND ')}
-       ORDER BY sort_date DESC, row_id DESC LIMIT ?`,
-      params,
-    );
-    const page = rows.slice(0, limit);
+    const walked = [...new Set(tables)].sort();
+    const limit = pageLimit(query.limit);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const needle = query.search ? searchText(query.search) : undefined;
+    const found =
+      needle && this.sealer
+        ? await this.searchSealed(walked, query, after, needle, limit)
+        : await this.walk(walked, query, after, needle, limit + 1);
+    const page = found.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => materialize(r.row_id, r.fields)),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.sort_date, last.row_id]) : null,
+      items: page.map(({ table, rowId, row }) => ({
+        table,
+        row: materializeRow(rowId, row) as MaterializedRow,
+      })),
+      nextCursor: found.length > limit && last ? encodeCursor(last.position) : null,
     };
   }
 
@@ -478,16 +572,48 @@ export class SqliteLocalStore implements LocalStore {
        GROUP BY category_id, currency ORDER BY currency, category_id`,
       [from, to],
     );
-    return rows.map((r) => {
-      const amount = Number(r.amount);
-      if (!Number.isSafeInteger(amount)) {
+    return rows.map((r) => ({
+      categoryId: r.category_id,
+      currency: r.currency,
+      amount: exactSum(r.amount, `${r.currency} expenses`),
+      count: Number(r.n),
+    }));
+  }
+
+  /**
+   * One range of rows_by_date per table (`tbl IN (…)` walks the index once per table), summed in SQL
+   * from the index alone: the table itself is never read. Days are compared as text, so the range of
+   * months a to b is the dates from `a-01` to `b-31`.
+   */
+  async monthlyTotals(from: string, to: string): Promise<MonthlyTotal[]> {
+    for (const month of [from, to]) {
+      if (!MONTH.test(month)) {
         throw new KakeiboError(
-          'store.overflow',
-          `The sum of ${r.currency} expenses is too large to count exactly.`,
+          'validation.failed',
+          `A month is written YYYY-MM, got ${JSON.stringify(month)}.`,
         );
       }
-      return { categoryId: r.category_id, currency: r.currency, amount, count: Number(r.n) };
-    });
+    }
+    const rows = await this.db.all<{ month: string; currency: string; tbl: string; amount: number | bigint }>(
+      `SELECT substr(sort_date, 1, 7) AS month, currency, tbl, SUM(amount) AS amount
+       FROM rows INDEXED BY rows_by_date
+       WHERE tbl IN ('expenses', 'income') AND sort_date >= ? AND sort_date <= ? AND deleted = 0
+         AND currency IS NOT NULL AND amount IS NOT NULL
+       GROUP BY month, currency, tbl ORDER BY month, currency`,
+      [`${from}-01`, `${to}-31`],
+    );
+    const totals: MonthlyTotal[] = [];
+    for (const r of rows) {
+      let total = totals.at(-1);
+      if (total?.month !== r.month || total.currency !== r.currency) {
+        total = { month: r.month, currency: r.currency, expenses: 0, income: 0 };
+        totals.push(total);
+      }
+      const amount = exactSum(r.amount, `${r.currency} ${r.tbl} of ${r.month}`);
+      if (r.tbl === 'expenses') total.expenses = amount;
+      else total.income = amount;
+    }
+    return totals;
   }
 
   // ---- conflicts -------------------------------------------------------------------------------
@@ -499,14 +625,19 @@ export class SqliteLocalStore implements LocalStore {
       tbl: string;
       row_id: string;
       field: string;
-      body: string;
+      body: SqlValue;
       dismissed: number;
     }>(
       `SELECT id, seq, tbl, row_id, field, body, dismissed FROM conflicts
        ${includeDismissed ? '' : 'WHERE dismissed = 0'} ORDER BY seq, id`,
     );
-    return rows.map((r) => {
-      const body = JSON.parse(r.body) as { winner: ConflictSide; loser: ConflictSide };
+    const bodies = await this.openEach(
+      rows,
+      (r) => r.body,
+      (r) => place.conflict(r.id),
+    );
+    return rows.map((r, i) => {
+      const body = JSON.parse(bodies[i] as string) as { winner: ConflictSide; loser: ConflictSide };
       return {
         id: r.id,
         table: r.tbl as TableName,
@@ -538,22 +669,96 @@ export class SqliteLocalStore implements LocalStore {
     }
     for (const [table, ids] of idsByTable) {
       for (const chunk of lookupChunks([...ids])) {
-        const found = await this.db.all<{ row_id: string; fields: string }>(
+        const found = await this.db.all<{ row_id: string; fields: SqlValue }>(
           `SELECT row_id, fields FROM rows WHERE tbl = ? AND row_id IN (${placeholders(chunk.length)})`,
           [table, ...chunk],
         );
-        for (const r of found) set.loaded.set(rowKey(table, r.row_id), unpackRow(r.fields));
+        const states = await this.unpackEach(found, () => table);
+        for (const [i, r] of found.entries()) set.loaded.set(rowKey(table, r.row_id), states[i] as RowState);
       }
     }
     return set;
   }
 
+  /** One page of all rows in (tbl, row_id) order after `after`; 'plain' reads a store not yet sealed. */
+  private async scanRows(after: [string, string], stored: 'as stored' | 'plain' = 'as stored') {
+    const page = await this.db.all<{ tbl: string; row_id: string; fields: SqlValue }>(
+      'SELECT tbl, row_id, fields FROM rows WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT ?',
+      [after[0], after[1], SCAN_PAGE],
+    );
+    const states =
+      stored === 'plain'
+        ? page.map((r) => unpackRow(r.fields as string))
+        : await this.unpackEach(page, (r) => r.tbl);
+    return page.map((r, i) => ({ table: r.tbl as TableName, rowId: r.row_id, row: states[i] as RowState }));
+  }
+
+  /** The next `limit` rows of a list after `after`; `search` filters in SQL (an unsealed store's). */
+  private async walk(
+    tables: readonly TableName[],
+    query: ListQuery,
+    after: Position | undefined,
+    search: string | undefined,
+    limit: number,
+  ): Promise<Listed[]> {
+    const { sql, params } = walkSql(tables, query, after, search, limit);
+    const rows = await this.db.all<WalkedRow>(sql, params);
+    const tableOf = (r: WalkedRow) => (r.tbl ?? tables[0]) as TableName;
+    const states = await this.unpackEach(rows, tableOf);
+    return rows.map((r, i) => ({
+      table: tableOf(r),
+      rowId: r.row_id,
+      row: states[i] as RowState,
+      position: [r.sort_date, r.row_id, tableOf(r)],
+    }));
+  }
+
+  /**
+   * Search in a sealed store, which keeps no clear text to search in: the same walk in page order, in
+   * batches, each opened at once and filtered with the same normalised substring test, until limit + 1
+   * matches (the page, and whether another follows) or the end. Batches start at a page and double,
+   * so a common word opens few rows past its page and a rare one soon reads large batches.
+   */
+  private async searchSealed(
+    tables: readonly TableName[],
+    query: ListQuery,
+    after: Position | undefined,
+    needle: string,
+    limit: number,
+  ): Promise<Listed[]> {
+    const found: Listed[] = [];
+    let position = after;
+    for (let batch = limit + 1; ; batch = Math.min(batch * 2, SEARCH_BATCH_MAX)) {
+      const rows = await this.walk(tables, query, position, undefined, batch);
+      for (const row of rows) {
+        if (!searchableText(row.row).includes(needle)) continue;
+        found.push(row);
+        if (found.length > limit) return found;
+      }
+      if (rows.length < batch) return found;
+      position = rows.at(-1)?.position;
+    }
+  }
+
   /** Writes the changed rows (multi-row upserts) and adds the delta to the checksum buckets. */
   private async write(set: WriteSet): Promise<void> {
-    const values: SqlValue[][] = [];
-    for (const { table, rowId, row } of set.changed.values()) values.push(rowValues(table, rowId, row));
-    await this.insertMany('rows', ROW_COLUMNS, values, UPSERT_ROWS);
+    await this.writeRows([...set.changed.values()]);
     await this.addToBuckets(set.delta.buckets());
+  }
+
+  /** Upserts whole rows: fields packed (and sealed, all of them at once), derived columns recomputed. */
+  private async writeRows(rows: ReadonlyArray<{ table: TableName; rowId: string; row: RowState }>) {
+    const fields = await this.sealEach(
+      rows,
+      (r) => packRow(r.row),
+      (r) => place.row(r.table, r.rowId),
+    );
+    await this.insertMany(
+      'rows',
+      ROW_COLUMNS,
+      rows.map((r, i) => rowValues(r.table, r.rowId, r.row, fields[i] as string | Uint8Array)),
+      UPSERT_ROWS,
+    );
   }
 
   private async addToBuckets(delta: readonly BucketTotal[]): Promise<void> {
@@ -594,18 +799,16 @@ export class SqliteLocalStore implements LocalStore {
   }
 
   /** A conflict id is deterministic: one already stored stays as first stored (and keeps its dismissal). */
-  private insertConflicts(conflicts: readonly (Conflict & { seq: number })[]): Promise<void> {
-    return this.insertMany(
+  private async insertConflicts(conflicts: readonly (Conflict & { seq: number })[]): Promise<void> {
+    const bodies = await this.sealEach(
+      conflicts,
+      (c) => JSON.stringify({ winner: c.winner, loser: c.loser }),
+      (c) => place.conflict(c.id),
+    );
+    await this.insertMany(
       'conflicts',
       ['id', 'seq', 'tbl', 'row_id', 'field', 'body'],
-      conflicts.map((c) => [
-        c.id,
-        c.seq,
-        c.table,
-        c.rowId,
-        c.field,
-        JSON.stringify({ winner: c.winner, loser: c.loser }),
-      ]),
+      conflicts.map((c, i) => [c.id, c.seq, c.table, c.rowId, c.field, bodies[i] as SqlValue]),
       ' ON CONFLICT (id) DO NOTHING',
     );
   }
@@ -627,6 +830,129 @@ export class SqliteLocalStore implements LocalStore {
       start += size;
       await this.db.run(head + new Array(size).fill(tuple).join(', ') + suffix, params);
     }
+  }
+  // ---- sealing ---------------------------------------------------------------------------------
+
+  /**
+   * Stored forms of texts: sealed (all at once, so WebCrypto works on them in parallel) with a sealer,
+   * the texts themselves without one (no promise per value: Node's store pays nothing for sealing).
+   */
+  private async sealEach<T>(
+    items: readonly T[],
+    text: (item: T) => string,
+    at: (item: T) => string,
+  ): Promise<Array<string | Uint8Array>> {
+    const sealer = this.sealer;
+    if (!sealer) return items.map(text);
+    return Promise.all(items.map((item) => sealer.seal(text(item), at(item))));
+  }
+
+  /** The texts of stored values, opened all at once when sealed. */
+  private async openEach<T>(
+    items: readonly T[],
+    stored: (item: T) => SqlValue,
+    at: (item: T) => string,
+  ): Promise<string[]> {
+    const sealer = this.sealer;
+    if (!sealer) return items.map((item) => stored(item) as string);
+    return Promise.all(items.map((item) => openSealed(sealer, stored(item), at(item))));
+  }
+
+  private async seal(text: string, at: string): Promise<string | Uint8Array> {
+    return this.sealer ? this.sealer.seal(text, at) : text;
+  }
+
+  private async open(value: SqlValue, at: string): Promise<string> {
+    return this.sealer ? openSealed(this.sealer, value, at) : (value as string);
+  }
+
+  /** Stored rows' states, opened all at once when sealed. */
+  private async unpackEach<R extends { row_id: string; fields: SqlValue }>(
+    rows: readonly R[],
+    tableOf: (row: R) => string,
+  ): Promise<RowState[]> {
+    const texts = await this.openEach(
+      rows,
+      (r) => r.fields,
+      (r) => place.row(tableOf(r), r.row_id),
+    );
+    return texts.map((text) => unpackRow(text));
+  }
+
+  /**
+   * True when a sealer opens a store without the mark: what it holds is plain (a new store, or one an
+   * earlier version wrote in this browser) and is to be sealed. Sealed values open only with their key:
+   * with another key, or none, opening fails here, once, with a clear code, instead of at every read.
+   */
+  private async checkSealing(): Promise<boolean> {
+    const [mark] = await this.db.all<{ value: SqlValue }>('SELECT value FROM meta WHERE key = ?', [
+      SEALED_META_KEY,
+    ]);
+    if (!mark) return this.sealer !== undefined;
+    if (this.sealer) {
+      const opened = await this.open(mark.value, place.meta(SEALED_META_KEY)).catch(() => null);
+      if (opened === SEALED_MARK) return false;
+      throw new KakeiboError(
+        'store.key_missing',
+        'The local data on this device is encrypted with a key that is no longer here (in a browser: the site’s IndexedDB was cleared while its files stayed), so it cannot be read. Reset the local data to download it again from the server; changes not yet synced from this device are lost.',
+      );
+    }
+    throw new KakeiboError(
+      'store.key_missing',
+      'The local store’s values are sealed: it opens only with a sealer holding the key that sealed them.',
+    );
+  }
+
+  /**
+   * Seals everything a store written without a sealer holds, in one transaction: every row (its
+   * fields, and '' for the clear search text), the outbox, rejected ops, conflicts and meta values,
+   * then the mark. Then VACUUM rebuilds the file, so the plain values leave no trace in free pages.
+   */
+  private async sealInPlace(): Promise<void> {
+    const sealed = await this.db.transaction(async () => {
+      // Under the write lock: another connection may have sealed it meanwhile.
+      const [mark] = await this.db.all('SELECT 1 FROM meta WHERE key = ?', [SEALED_META_KEY]);
+      if (mark) return 0;
+      let count = 0;
+      let after: [string, string] = ['', ''];
+      for (;;) {
+        const page = await this.scanRows(after, 'plain');
+        await this.writeRows(page);
+        count += page.length;
+        const last = page.at(-1);
+        if (!last || page.length < SCAN_PAGE) break;
+        after = [last.table, last.rowId];
+      }
+      count += await this.sealColumn('outbox', 'op_id', 'op', place.outbox);
+      count += await this.sealColumn('rejected_ops', 'op_id', 'op', place.rejectedOp);
+      count += await this.sealColumn('rejected_ops', 'op_id', 'message', place.rejectedMessage);
+      count += await this.sealColumn('conflicts', 'id', 'body', place.conflict);
+      count += await this.sealColumn('meta', 'key', 'value', place.meta);
+      await this.setMeta(SEALED_META_KEY, SEALED_MARK);
+      return count;
+    });
+    if (sealed > 0) await this.db.exec('VACUUM');
+  }
+
+  /** Seals one plain column in place (the one-time migration; these tables are small). */
+  private async sealColumn(
+    table: string,
+    key: string,
+    column: string,
+    at: (key: string) => string,
+  ): Promise<number> {
+    const rows = await this.db.all<{ k: string; v: string }>(
+      `SELECT ${key} AS k, ${column} AS v FROM ${table}`,
+    );
+    const sealed = await this.sealEach(
+      rows,
+      (r) => r.v,
+      (r) => at(r.k),
+    );
+    for (const [i, r] of rows.entries()) {
+      await this.db.run(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`, [sealed[i] as SqlValue, r.k]);
+    }
+    return rows.length;
   }
 }
 
@@ -673,8 +999,21 @@ function opsOfFields(table: TableName, rowId: string, fields: Record<string, Fie
   return ops;
 }
 
-function materialize(rowId: string, fields: string): MaterializedRow {
-  return materializeRow(rowId, unpackRow(fields)) as MaterializedRow;
+/** A SQL SUM as an exact JavaScript number, or `store.overflow`. */
+function exactSum(sum: number | bigint, what: string): number {
+  const amount = Number(sum);
+  if (!Number.isSafeInteger(amount)) {
+    throw new KakeiboError('store.overflow', `The sum of ${what} is too large to count exactly.`);
+  }
+  return amount;
+}
+
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+/** A value read from a sealed store must be bytes: text there would be a value that escaped sealing. */
+function openSealed(sealer: FieldSealer, value: SqlValue, at: string): Promise<string> {
+  if (!(value instanceof Uint8Array)) return Promise.reject(unreadable(at));
+  return sealer.open(value, at);
 }
 
 const placeholders = (n: number): string => new Array(n).fill('?').join(', ');
@@ -708,31 +1047,4 @@ function lookupChunks(keys: readonly string[]): string[][] {
     chunks.push(chunk);
   }
   return chunks;
-}
-
-type Position = [sortDate: string, rowId: string];
-
-/** base64url of the JSON position, without Buffer: the same code runs in browsers. */
-function encodeCursor(position: Position): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(position));
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function decodeCursor(cursor: string): Position {
-  try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      return value as Position;
-    }
-  } catch {
-    // fall through: not our cursor
-  }
-  throw new KakeiboError(
-    'store.bad_cursor',
-    'The page cursor is not valid: start again from the first page.',
-  );
 }

@@ -16,11 +16,14 @@ export interface Migration {
  * plus columns derived from it for the queries the app runs all the time:
  * - `sort_date`: the row's calendar date (date, purchaseDate or startDate; '' when it has none),
  * - `category_id`, and for expenses and income `amount` (integer minor units) and `currency`,
- * - `search`: the lower-cased free text (payee, source, name, note, notes) for substring search.
+ * - `search`: the lower-cased free text (payee, source, name, note, notes) for substring search;
+ *   always '' in a store with a sealer, which keeps no user text in clear.
  *
- * `fields` is JSON in the compact form of row-columns.ts (`{ s: [stamps], f: { field: [value, i] } }`,
+ * `fields` is JSON in core's compact form (row-codec.ts: `{ s: [stamps], f: { field: [value, i] } }`,
  * each distinct stamp once), well under half the size of the RowState JSON
  * (`{ field: { value, stamp } }`): a bootstrap is bounded by the bytes SQLCipher encrypts and writes.
+ * With a sealer, `fields` and the other user-data values (outbox and rejected ops, conflict bodies,
+ * meta values) are sealed BLOBs: SQLite keeps a BLOB as it is in a TEXT column, so one schema serves.
  *
  * It is an ordinary rowid table: the rows are a few hundred bytes of JSON (too wide to be stored
  * well inside a WITHOUT ROWID b-tree), and secondary index entries then point at an 8-byte rowid
@@ -98,6 +101,16 @@ CREATE TABLE meta (
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Every table the migrations create (what SqliteLocalStore.erase empties). */
+export const STORE_TABLES = [
+  'rows',
+  'outbox',
+  'rejected_ops',
+  'conflicts',
+  'checksum_buckets',
+  'meta',
+] as const;
 
 /**
  * Brings the database to SCHEMA_VERSION: every pending migration and the new user_version in one

@@ -1,4 +1,4 @@
-import { categoryIdOf, isDeleted, packRow, type RowState, sortDateOf, type TableName } from '@kakeibo/core';
+import { categoryIdOf, isDeleted, type RowState, sortDateOf, type TableName } from '@kakeibo/core';
 import type { SqlValue } from './types.js';
 
 /**
@@ -13,8 +13,6 @@ export interface RowColumns {
   /** Integer minor units, expenses and income only. */
   amount: number | null;
   currency: string | null;
-  /** Lower-cased free text for substring search. */
-  search: string;
 }
 
 const SEARCH_FIELDS = ['payee', 'source', 'name', 'note', 'notes'] as const;
@@ -29,28 +27,44 @@ export function rowColumns(table: TableName, row: RowState): RowColumns {
     if (typeof a === 'number' && Number.isSafeInteger(a)) amount = a;
     if (typeof c === 'string') currency = c;
   }
-  let search = '';
-  for (const field of SEARCH_FIELDS) {
-    const value = row[field]?.value;
-    if (typeof value === 'string' && value !== '') search = search === '' ? value : `${search}\n${value}`;
-  }
   return {
     deleted: isDeleted(row) ? 1 : 0,
     sortDate: sortDateOf(row),
     categoryId: categoryIdOf(row),
     amount,
     currency,
-    search: searchText(search),
   };
+}
+
+/**
+ * The text substring search looks in (payee, source, name, note, notes), normalised: the `search`
+ * column of an unsealed store, and what a sealed store's search filters opened rows by.
+ */
+export function searchableText(row: RowState): string {
+  let text = '';
+  for (const field of SEARCH_FIELDS) {
+    const value = row[field]?.value;
+    if (typeof value === 'string' && value !== '') text = text === '' ? value : `${text}\n${value}`;
+  }
+  return searchText(text);
 }
 
 /** The one normalisation used for both the stored text and the query, so they always match. */
 export const searchText = (text: string): string => text.toLowerCase();
 
-/** The `rows` columns in the order ROW_COLUMNS lists them. */
-export function rowValues(table: TableName, rowId: string, row: RowState): SqlValue[] {
+/**
+ * The `rows` columns in the order ROW_COLUMNS lists them, with `fields` as stored (the packed row, or
+ * it sealed). A sealed row keeps no clear search text: '' (search opens the rows instead).
+ */
+export function rowValues(
+  table: TableName,
+  rowId: string,
+  row: RowState,
+  fields: string | Uint8Array,
+): SqlValue[] {
   const c = rowColumns(table, row);
-  return [table, rowId, packRow(row), c.deleted, c.sortDate, c.categoryId, c.amount, c.currency, c.search];
+  const search = typeof fields === 'string' ? searchableText(row) : '';
+  return [table, rowId, fields, c.deleted, c.sortDate, c.categoryId, c.amount, c.currency, search];
 }
 
 export const ROW_COLUMNS = [

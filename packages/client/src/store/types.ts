@@ -37,6 +37,18 @@ export interface SqlDriver {
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
+/**
+ * Seals the user data of a store whose database file is not encrypted, before it reaches SQLite, and
+ * opens it again. `aad` names the value's place (`rows/expenses/<id>`, `meta/<key>`, …) and is bound
+ * into the sealed value, so a value moved to another place fails to open. Node's store is SQLCipher
+ * (the whole file encrypted) and uses none; browsers use `aesGcmSealer` (store/sealer.ts).
+ */
+export interface FieldSealer {
+  seal(plain: string, aad: string): Promise<Uint8Array>;
+  /** Fails with `store.unreadable` when the key, the place or the bytes are not the sealed ones. */
+  open(sealed: Uint8Array, aad: string): Promise<string>;
+}
+
 /** A row as the API returns it: id, createdAt, updatedAt, deleted and the data fields. */
 export type MaterializedRow = Record<string, FieldValue> & {
   id: string;
@@ -55,6 +67,12 @@ export interface ListQuery {
   limit?: number;
   /** Opaque keyset cursor from the previous page. */
   cursor?: string;
+}
+
+/** A row listed across several tables (`listAcross`), with the table it belongs to. */
+export interface TableRow {
+  table: TableName;
+  row: MaterializedRow;
 }
 
 export interface Page<T> {
@@ -86,6 +104,15 @@ export interface CategorySpending {
   /** Sum of expense amounts in minor units (integer arithmetic in SQL: SUM over INTEGER). */
   amount: number;
   count: number;
+}
+
+export interface MonthlyTotal {
+  /** Calendar month, `YYYY-MM`. */
+  month: string;
+  currency: string;
+  /** Sums of the month's non-deleted expenses and income in this currency, integer minor units. */
+  expenses: number;
+  income: number;
 }
 
 export interface LocalStore {
@@ -148,7 +175,14 @@ export interface LocalStore {
   get(table: TableName, rowId: string): Promise<MaterializedRow | null>;
   /** Newest date first (then row id descending), keyset-paginated; deleted rows excluded by default. */
   list(table: TableName, query: ListQuery): Promise<Page<MaterializedRow>>;
+  /**
+   * `list` over several tables at once, merged in the same order (newest date first, then row id
+   * descending, then table name descending); the cursor is the same kind as `list`'s.
+   */
+  listAcross(tables: readonly TableName[], query: ListQuery): Promise<Page<TableRow>>;
   spendingByCategory(from: string, to: string): Promise<CategorySpending[]>;
+  /** Expenses and income per month (`YYYY-MM`, inclusive) and currency; months without rows omitted. */
+  monthlyTotals(from: string, to: string): Promise<MonthlyTotal[]>;
 
   // ---- conflicts -----------------------------------------------------------------------------
   conflicts(includeDismissed?: boolean): Promise<StoredConflict[]>;

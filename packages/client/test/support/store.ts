@@ -16,7 +16,8 @@ import {
 } from '@kakeibo/core';
 import { SqliteLocalStore } from '../../src/store/local-store.js';
 import { openNodeDriver } from '../../src/store/node-driver.js';
-import type { SqlDriver } from '../../src/store/types.js';
+import { aesGcmSealer, generateSealerKey } from '../../src/store/sealer.js';
+import type { FieldSealer, SqlDriver } from '../../src/store/types.js';
 
 export interface TestStore {
   store: SqliteLocalStore;
@@ -24,17 +25,39 @@ export interface TestStore {
   dir: string;
   file: string;
   key: Uint8Array;
+  /** The store's sealer (undefined when its values are stored as they are). */
+  sealer: FieldSealer | undefined;
 }
 
 /**
- * Real encrypted SQLite files in a fresh temporary directory per store. `cleanup()` closes every
- * store opened since the last cleanup and removes the directories.
+ * The two ways a SqliteLocalStore keeps values, which the shared store suites run in: as they are
+ * (Node: the SQLCipher file is encrypted whole) and sealed field by field (browsers), here with the
+ * browsers' AES-GCM sealer and a key made with Node's WebCrypto.
+ */
+export const STORE_MODES = [
+  { mode: 'unsealed (as in Node)', sealed: false },
+  { mode: 'sealed (as in browsers)', sealed: true },
+] as const;
+
+export const newSealer = async (): Promise<FieldSealer> => aesGcmSealer(await generateSealerKey());
+
+/**
+ * Real encrypted SQLite files in a fresh temporary directory per store, sealed or not as the suite's
+ * mode says. `cleanup()` closes every store opened since the last cleanup and removes the directories.
  */
 export class TestStores {
   private readonly open: TestStore[] = [];
   private readonly dirs: string[] = [];
 
-  async create(options: { file?: string; key?: Uint8Array } = {}): Promise<TestStore> {
+  constructor(private readonly mode: { sealed: boolean } = { sealed: false }) {}
+
+  /**
+   * `sealer`: the one to open with (pass a store's own to reopen it), `null` for none; by default a
+   * new one in sealed mode and none otherwise.
+   */
+  async create(
+    options: { file?: string; key?: Uint8Array; sealer?: FieldSealer | null } = {},
+  ): Promise<TestStore> {
     let file = options.file;
     let dir: string;
     if (file === undefined) {
@@ -43,10 +66,16 @@ export class TestStores {
       file = join(dir, 'data', 'store.db');
     } else dir = join(file, '..');
     const key = options.key ?? new Uint8Array(randomBytes(32));
+    const sealer =
+      options.sealer === undefined
+        ? this.mode.sealed
+          ? await newSealer()
+          : undefined
+        : (options.sealer ?? undefined);
     const driver = await openNodeDriver({ file, key });
-    const store = new SqliteLocalStore(driver);
+    const store = new SqliteLocalStore(driver, { ...(sealer && { sealer }) });
     await store.migrate();
-    const opened = { store, driver, dir, file, key };
+    const opened = { store, driver, dir, file, key, sealer };
     this.open.push(opened);
     return opened;
   }
@@ -135,3 +164,18 @@ export function expenseFields(overrides: Record<string, FieldValue> = {}): Recor
 /** Server log entries for ops, numbered from `from`. */
 export const logged = (ops: readonly Op[], from = 1): LoggedOp[] =>
   ops.map((op, i) => ({ seq: from + i, op }));
+
+export function incomeFields(overrides: Record<string, FieldValue> = {}): Record<string, FieldValue> {
+  return {
+    createdAt: '2026-01-15T09:00:00.000Z',
+    deleted: false,
+    amount: 300_000,
+    currency: 'JPY',
+    date: '2026-01-25',
+    categoryId: null,
+    source: 'Salary',
+    note: '',
+    recurring: false,
+    ...overrides,
+  };
+}
