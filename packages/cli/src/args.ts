@@ -17,6 +17,7 @@ export const SERVE_FLAGS = {
   'tls-self-signed': { type: 'boolean' },
   'trust-proxy': { type: 'string' },
   'log-level': { type: 'string' },
+  'web-dir': { type: 'string' },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -43,6 +44,7 @@ export function serveOptions(
     tlsSelfSigned: values['tls-self-signed'] === true || env.KAKEIBO_TLS_SELF_SIGNED === 'true',
     trustProxy: trustProxy === undefined ? undefined : trustProxy === 'true' ? true : trustProxy,
     logLevel: pick('log-level', 'KAKEIBO_LOG_LEVEL'),
+    webDir: pick('web-dir', 'KAKEIBO_WEB_DIR'),
   };
   const cleaned = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const parsed = ServeOptionsSchema.safeParse(cleaned);

@@ -7,6 +7,7 @@ const HELP = `kakeibo: the Kakeibo sync server and its administration
 
   kakeibo serve [--port 8080] [--host 127.0.0.1] [--data ./data] [--key-file F]
                 [--tls-cert F --tls-key F | --tls-self-signed] [--trust-proxy true|ADDR]
+                [--web-dir DIR]   (the built web app; default: the bundled apps/web/dist)
   kakeibo user list [--data DIR]
   kakeibo user disable EMAIL [--data DIR]     (ends every session of the account at once)
   kakeibo user enable EMAIL [--data DIR]
@@ -14,7 +15,7 @@ const HELP = `kakeibo: the Kakeibo sync server and its administration
 environment: KAKEIBO_DATABASE_URL (postgres://…; default: SQLite under --data),
              KAKEIBO_MASTER_KEY (base64 of 32 bytes; default: a generated key file), KAKEIBO_PORT,
              KAKEIBO_HOST, KAKEIBO_DATA_DIR, KAKEIBO_KEY_FILE, KAKEIBO_TLS_CERT, KAKEIBO_TLS_KEY,
-             KAKEIBO_LOG_LEVEL`;
+             KAKEIBO_LOG_LEVEL, KAKEIBO_WEB_DIR`;
 
 const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<void>> = { serve, user };
 

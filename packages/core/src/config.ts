@@ -30,6 +30,8 @@ export const ServeOptionsSchema = z
       .optional(),
     /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
     redisPrefix: z.string().min(1).max(64).default('kakeibo:'),
+    /** The built web app to serve at `/`; unset: the API alone (the CLI fills in the bundled app). */
+    webDir: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((o) => Boolean(o.tlsCert) === Boolean(o.tlsKey), {

@@ -7,6 +7,7 @@ import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { registerRoutes } from './http/fastify.js';
 import { buildOpenApi } from './http/openapi.js';
 import type { AnyRoute } from './http/route.js';
+import { registerWebApp, serveAppPage } from './http/web-app.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { realtimeTicketRoute, registerRealtimeSocket } from './realtime/routes.js';
 import { authRoutes } from './routes/auth.js';
@@ -46,9 +47,11 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Override login and sign-up throttling (tests that sign up many accounts from one address). */
   loginLimits?: Partial<LoginLimits>;
+  /** The built web app to serve at `/` (apps/web/dist); without it the server is the API alone. */
+  webDir?: string | null;
 }
 
-/** The whole HTTP server: security headers, compression, every route, problem+json errors. */
+/** The whole HTTP server: security headers, compression, every route, problem+json errors, the app. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
   const redis = options.redis ?? null;
@@ -91,7 +94,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     realtimeTicketRoute(deps),
   ];
   const routes: AnyRoute[] = [...api, batchRoute(deps, api)];
-  registerRoutes(app, deps, routes);
+  if (options.webDir) await registerWebApp(app, options.webDir);
+  registerRoutes(app, deps, routes, { ...(options.webDir && { pageFallback: serveAppPage }) });
 
   const openapi = buildOpenApi(routes, SERVER_VERSION);
   app.get('/v1/openapi.json', async () => openapi);

@@ -63,30 +63,34 @@ export async function startServer(
     await storage.close();
     throw error;
   }
-  const app = await buildApp({
-    storage,
-    masterKey,
-    redis,
-    https,
-    trustProxy: options.trustProxy,
-    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
-  });
+  let app: FastifyInstance | undefined;
   try {
+    app = await buildApp({
+      storage,
+      masterKey,
+      redis,
+      https,
+      trustProxy: options.trustProxy,
+      webDir: options.webDir ?? null,
+      logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+    });
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
+    await app?.close().catch(() => {});
     await storage.close();
     await redis?.close();
     throw error;
   }
-  const address = app.server.address();
+  const running = app;
+  const address = running.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    app,
+    app: running,
     storage,
     url: `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     close: async () => {
-      await app.close();
+      await running.close();
       await storage.close();
       await redis?.close();
     },

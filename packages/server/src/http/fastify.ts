@@ -35,7 +35,17 @@ function sendProblem(reply: FastifyReply, p: ReturnType<typeof problem>) {
 }
 
 /** Raw-body capture, JSON parsing, problem+json errors, and every RouteDef as a Fastify route. */
-export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: readonly AnyRoute[]) {
+export interface RegisterOptions {
+  /** Answers a request no route matched before the 404 problem (the web app's pages); true if it did. */
+  pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+export function registerRoutes(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  routes: readonly AnyRoute[],
+  options: RegisterOptions = {},
+) {
   app.addHook('preParsing', async (request, _reply, payload) => {
     const raw = await readRaw(payload, BODY_LIMIT);
     request.rawBody = raw;
@@ -81,12 +91,13 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: r
     return sendProblem(reply, problem('internal', 'Something went wrong on the server; it has been logged.'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    if (options.pageFallback?.(request, reply)) return reply;
+    return sendProblem(
       reply,
       problem('route.not_found', `There is no ${request.method} ${request.url.split('?')[0]}.`),
-    ),
-  );
+    );
+  });
 
   for (const route of routes) {
     app.route({

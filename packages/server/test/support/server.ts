@@ -38,7 +38,12 @@ export async function freshStorage(kind: AdapterName, masterKey: Buffer) {
 /** The real HTTP server on a loopback port, over a fresh storage. */
 export async function startTestServer(
   kind: AdapterName,
-  options: { now?: () => number; loginLimits?: Partial<LoginLimits>; heartbeatMs?: number } = {},
+  options: {
+    now?: () => number;
+    loginLimits?: Partial<LoginLimits>;
+    heartbeatMs?: number;
+    webDir?: string;
+  } = {},
 ): Promise<TestServer> {
   const masterKey = randomBytes(32);
   const { storage, cleanup } = await freshStorage(kind, masterKey);
@@ -50,6 +55,7 @@ export async function startTestServer(
     loginLimits,
     ...(options.now && { now: options.now }),
     ...(options.heartbeatMs && { heartbeatMs: options.heartbeatMs }),
+    ...(options.webDir && { webDir: options.webDir }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

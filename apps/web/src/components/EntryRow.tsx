@@ -1,0 +1,42 @@
+import type { MaterializedRow } from '@kakeibo/client/browser';
+import type { CategoryRow } from '../app/categories.js';
+import { dateLabel } from '../lib/dates.js';
+import { money } from '../lib/money.js';
+
+export type Entry = MaterializedRow & { kind: 'expense' | 'income' };
+
+/** One expense or income in a list: who, category and date on the left, the signed amount on the right. */
+export function EntryRow({
+  entry,
+  category,
+  lang,
+  onOpen,
+}: {
+  entry: Entry;
+  category: CategoryRow | undefined;
+  lang: string;
+  onOpen: (entry: Entry) => void;
+}) {
+  const party =
+    String((entry.kind === 'expense' ? entry.payee : entry.source) || '') ||
+    (entry.kind === 'expense' ? 'Expense' : 'Income');
+  const amount = money(Number(entry.amount), String(entry.currency), lang);
+  return (
+    <button type="button" className="entry" onClick={() => onOpen(entry)} data-testid="entry">
+      <span
+        className="entry-dot"
+        style={{ background: category?.color ?? 'var(--muted)' }}
+        aria-hidden="true"
+      />
+      <span className="entry-main">
+        <span className="entry-party">{party}</span>
+        <span className="entry-meta">
+          {category?.name ?? 'No category'} · {dateLabel(String(entry.date), lang)}
+        </span>
+      </span>
+      <span className={`entry-amount ${entry.kind === 'income' ? 'income' : ''}`}>
+        {entry.kind === 'income' ? `+${amount}` : `−${amount}`}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,113 @@
+import { type FormEvent, useState } from 'react';
+import { type CategoryRow, useCategories } from '../app/categories.js';
+import { useKakeibo } from '../app/kakeibo.js';
+
+const PALETTE = ['#2f6f5e', '#e0a458', '#c8553d', '#4a7bd0', '#8a5cc2', '#3a9d8f', '#d17a9e', '#6b7a3a'];
+
+/** Expense and income categories: add, rename, recolour, archive (kept for old entries) or delete. */
+export function CategoriesScreen() {
+  const categories = useCategories();
+  return (
+    <div className="stack">
+      {(['expense', 'income'] as const).map((kind) => (
+        <section key={kind} className="card" aria-labelledby={`cat-${kind}`}>
+          <h2 id={`cat-${kind}`}>{kind === 'expense' ? 'Expense categories' : 'Income categories'}</h2>
+          <ul className="plain">
+            {categories.list
+              .filter((c) => c.kind === kind)
+              .map((c) => (
+                <CategoryLine key={c.id} category={c} />
+              ))}
+          </ul>
+        </section>
+      ))}
+      <NewCategory count={categories.list.length} />
+    </div>
+  );
+}
+
+function CategoryLine({ category }: { category: CategoryRow }) {
+  const kb = useKakeibo();
+  const [name, setName] = useState(category.name);
+  const save = () => {
+    const trimmed = name.trim();
+    if (trimmed && trimmed !== category.name) void kb.categories.update(category.id, { name: trimmed });
+    else setName(category.name);
+  };
+  return (
+    <li className={`category-line ${category.archived ? 'archived' : ''}`}>
+      <input
+        type="color"
+        aria-label={`Colour of ${category.name}`}
+        value={category.color ?? '#888888'}
+        onChange={(e) => void kb.categories.update(category.id, { color: e.target.value })}
+      />
+      <input
+        className="inline-input"
+        aria-label="Category name"
+        value={name}
+        maxLength={100}
+        onChange={(e) => setName(e.target.value)}
+        onBlur={save}
+        onKeyDown={(e) => e.key === 'Enter' && save()}
+      />
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => void kb.categories.update(category.id, { archived: !category.archived })}
+      >
+        {category.archived ? 'Restore' : 'Archive'}
+      </button>
+      <button
+        type="button"
+        className="link-button danger-text"
+        onClick={() => void kb.categories.remove(category.id)}
+      >
+        Delete
+      </button>
+    </li>
+  );
+}
+
+function NewCategory({ count }: { count: number }) {
+  const kb = useKakeibo();
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'expense' | 'income'>('expense');
+  const [error, setError] = useState<string | null>(null);
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    try {
+      await kb.categories.create({ name: name.trim(), kind, color: PALETTE[count % PALETTE.length] ?? null });
+      setName('');
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+  return (
+    <form className="card stack-tight" onSubmit={add} aria-labelledby="new-category" noValidate>
+      <h2 id="new-category">New category</h2>
+      <div className="row-2">
+        <label className="field grow">
+          <span>Name</span>
+          <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        <label className="field">
+          <span>Kind</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value as 'expense' | 'income')}>
+            <option value="expense">Expense</option>
+            <option value="income">Income</option>
+          </select>
+        </label>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary">
+        Add category
+      </button>
+    </form>
+  );
+}

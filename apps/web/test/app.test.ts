@@ -1,0 +1,146 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppHarness, addExpense, go, hasChromium, signIn, signUp, startApp } from './support/app.js';
+
+/**
+ * The app end to end, as people use it: the built PWA served by a real `kakeibo serve`, in Debian's
+ * headless Chromium. Two browser contexts of one account are two devices.
+ */
+if (!hasChromium)
+  console.warn('app.test.ts skipped: /usr/bin/chromium is missing (CI installs Debian chromium).');
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().innerText();
+const syncStatus = (page: Page) => page.getByTestId('sync-status').innerText();
+
+describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
+  let app: AppHarness;
+
+  beforeAll(async () => {
+    app = await startApp();
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('signs up, budgets, works offline across a reload, syncs to a second device, revokes it', async () => {
+    const email = `e2e-${Date.now()}@example.com`;
+    const a = await app.device();
+    await signUp(a.page, email);
+
+    // A monthly budget for all spending, then an expense: the progress moves.
+    await go(a.page, 'Budgets');
+    await a.page.getByLabel('Limit').fill('100.00');
+    await a.page.getByRole('button', { name: 'Add budget' }).click();
+    await expect.poll(() => text(a.page, 'budget-spent')).toBe('$0.00 of $100.00');
+    await addExpenseFrom(a.page, 'Home', { amount: '12.50', payee: 'Bakery' });
+    await go(a.page, 'Budgets');
+    await expect.poll(() => text(a.page, 'budget-spent')).toBe('$12.50 of $100.00');
+    expect(
+      await a.page.getByRole('progressbar', { name: 'All spending budget' }).getAttribute('aria-valuenow'),
+    ).toBe('12');
+    await go(a.page, 'Home');
+    await expect.poll(() => text(a.page, 'remaining')).toBe('$87.50 left');
+    await expect.poll(() => syncStatus(a.page)).toMatch(/All changes synced/);
+
+    // A second device of the same account, online all along.
+    const b = await app.device();
+    await signIn(b.page, email);
+    await go(b.page, 'Transactions');
+    await b.page.getByRole('button', { name: /Bakery/ }).waitFor();
+
+    // Device A goes offline: new and edited entries stay on the device, waiting.
+    await a.context.setOffline(true);
+    await addExpense(a.page, { amount: '3.20', payee: 'Offline coffee' });
+    await a.page.getByRole('button', { name: /Bakery/ }).click();
+    const sheet = a.page.getByRole('dialog', { name: 'Edit entry' });
+    await expect.poll(() => sheet.getByLabel('Amount').inputValue()).toBe('12.50');
+    await sheet.getByLabel('Amount').fill('13.00');
+    await sheet.getByRole('button', { name: 'Save' }).click();
+    await sheet.waitFor({ state: 'hidden' });
+    await expect.poll(() => syncStatus(a.page)).toMatch(/Offline · 2 changes waiting/);
+
+    // Reload with no network: the service worker serves the app, the local store has the data.
+    expect(await a.page.evaluate(() => navigator.onLine)).toBe(false);
+    expect(await a.page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
+    await a.page.reload();
+    expect(await a.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await a.page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await a.page.getByRole('button', { name: /Offline coffee/ }).waitFor();
+    await a.page.getByRole('button', { name: /Bakery.*\$13\.00/ }).waitFor();
+    await expect.poll(() => text(a.page, 'remaining')).toBe('$83.80 left');
+
+    // Back online: the entries arrive on device B without a reload.
+    await a.context.setOffline(false);
+    await expect.poll(() => syncStatus(a.page), { timeout: 30_000 }).toMatch(/All changes synced/);
+    await b.page.getByRole('button', { name: /Offline coffee/ }).waitFor({ timeout: 30_000 });
+    await b.page.getByRole('button', { name: /Bakery.*\$13\.00/ }).waitFor({ timeout: 30_000 });
+
+    // Device A revokes device B from settings: B ends up signed out, told why.
+    await go(a.page, 'Settings');
+    await expect.poll(() => a.page.getByTestId('device').count()).toBe(2);
+    await a.page
+      .getByTestId('device')
+      .filter({ hasNot: a.page.getByText('This device') })
+      .getByRole('button', { name: /Revoke/ })
+      .click();
+    await expect.poll(() => a.page.getByTestId('device').count()).toBe(1);
+    await b.page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+    await b.page.getByRole('alert').filter({ hasText: 'Your data on this device is kept.' }).waitFor();
+  });
+
+  it('keeps only a window of rows in the DOM while 100,000 entries scroll', async () => {
+    const c = await app.device();
+    await signUp(c.page, `big-${Date.now()}@example.com`);
+    // Offline, so the 100,000 local entries stay on this device (the test is about the list).
+    await c.context.setOffline(true);
+    await seedExpenses(c.page, 100_000);
+    await go(c.page, 'Transactions');
+    const list = c.page.getByTestId('transaction-list');
+    const rows = list.getByTestId('entry');
+    await rows.first().waitFor();
+    // The newest day's entries come first (within a day, by id): the last 12 of the 100,000.
+    const first = Number(/Payee (\d+)/.exec(await rows.first().innerText())?.[1]);
+    expect(first).toBeGreaterThanOrEqual(99_988);
+    const inDom = await rows.count();
+    expect(inDom).toBeGreaterThan(5);
+    expect(inDom).toBeLessThan(60);
+
+    // Scrolling to the end of what is loaded pulls further pages; the DOM stays a window.
+    for (let i = 0; i < 5; i++) {
+      await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await c.page.waitForTimeout(100);
+    }
+    await expect.poll(() => list.evaluate((el) => el.scrollHeight / 64)).toBeGreaterThan(400);
+    expect(await rows.count()).toBeLessThan(60);
+    // The rows on screen now are hundreds of entries down the ledger.
+    const shown = (await rows.allInnerTexts()).map((t) => Number(/Payee (\d+)/.exec(t)?.[1]));
+    expect(Math.max(...shown)).toBeLessThan(99_700);
+  }, 300_000);
+});
+
+async function addExpenseFrom(page: Page, screen: string, entry: { amount: string; payee: string }) {
+  await go(page, screen);
+  await addExpense(page, entry);
+}
+
+/** Local entries straight through the SDK (window.kakeibo), in batches of one transaction each. */
+async function seedExpenses(page: Page, count: number) {
+  await page.evaluate(async (total) => {
+    const kb = (
+      window as unknown as { kakeibo: { expenses: { createMany(rows: unknown[]): Promise<unknown> } } }
+    ).kakeibo;
+    const BATCH = 5_000;
+    for (let start = 0; start < total; start += BATCH) {
+      const rows = [];
+      for (let i = start; i < Math.min(total, start + BATCH); i++) {
+        // 28 a day over ten years, later entries on later days: the newest day holds the last 12.
+        const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(i / 28) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
+        rows.push({ amount: 100 + (i % 5000), currency: 'USD', date, payee: `Payee ${i}` });
+      }
+      await kb.expenses.createMany(rows);
+    }
+  }, count);
+}
