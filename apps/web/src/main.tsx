@@ -15,9 +15,13 @@ const root = createRoot(document.getElementById('root') as HTMLElement);
  * origin that served the app. The SDK is also `window.kakeibo`, for people who script their budget
  * from the console.
  */
-async function start() {
+async function start(options: { resetUnreadable?: boolean } = {}) {
   try {
-    const kb = await openKakeiboBrowser({ serverUrl: location.origin, deviceName: describeDevice() });
+    const kb = await openKakeiboBrowser({
+      serverUrl: location.origin,
+      deviceName: describeDevice(),
+      ...options,
+    });
     Object.assign(window, { kakeibo: kb });
     if (kb.status().signedIn) kb.startSync();
     window.addEventListener('pagehide', () => void kb.close());
@@ -29,7 +33,10 @@ async function start() {
       </StrictMode>,
     );
   } catch (error) {
-    const message = (error as Error).message;
+    const { message, code } = error as Error & { code?: string };
+    // The data is there but its key is gone (site data partly cleared): only starting over helps,
+    // and that is the person's choice, since unsynced changes on this device go with it.
+    const unreadable = code === 'store.key_missing';
     root.render(
       <main className="fatal" role="alert">
         <h1>Kakeibo could not open your data</h1>
@@ -37,6 +44,11 @@ async function start() {
         <button type="button" onClick={() => location.reload()}>
           Try again
         </button>
+        {unreadable && (
+          <button type="button" className="danger" onClick={() => void start({ resetUnreadable: true })}>
+            Reset this device's data and download it again
+          </button>
+        )}
       </main>,
     );
   }

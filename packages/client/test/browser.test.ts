@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,10 @@ describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, 
   });
 
   /** A fresh browser with a fresh profile (on disk, so OPFS is real files) and the test page open. */
-  async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(root, 'profile-')), {
+  async function openPage(
+    profile = mkdtempSync(join(root, 'profile-')),
+  ): Promise<{ context: BrowserContext; page: Page; profile: string }> {
+    const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       args: [
         '--no-sandbox',
@@ -77,7 +79,7 @@ describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, 
     page.on('pageerror', (error) => console.error('page error:', error));
     await page.goto(`${origin.url}/`);
     await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready');
-    return { context, page };
+    return { context, page, profile };
   }
 
   async function nodeDevice(name: string): Promise<Kakeibo> {
@@ -208,6 +210,70 @@ describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, 
     expect((await call(page, 'sync')).ok).toBe(true);
   });
 
+  it('seals the user data in the OPFS files: a canary payee is in no file of the browser profile', async () => {
+    const CANARY = `canary-payee-${Date.now()}`;
+    const CONTROL = `control-plain-${Date.now()}`;
+    const { context, page, profile } = await openPage();
+    await call(page, 'open', { deviceName: 'Chromium', dbName: 'sealed' });
+    expect(await call(page, 'storeKey', 'sealed')).toEqual({ algorithm: 'AES-GCM', extractable: false });
+    await call(page, 'writePlain', 'control', CONTROL);
+    await call(page, 'signUp', `sealed-${Date.now()}@example.com`, PASSWORD);
+    const category = await call(page, 'createCategory', `${CANARY} category`);
+    await call(page, 'createExpenses', [
+      {
+        amount: 700,
+        currency: 'EUR',
+        date: '2026-11-02',
+        categoryId: category.id,
+        payee: CANARY,
+        note: CANARY,
+      },
+    ]);
+    expect((await call(page, 'sync')).ok).toBe(true);
+    // Unsynced too: an edit waiting in the outbox, and search still finds the sealed rows.
+    await context.setOffline(true);
+    const [waiting] = await call(page, 'createExpenses', [
+      { amount: 50, currency: 'EUR', date: '2026-11-03', payee: `${CANARY} offline`, note: '' },
+    ]);
+    expect((await call(page, 'searchExpenses', CANARY.toUpperCase())).map((e) => e.payee).sort()).toEqual([
+      CANARY,
+      `${CANARY} offline`,
+    ]);
+    expect((await call(page, 'status')).pendingOps).toBe(1);
+    await call(page, 'close');
+    await context.close();
+
+    // Every file of the profile, the store's OPFS files among them: the plain control is found there,
+    // so the scan reads the store's bytes as SQLite wrote them; the canary is nowhere.
+    const found = scanFiles(profile, [CANARY, CONTROL]);
+    expect(found.get(CONTROL)?.length ?? 0).toBeGreaterThan(0);
+    expect(found.get(CANARY) ?? []).toEqual([]);
+
+    // The same profile again: the key in IndexedDB opens the data, the queued change is still there.
+    const again = await openPage(profile);
+    const reopened = await call(again.page, 'open', { deviceName: 'Chromium', dbName: 'sealed' });
+    expect(reopened.status).toMatchObject({ signedIn: true, pendingOps: 1 });
+    expect(await call(again.page, 'getExpense', waiting?.id as string)).toMatchObject({
+      payee: `${CANARY} offline`,
+    });
+    expect((await call(again.page, 'sync')).ok).toBe(true);
+
+    // The keys cleared while the files stay: opening says why, and a reset starts over from the server.
+    await call(again.page, 'close');
+    await call(again.page, 'forgetKeys');
+    expect(await call(again.page, 'tryOpen', { deviceName: 'Chromium', dbName: 'sealed' })).toMatchObject({
+      ok: false,
+      code: 'store.key_missing',
+    });
+    const reset = await call(again.page, 'tryOpen', {
+      deviceName: 'Chromium',
+      dbName: 'sealed',
+      resetUnreadable: true,
+    });
+    expect(reset).toMatchObject({ ok: true, value: { status: { signedIn: false, pendingOps: 0 } } });
+    expect(await call(again.page, 'expenses')).toEqual([]);
+  });
+
   it('works offline, keeps unsynced changes across a reload, then syncs them', async () => {
     const { context, page } = await openPage();
     const { deviceId } = await call(page, 'open', { deviceName: 'Chromium', dbName: 'offline-test' });
@@ -274,6 +340,24 @@ describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, 
     expect(seen.find((e) => e.payee === 'Ramen')).toMatchObject({ amount: 650, note: 'offline' });
   });
 });
+
+/** For each needle, the files under `dir` whose bytes contain it (UTF-8). */
+function scanFiles(dir: string, needles: readonly string[]): Map<string, string[]> {
+  const found = new Map<string, string[]>(needles.map((n) => [n, []]));
+  const patterns = needles.map((n) => [n, Buffer.from(n, 'utf8')] as const);
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const path = join(dir, name);
+    let bytes: Buffer;
+    try {
+      if (!statSync(path).isFile()) continue;
+      bytes = readFileSync(path);
+    } catch {
+      continue; // a lock or socket file the browser left
+    }
+    for (const [needle, pattern] of patterns) if (bytes.includes(pattern)) found.get(needle)?.push(name);
+  }
+  return found;
+}
 
 /** Calls `window.kakeibo[name](...args)` in the page and returns its (serialized) result. */
 function call<K extends keyof PageApi>(

@@ -59,6 +59,9 @@ export function apiAuthSuite(adapter: AdapterName) {
           '/v1/devices',
         );
         expect(list.status).toBe(200);
+        // Nothing the API answers may be kept by a browser, proxy or service worker cache.
+        expect(up.headers.get('cache-control')).toBe('no-store');
+        expect(list.headers.get('cache-control')).toBe('no-store');
         expect(list.body.devices).toEqual([
           expect.objectContaining({ id: d.id, current: true, platform: 'test' }),
         ]);
@@ -75,6 +78,7 @@ export function apiAuthSuite(adapter: AdapterName) {
       expect(weak.status).toBe(400);
       expect(weak.headers.get('content-type')).toContain('application/problem+json');
       expect(weak.body).toMatchObject({ code: 'auth.weak_password', status: 400 });
+      expect(weak.headers.get('cache-control')).toBe('no-store');
       const short = await d.signUp(uniqueEmail(), 'short');
       expect(short.body).toMatchObject({ code: 'validation.failed' });
       expect(short.body.errors).toEqual([expect.objectContaining({ path: 'body.password' })]);

@@ -14,7 +14,7 @@ export type { KakeiboEvents, SyncStatus } from '../events.js';
 export { Kakeibo, type KakeiboOptions } from '../kakeibo.js';
 export type * from '../store/types.js';
 export type { SyncResult } from '../sync/engine.js';
-export { indexedDbKeyVault } from './key-vault.js';
+export { indexedDbKeyVault, indexedDbStoreKey } from './key-vault.js';
 export {
   type OnlineEventTarget,
   type OpenKakeiboBrowserOptions,

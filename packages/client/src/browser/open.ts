@@ -1,8 +1,10 @@
 import { KakeiboError } from '@kakeibo/core';
 import { Kakeibo } from '../kakeibo.js';
 import { SqliteLocalStore } from '../store/local-store.js';
+import { aesGcmSealer, generateSealerKey } from '../store/sealer.js';
+import type { FieldSealer } from '../store/types.js';
 import type { WebSocketLike } from '../sync/realtime.js';
-import { indexedDbKeyVault } from './key-vault.js';
+import { indexedDbKeyVault, indexedDbStoreKey } from './key-vault.js';
 import type { WorkerLike } from './protocol.js';
 import { exclusiveStore, openWorkerDriver } from './worker-driver.js';
 
@@ -18,6 +20,13 @@ export interface OpenKakeiboBrowserOptions {
   lockWaitMs?: number;
   /** Nudge background sync when the browser says the network is back (default true). */
   watchOnline?: boolean;
+  /**
+   * When the local data cannot be read because the key that sealed it is gone (`store.key_missing`:
+   * the site's IndexedDB was cleared while its files stayed), empty the store and start it again, to
+   * be filled from the server. Changes this device had not synced are lost, so only pass it when the
+   * person chose to (the app asks). Default false: opening fails with `store.key_missing`.
+   */
+  resetUnreadable?: boolean;
 }
 
 /** The browser's Worker constructor, typed structurally: the SDK's build has no DOM typings. */
@@ -27,8 +36,9 @@ declare const Worker: new (url: URL, options: { type: 'module'; name?: string })
  * Opens the Kakeibo client in a browser: the local store is SQLite (official WASM build) on the
  * origin private file system, in a dedicated Web Worker; the same store code and API as in Node.
  *
- * The store is not encrypted at rest (no SQLCipher in the WASM build): it relies on the origin's
- * OPFS isolation. Bundlers: the worker is `new URL('./worker.js', import.meta.url)` with
+ * The WASM build has no SQLCipher, so the store seals every value holding user data itself (AES-GCM,
+ * store/sealer.ts) before it reaches SQLite, with a non-extractable key kept in IndexedDB, apart from
+ * the OPFS files. Bundlers: the worker is `new URL('./worker.js', import.meta.url)` with
  * `type: 'module'`; with Vite, set `worker: { format: 'es' }`.
  */
 export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Promise<Kakeibo> {
@@ -52,12 +62,14 @@ export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Pr
   });
   let kb: Kakeibo;
   try {
+    const store = exclusiveStore(new SqliteLocalStore(driver, { sealer: await storeSealer(dbName) }), driver);
+    if (options.resetUnreadable) await migrateOrErase(store);
     kb = await Kakeibo.create({
       serverUrl: options.serverUrl,
       deviceName: options.deviceName,
       platform: 'web',
       keyVault: indexedDbKeyVault(dbName),
-      store: exclusiveStore(new SqliteLocalStore(driver), driver),
+      store,
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.now && { now: options.now }),
       ...(options.syncIntervalMs !== undefined && { syncIntervalMs: options.syncIntervalMs }),
@@ -80,6 +92,32 @@ export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Pr
     };
   }
   return kb;
+}
+
+/**
+ * The sealer of the store named `dbName`, with its key from IndexedDB; the first open makes the key
+ * and saves it before the store seals anything with it, so no sealed value ever outlives its key's
+ * saving.
+ */
+async function storeSealer(dbName: string): Promise<FieldSealer> {
+  const vault = indexedDbStoreKey(dbName);
+  let key = await vault.load();
+  if (!key) {
+    key = await generateSealerKey();
+    await vault.save(key);
+  }
+  return aesGcmSealer(key);
+}
+
+/** Migrates the store; a store whose sealing key is gone is emptied first (see `resetUnreadable`). */
+async function migrateOrErase(store: SqliteLocalStore): Promise<void> {
+  try {
+    await store.migrate();
+  } catch (error) {
+    if (!(error instanceof KakeiboError && error.code === 'store.key_missing')) throw error;
+    await store.erase();
+    await store.migrate();
+  }
 }
 
 /** The part of `window` (or a worker's global scope) the online hook uses. */

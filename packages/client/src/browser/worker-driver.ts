@@ -50,7 +50,7 @@ export async function openWorkerDriver(
  * Calls *inside* a method (the SqliteLocalStore instance calling its own helpers and the driver) go
  * straight through, because they are not made through this wrapper.
  */
-export function exclusiveStore(store: LocalStore, driver: WorkerDriver): LocalStore {
+export function exclusiveStore<S extends LocalStore>(store: S, driver: WorkerDriver): S {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);

@@ -18,8 +18,8 @@ import type { OpenResult, WorkerError, WorkerRequest, WorkerResponse } from './p
  * then fails with `store.locked`. When the pool VFS cannot start for another reason and the
  * page is cross-origin isolated, the plain `opfs` VFS is used instead.
  *
- * There is no encryption at rest here (the WASM build has no SQLCipher): the store relies on OPFS
- * being private to the origin. See docs/SECURITY.md.
+ * The WASM build has no SQLCipher, so the files here are not encrypted as a whole: the store above
+ * seals every value holding user data before it is sent here (store/sealer.ts). See docs/SECURITY.md.
  */
 
 /** The dedicated worker's global scope, as far as this file uses it (no DOM/WebWorker typings needed). */

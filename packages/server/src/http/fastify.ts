@@ -103,6 +103,11 @@ export function registerRoutes(
     app.route({
       method: route.method,
       url: route.path,
+      // Answers carry ledgers, sessions and tokens: no browser, proxy or service worker may keep a copy
+      // (errors included: onRequest runs before the handler can fail).
+      onRequest: async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const [path, search = ''] = request.url.split(/\?(.*)/s) as [string, string?];
         const query = search ? `?${search}` : '';

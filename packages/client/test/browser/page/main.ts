@@ -1,6 +1,7 @@
 import {
   exclusiveStore,
   indexedDbKeyVault,
+  indexedDbStoreKey,
   type Kakeibo,
   openKakeiboBrowser,
   openWorkerDriver,
@@ -42,6 +43,18 @@ type ExpenseInput = {
   note: string;
 };
 
+/** Opens the SDK in this page (the one `current()` returns from then on). */
+async function open(options: { deviceName: string; dbName?: string; resetUnreadable?: boolean }) {
+  kb = await openKakeiboBrowser({ serverUrl: location.origin, ...options });
+  // Count what the online hook does (it calls kb.nudge() when the browser is back online).
+  const nudge = kb.nudge.bind(kb);
+  kb.nudge = () => {
+    nudges++;
+    nudge();
+  };
+  return { deviceId: kb.deviceId, status: kb.status() };
+}
+
 const api = {
   /** Where the device key is: a non-extractable CryptoKey in IndexedDB, nothing in the store. */
   async keyStorage(dbName = 'kakeibo') {
@@ -53,16 +66,36 @@ const api = {
       inStore: (await store.getMeta('device.key')) !== null,
     };
   },
-  async open(options: { deviceName: string; dbName?: string }) {
-    kb = await openKakeiboBrowser({ serverUrl: location.origin, ...options });
-    // Count what the online hook does (it calls kb.nudge() when the browser is back online).
-    const nudge = kb.nudge.bind(kb);
-    kb.nudge = () => {
-      nudges++;
-      nudge();
-    };
-    return { deviceId: kb.deviceId, status: kb.status() };
+  /** Where the store's sealing key is: a non-extractable AES-GCM CryptoKey in IndexedDB. */
+  async storeKey(dbName = 'kakeibo') {
+    const key = await indexedDbStoreKey(dbName).load();
+    return key && { algorithm: (key.algorithm as { name: string }).name, extractable: key.extractable };
   },
+  /** Deletes the IndexedDB database of device and store keys (what clearing part of the site data does). */
+  forgetKeys: () =>
+    new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('kakeibo-device-keys');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error('the key database is still open'));
+    }),
+  /**
+   * A plain SQLite database (no store, no sealer) holding `text`: what an unsealed value looks like in
+   * the OPFS files, so a scan that finds nothing else is known to be able to find it.
+   */
+  async writePlain(dbName: string, text: string) {
+    const worker = new Worker(new URL('../../../src/browser/worker.ts', import.meta.url), {
+      type: 'module',
+    }) as unknown as WorkerLike;
+    const driver = await openWorkerDriver(worker, { name: dbName });
+    await driver.exec('CREATE TABLE IF NOT EXISTS plain (text TEXT)');
+    await driver.run('INSERT INTO plain (text) VALUES (?)', [text]);
+    await driver.close();
+  },
+  /** open(), as data: the failure's code instead of a throw. */
+  tryOpen: (options: { deviceName: string; dbName?: string; resetUnreadable?: boolean }) =>
+    attempt(() => open(options)),
+  open,
   /** A second SDK on the same store while this one has it open (what a second tab would do). */
   openAgain: (options: { deviceName: string; dbName?: string; lockWaitMs: number }) =>
     attempt(async () => {
@@ -77,6 +110,7 @@ const api = {
   updateExpense: (id: string, patch: Partial<ExpenseInput>) => current().expenses.update(id, patch),
   getExpense: (id: string) => current().expenses.get(id),
   expenses: async () => (await current().expenses.list({ limit: 1000 })).items,
+  searchExpenses: async (search: string) => (await current().expenses.list({ search, limit: 1000 })).items,
   sync: () => attempt(() => current().sync()),
   status: (): SyncStatus => current().status(),
   nudges: () => nudges,
