@@ -178,12 +178,13 @@ export class Kakeibo {
       cache: this.cache,
       clock,
       now: this.now,
-      written: (table, ids) => {
+      written: async (table, ids) => {
         this.cache.invalidate(table);
-        void store.setMeta(META.clock, JSON.stringify(clock.state()));
         this.emitter.emit('change', { table, ids });
-        void this.refreshCounts();
         this.scheduler.nudge();
+        if (this.closed) return;
+        await store.setMeta(META.clock, JSON.stringify(clock.state()));
+        await this.refreshCounts();
       },
     };
     this.categories = new Collection(

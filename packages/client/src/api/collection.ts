@@ -3,6 +3,8 @@ import {
   type FieldValue,
   type HybridClock,
   KakeiboError,
+  materializeRow,
+  mergeOp,
   type Op,
   parseOp,
   type TableName,
@@ -22,8 +24,11 @@ export interface WriteContext {
   cache: QueryCache;
   clock: HybridClock;
   now: () => number;
-  /** After a local write: emit the change and schedule a sync. */
-  written(table: TableName, ids: string[]): void;
+  /**
+   * After a local write: keep the clock, emit the change, count what waits, schedule a sync. A write
+   * resolves only after it, so `status().pendingOps` already counts the write.
+   */
+  written(table: TableName, ids: string[]): Promise<void>;
 }
 
 function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
@@ -63,9 +68,13 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
       );
     });
     await this.ctx.store.applyLocal(ops);
-    const ids = ops.map((op) => op.rowId);
-    this.ctx.written(this.table, ids);
-    return Promise.all(ids.map(async (id) => (await this.get(id)) as Row));
+    await this.ctx.written(
+      this.table,
+      ops.map((op) => op.rowId),
+    );
+    // Fresh ids: each stored row is its op merged into nothing, so it needs no read back (a bulk
+    // import of thousands of rows would otherwise cost a store round trip per row).
+    return ops.map((op) => materializeRow(op.rowId, mergeOp(undefined, op).row) as Row);
   }
 
   async update(id: string, patch: Patch): Promise<Row> {
@@ -107,6 +116,6 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     }
     const op = parseOp(buildOp(this.ctx.clock, this.table, id, fields, current));
     await this.ctx.store.applyLocal([op]);
-    this.ctx.written(this.table, [id]);
+    await this.ctx.written(this.table, [id]);
   }
 }

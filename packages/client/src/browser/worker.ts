@@ -145,6 +145,15 @@ async function open(name: string, lockWaitMs: number): Promise<OpenResult> {
   }
   try {
     db.exec('PRAGMA foreign_keys = ON');
+    // The pool's files are this worker's alone, so SQLite may keep its lock and, with it, its page
+    // cache from one transaction to the next instead of starting cold after every statement.
+    // PERSIST keeps the rollback journal file instead of deleting and recreating it at every commit.
+    // Measured in headless Chromium: the default (shared locking) cost ~0.6 ms per point read, and a
+    // 5,000-row createMany took ~1.4 s with PERSIST against ~1.8 s with DELETE. WAL, which the pool can
+    // run in exclusive mode, measured slower: its checkpoints write every page twice.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    db.exec('PRAGMA journal_mode = PERSIST');
+    db.exec('PRAGMA cache_size = -16384');
   } catch (error) {
     close();
     throw error;
