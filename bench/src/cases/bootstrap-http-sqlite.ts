@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseOp, type SnapshotPage } from '@kakeibo/core';
+import { parseOp, parseSnapshotPage, type SnapshotPage } from '@kakeibo/core';
 import type { BenchCase } from '../case.js';
 import { collectGarbage, MiB, now, RssSampler, versusBaseline } from '../case.js';
 import { BENCH_PASSWORD, BenchDevice, benchEmail, type RequestTiming } from '../support/client.js';
@@ -75,7 +75,8 @@ export const bootstrapHttpSqlite: BenchCase = {
           encodings.add(reply.headers.get('content-encoding') ?? 'identity');
           bytes += reply.bytes;
           const applyStarted = now();
-          applier.applyPage(reply.body.rows);
+          // Checked and decoded as the SDK does (parseSnapshotPage), then written by the raw applier.
+          applier.applyPage(parseSnapshotPage(reply.body).rows);
           applyMs += now() - applyStarted;
           rss.sample();
           pages += 1;

@@ -4,6 +4,11 @@ import { z } from 'zod';
 export const RowIdSchema = z.uuidv7({ error: 'must be a UUIDv7' }).transform((id) => id.toLowerCase());
 export type RowId = string;
 
+/** A UUIDv7 as ids are stored and sent once accepted: lowercase (what RowIdSchema turns any input into). */
+export const STORED_ROW_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** A row id from a peer that only sends stored ids (snapshot and repair pages): checked, never rewritten. */
+export const StoredRowIdSchema = z.string().regex(STORED_ROW_ID_RE, 'must be a lowercase UUIDv7');
+
 /** Op ids are UUIDv7 too; uniqueness makes a push idempotent. */
 export const OpIdSchema = RowIdSchema;
 

@@ -1,5 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { MemoryReplica, type Op, uuidv7 } from '@kakeibo/core';
+import {
+  MemoryReplica,
+  type Op,
+  parseBucketRowsPage,
+  parseSnapshotPage,
+  unpackRow,
+  uuidv7,
+} from '@kakeibo/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
 import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
@@ -148,39 +155,36 @@ export function apiSyncSuite(adapter: AdapterName) {
         (await server.storage.findUserById(a.session?.userId as string))?.email as string,
         PASSWORD,
       );
+      // Every page is read exactly as the client SDK reads it: the envelope against the protocol's
+      // zod schema and every packed row against the entity schemas (parseSnapshotPage).
       const boot = new MemoryReplica();
-      let page = await c.request<{
-        watermark: number;
-        rows: Array<{
-          table: string;
-          rowId: string;
-          fields: Record<string, { value: unknown; stamp: string }>;
-        }>;
-        nextCursor: string | null;
-      }>('GET', '/v1/sync/snapshot?limit=1000');
-      const watermark = page.body.watermark;
+      let page = parseSnapshotPage((await c.request('GET', '/v1/sync/snapshot?limit=1000')).body);
+      const watermark = page.watermark;
       expect(watermark).toBe(10_000);
       let rowCount = 0;
       for (;;) {
-        for (const row of page.body.rows) {
+        for (const row of page.rows) {
           rowCount++;
+          // The packed text is the stored form, sent as it is: it decodes to the row's field states.
+          expect(unpackRow(row.packed as string)).toEqual(row.fields);
           for (const [field, { value, stamp }] of Object.entries(row.fields)) {
             boot.apply({
               id: uuidv7(),
-              table: row.table as Op['table'],
+              table: row.table,
               rowId: row.rowId,
               stamp,
               deviceId: stamp.slice(18),
-              fields: { [field]: value as never },
+              fields: { [field]: value },
               prev: { [field]: null },
             });
           }
         }
-        if (!page.body.nextCursor) break;
-        page = await c.request(
+        if (!page.nextCursor) break;
+        const next = await c.request(
           'GET',
-          `/v1/sync/snapshot?watermark=${watermark}&cursor=${page.body.nextCursor}&limit=1000`,
+          `/v1/sync/snapshot?watermark=${watermark}&cursor=${page.nextCursor}&limit=1000`,
         );
+        page = parseSnapshotPage(next.body);
       }
       expect(rowCount).toBe(2_500);
       expect(boot.checksum.total()).toBe(checksum.body.total);
@@ -196,16 +200,20 @@ export function apiSyncSuite(adapter: AdapterName) {
         .filter((o) => Number.parseInt(o.rowId.slice(-1), 16) === bucket)
         .map((o) => o.rowId)
         .sort();
+      const replica = new MemoryReplica();
+      for (const op of ops) replica.apply(op);
       const got: string[] = [];
       let cursor = '';
       for (;;) {
-        const page = await a.request<{ rows: Array<{ rowId: string }>; nextCursor: string | null }>(
+        const reply = await a.request(
           'GET',
           `/v1/sync/bucket?table=expenses&bucket=${bucket}&limit=2${cursor && `&cursor=${cursor}`}`,
         );
-        got.push(...page.body.rows.map((r) => r.rowId));
-        if (!page.body.nextCursor) break;
-        cursor = page.body.nextCursor;
+        const page = parseBucketRowsPage(reply.body);
+        for (const row of page.rows) expect(row.fields).toEqual(replica.row('expenses', row.rowId));
+        got.push(...page.rows.map((r) => r.rowId));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
       }
       expect(got).toEqual(expected);
     });

@@ -1,11 +1,13 @@
 import {
   buildOp,
+  decodeRows,
   type FieldValue,
   HybridClock,
   MemoryReplica,
   newDeviceId,
   type Op,
   parseOp,
+  type SnapshotRow,
   type TableName,
   uuidv7,
 } from '@kakeibo/core';
@@ -113,13 +115,17 @@ export function newExpenses(writer: Writer, count: number): Op[] {
   return ops;
 }
 
-/** Every row of a ledger through readSnapshot, in pages of `pageSize`. */
+/**
+ * Every row of a ledger through readSnapshot, in pages of `pageSize`, decoded exactly as a device
+ * decodes a snapshot page (core decodeRows: every packed row checked against the entity schemas), so
+ * what storage hands the snapshot route is proven readable by the client on both adapters.
+ */
 export async function snapshotAll(storage: Storage, ledgerId: string, pageSize = 1000) {
-  const rows = [];
+  const rows: SnapshotRow[] = [];
   let after: { table: string; rowId: string } | null = null;
   for (;;) {
     const page = await storage.readSnapshot(ledgerId, after, pageSize);
-    rows.push(...page);
+    rows.push(...decodeRows(page).rows);
     const last = page.at(-1);
     if (!last || page.length < pageSize) return rows;
     after = { table: last.table, rowId: last.rowId };

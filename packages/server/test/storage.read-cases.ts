@@ -1,4 +1,4 @@
-import { bucketOf, combineBuckets, type Op, type TableName, uuidv7 } from '@kakeibo/core';
+import { bucketOf, combineBuckets, decodeRows, type Op, type TableName, uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import {
@@ -83,7 +83,7 @@ export function readCases(get: () => Storage): void {
         for (;;) {
           const page = await storage.readBucketRows(ledgerId, 'expenses', bucket, after, 3);
           got.push(...page.map((r) => r.rowId));
-          for (const r of page) expect(r.fields).toEqual(w.view.row('expenses', r.rowId));
+          for (const r of decodeRows(page).rows) expect(r.fields).toEqual(w.view.row('expenses', r.rowId));
           if (page.length < 3) break;
           after = page.at(-1)?.rowId ?? null;
         }

@@ -97,7 +97,8 @@ interface Listed {
 /** The stored state a write transaction works on: rows loaded once, merged in memory, written once. */
 class WriteSet {
   readonly loaded = new Map<string, RowState>();
-  readonly changed = new Map<string, { table: TableName; rowId: string; row: RowState }>();
+  /** `packed`: the row's text as it came (SnapshotRow.packed), when it is stored exactly as it came. */
+  readonly changed = new Map<string, { table: TableName; rowId: string; row: RowState; packed?: string }>();
   readonly delta = new ChecksumDelta();
 
   current(table: TableName, rowId: string): RowState | undefined {
@@ -106,10 +107,16 @@ class WriteSet {
   }
 
   /** Records one merge result; a merge that changed nothing leaves the row as it was. */
-  merged(table: TableName, rowId: string, row: RowState, changes: readonly FieldChange[]): void {
+  merged(
+    table: TableName,
+    rowId: string,
+    row: RowState,
+    changes: readonly FieldChange[],
+    packed?: string,
+  ): void {
     if (changes.length === 0) return;
     this.delta.add(table, rowId, changes);
-    this.changed.set(rowKey(table, rowId), { table, rowId, row });
+    this.changed.set(rowKey(table, rowId), { table, rowId, row, ...(packed !== undefined && { packed }) });
   }
 
   /** The changed rows by table, for change events. */
@@ -185,21 +192,22 @@ export class SqliteLocalStore implements LocalStore {
   /**
    * A first bootstrap into an empty store: the date index is dropped while the snapshot's pages go in
    * (they arrive in row-id order, so every page would rewrite and re-encrypt hundreds of random index
-   * pages) and built once at the end, and the WAL is checkpointed once instead of every few pages.
+   * pages) and built once at the end, all under the driver's bulk-load settings (SqlDriver.bulkLoad:
+   * in Node a large page cache and one WAL checkpoint at the end instead of one every few pages).
    * With rows already present it simply runs `load`.
    */
   async bulkLoad<T>(load: () => Promise<T>): Promise<T> {
     const [any] = await this.db.all<{ one: number }>('SELECT 1 AS one FROM rows LIMIT 1');
     if (any) return load();
-    await this.db.exec('DROP INDEX IF EXISTS rows_by_date');
-    await this.db.exec('PRAGMA wal_autocheckpoint = 0');
-    try {
-      return await load();
-    } finally {
-      await this.db.exec(ROWS_BY_DATE_INDEX);
-      await this.db.exec('PRAGMA wal_autocheckpoint = 1000');
-      await this.db.all('PRAGMA wal_checkpoint(TRUNCATE)');
-    }
+    const withIndexLater = async () => {
+      await this.db.exec('DROP INDEX IF EXISTS rows_by_date');
+      try {
+        return await load();
+      } finally {
+        await this.db.exec(ROWS_BY_DATE_INDEX);
+      }
+    };
+    return this.db.bulkLoad ? this.db.bulkLoad(withIndexLater) : withIndexLater();
   }
 
   close(): Promise<void> {
@@ -387,16 +395,17 @@ export class SqliteLocalStore implements LocalStore {
     }
     return this.db.transaction(async () => {
       const set = await this.load(rows);
-      for (const { table, rowId, fields } of rows) {
+      for (const { table, rowId, fields, packed } of rows) {
         let row = set.current(table, rowId);
         if (row === undefined) {
           // A row new to this device (every row of a bootstrap): every field is stored as it came,
           // which is what mergeOp does on an absent row, without grouping by stamp first.
-          // The incoming states are stored as they are (never mutated later: merges copy).
+          // The incoming states are stored as they are (never mutated later: merges copy), and so is
+          // the packed text they were decoded from, when they came as one.
           const changes: FieldChange[] = [];
           for (const field in fields)
             changes.push({ field, before: undefined, after: fields[field] as FieldState });
-          set.merged(table, rowId, fields, changes);
+          set.merged(table, rowId, fields, changes, packed);
           continue;
         }
         const changes: FieldChange[] = [];
@@ -747,10 +756,12 @@ export class SqliteLocalStore implements LocalStore {
   }
 
   /** Upserts whole rows: fields packed (and sealed, all of them at once), derived columns recomputed. */
-  private async writeRows(rows: ReadonlyArray<{ table: TableName; rowId: string; row: RowState }>) {
+  private async writeRows(
+    rows: ReadonlyArray<{ table: TableName; rowId: string; row: RowState; packed?: string }>,
+  ) {
     const fields = await this.sealEach(
       rows,
-      (r) => packRow(r.row),
+      (r) => r.packed ?? packRow(r.row),
       (r) => place.row(r.table, r.rowId),
     );
     await this.insertMany(

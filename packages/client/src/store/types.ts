@@ -32,6 +32,12 @@ export interface SqlDriver {
   all<T = Record<string, SqlValue>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on throw); calls inside use the same connection. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Optional: runs `load`, many transactions filling an empty store, with the settings this driver
+   * loads fastest under, and leaves the database as durable as ever once it resolves. Without it the
+   * store runs `load` as it is.
+   */
+  bulkLoad?<T>(load: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,4 @@
 import {
-  type BucketRowsPage,
   type ChecksumResponse,
   type ConflictsPage,
   diffBuckets,
@@ -8,8 +7,10 @@ import {
   LIMITS,
   type PullPage,
   type PushResponse,
+  parseBucketRowsPage,
   parseOp,
-  type SnapshotPage,
+  parseSnapshotPage,
+  type SnapshotRow,
   stampWallMs,
   type TableName,
 } from '@kakeibo/core';
@@ -86,21 +87,26 @@ export class SyncEngine {
     return value === null ? null : Number(value);
   }
 
-  /** A new device: current rows at a watermark, page by page, then pull from the watermark. */
+  /**
+   * A new device: current rows at a watermark, page by page, then pull from the watermark. Every page
+   * is checked (parseSnapshotPage: the envelope, then each packed row against the entity schemas)
+   * before any of it reaches the store.
+   */
   private async bootstrap(): Promise<number> {
-    let page = await this.api.call<SnapshotPage>('GET', `/v1/sync/snapshot?limit=${SNAPSHOT_PAGE}`);
-    const watermark = page.watermark;
-    const fetchPage = (cursor: string) =>
-      this.api.call<SnapshotPage>(
-        'GET',
-        `/v1/sync/snapshot?watermark=${watermark}&cursor=${encodeURIComponent(cursor)}&limit=${SNAPSHOT_PAGE}`,
+    const fetchPage = async (position: string) =>
+      parseSnapshotPage(
+        await this.api.call<unknown>('GET', `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`),
       );
+    let page = await fetchPage('');
+    const watermark = page.watermark;
     await this.store.bulkLoad(async () => {
       for (;;) {
         // Ask for the next page before applying this one: the server works while the device writes.
-        const next = page.nextCursor ? fetchPage(page.nextCursor) : null;
+        const next = page.nextCursor
+          ? fetchPage(`watermark=${watermark}&cursor=${encodeURIComponent(page.nextCursor)}&`)
+          : null;
         next?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
-        this.observeNewest(page.rows.flatMap((row) => Object.values(row.fields).map((f) => f.stamp)));
+        if (page.newest) this.observe(page.newest);
         this.hooks.changed(await this.store.applyRows(page.rows));
         if (!next) break;
         page = await next;
@@ -200,13 +206,16 @@ export class SyncEngine {
   }
 
   private async repairBucket(table: TableName, bucket: number): Promise<void> {
-    const serverRows = [];
+    const serverRows: SnapshotRow[] = [];
     let cursor: string | null = null;
     do {
-      const page: BucketRowsPage = await this.api.call<BucketRowsPage>(
-        'GET',
-        `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
+      const page = parseBucketRowsPage(
+        await this.api.call<unknown>(
+          'GET',
+          `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
+        ),
       );
+      if (page.newest) this.observe(page.newest);
       serverRows.push(...page.rows);
       cursor = page.nextCursor;
     } while (cursor);

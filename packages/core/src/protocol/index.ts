@@ -3,3 +3,4 @@ export * from './entities.js';
 export * from './limits.js';
 export * from './messages.js';
 export * from './realtime.js';
+export * from './rows.js';

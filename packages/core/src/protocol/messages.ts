@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { StampSchema } from '../clock/stamp.js';
-import { DeviceIdSchema, OpIdSchema, RowIdSchema } from '../ids.js';
+import { DeviceIdSchema, OpIdSchema, RowIdSchema, StoredRowIdSchema } from '../ids.js';
 import { ChecksumBucketSchema } from '../sync/checksum.js';
 import { OpEnvelopeSchema, TableNameSchema } from '../sync/op.js';
+import { MAX_PACKED_ROW_CHARS } from '../sync/row-codec.js';
 import { LIMITS } from './limits.js';
 
 /** A log position: the per-ledger sequence number of the last op a device has. 0 = nothing yet. */
@@ -98,16 +99,24 @@ export const SnapshotRequestSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.maxSnapshotRows).default(LIMITS.defaultSnapshotRows),
 });
 
-export const SnapshotRowSchema = z.strictObject({
+/**
+ * A row as snapshot and repair pages carry it: its fields in core's packed form (sync/row-codec.ts,
+ * `{"s":[stamps],"f":{field:[value,stampIndex]}}`) as JSON text, which is exactly how storage on both
+ * sides keeps a row: the server sends what it stored and a device stores what it received, with no
+ * re-encoding on either side, and the text is under half the size of `{field: {value, stamp}}`. The
+ * envelope is checked here; the text itself by `decodeRows` (protocol/rows.ts), before any of it is
+ * stored.
+ */
+export const PackedRowSchema = z.strictObject({
   table: TableNameSchema,
-  rowId: RowIdSchema,
-  fields: z.record(z.string().max(64), z.strictObject({ value: FieldValueSchema, stamp: StampSchema })),
+  rowId: StoredRowIdSchema,
+  packed: z.string().min(1).max(MAX_PACKED_ROW_CHARS),
 });
 
 export const SnapshotPageSchema = z.strictObject({
   /** Every row reflects the log up to this sequence number; pull from here once the snapshot is done. */
   watermark: z.number().int().min(0),
-  rows: z.array(SnapshotRowSchema).max(LIMITS.maxSnapshotRows),
+  rows: z.array(PackedRowSchema).max(LIMITS.maxSnapshotRows),
   nextCursor: SnapshotCursorSchema.nullable(),
 });
 
@@ -161,7 +170,7 @@ export type PullRequest = z.infer<typeof PullRequestSchema>;
 export type LoggedOp = z.infer<typeof LoggedOpSchema>;
 export type PullPage = z.infer<typeof PullPageSchema>;
 export type SnapshotRequest = z.infer<typeof SnapshotRequestSchema>;
-export type SnapshotRow = z.infer<typeof SnapshotRowSchema>;
+export type PackedRowMessage = z.infer<typeof PackedRowSchema>;
 export type SnapshotPage = z.infer<typeof SnapshotPageSchema>;
 export type ChecksumResponse = z.infer<typeof ChecksumResponseSchema>;
 export type BatchRequest = z.infer<typeof BatchRequestSchema>;
@@ -178,7 +187,7 @@ export const BucketRowsRequestSchema = z.strictObject({
 });
 
 export const BucketRowsPageSchema = z.strictObject({
-  rows: z.array(SnapshotRowSchema).max(LIMITS.maxSnapshotRows),
+  rows: z.array(PackedRowSchema).max(LIMITS.maxSnapshotRows),
   nextCursor: RowIdSchema.nullable(),
 });
 

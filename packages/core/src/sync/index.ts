@@ -2,6 +2,7 @@ export * from './build.js';
 export * from './canonical.js';
 export * from './checksum.js';
 export * from './checksum-delta.js';
+export * from './field-values.js';
 export * from './hash64.js';
 export * from './merge.js';
 export * from './op.js';

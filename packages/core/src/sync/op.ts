@@ -93,7 +93,8 @@ export function parseOp(input: unknown): Op {
   const schemas = syncedFieldSchemas(op.table);
   const fields: Record<string, FieldValue> = {};
   for (const [field, value] of Object.entries(op.fields)) {
-    const schema = schemas[field];
+    // Own properties only: a field named "toString" or "__proto__" is unknown, not Object's.
+    const schema = Object.hasOwn(schemas, field) ? schemas[field] : undefined;
     if (!schema) {
       throw new KakeiboError('op.unknown_field', `${op.table} has no field "${field}".`, {
         opId: op.id,

@@ -1,5 +1,9 @@
+import { STAMP_RE, type Stamp } from '../clock/stamp.js';
+import { KakeiboError } from '../errors.js';
+import { fieldValueChecker } from './field-values.js';
 import type { RowState } from './merge.js';
 import type { FieldValue } from './op.js';
+import type { TableName } from './tables.js';
 
 /**
  * How a stored row is written as text, on the server and on devices alike: each distinct stamp once,
@@ -39,6 +43,79 @@ export function unpackRow(text: string): RowState {
   }
   return row;
 }
+
+/**
+ * The most characters one packed row may have when it comes from elsewhere: far more than the field
+ * schemas let a row hold (the largest text field is 20,000 characters), so it bounds what a malformed
+ * page can make a device hold without ever refusing real data.
+ */
+export const MAX_PACKED_ROW_CHARS = 256 * 1024;
+
+/** A packed row read by `parsePackedRow`: its fields, and the newest of its stamps. */
+export interface ParsedPackedRow {
+  row: RowState;
+  newest: Stamp;
+}
+
+/**
+ * Reads a packed row that arrived from elsewhere (a snapshot or repair page), trusting nothing: the
+ * text must be exactly the packed form, every stamp an HLC stamp, listed once and used by a field,
+ * every field one of `table`'s with a value its schema accepts as it is (field-values.ts). Throws
+ * KakeiboError `sync.invalid_row`, naming the row and the first problem, so a malformed row is
+ * refused before anything of it reaches a store.
+ */
+export function parsePackedRow(table: TableName, rowId: string, text: string): ParsedPackedRow {
+  const refuse = (problem: string) =>
+    new KakeiboError('sync.invalid_row', `The server sent an invalid row ${table}/${rowId}: ${problem}.`, {
+      table,
+      rowId,
+    });
+  if (text.length > MAX_PACKED_ROW_CHARS)
+    throw refuse(`it is longer than ${MAX_PACKED_ROW_CHARS} characters`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw refuse('it is not JSON');
+  }
+  if (!isPlainObject(parsed)) throw refuse('it is not a packed row');
+  for (const part in parsed)
+    if (part !== 's' && part !== 'f') throw refuse(`it has an unknown part "${part}"`);
+  const { s: stamps, f: fields } = parsed as Partial<PackedRow>;
+  if (!Array.isArray(stamps) || stamps.length === 0) throw refuse('it lists no stamps');
+  let newest = '';
+  for (const [i, stamp] of stamps.entries()) {
+    if (typeof stamp !== 'string' || !STAMP_RE.test(stamp)) throw refuse(`stamp ${i} is not an HLC stamp`);
+    if (stamps.indexOf(stamp) !== i) throw refuse(`stamp ${stamp} is listed twice`);
+    if (stamp > newest) newest = stamp;
+  }
+  if (!isPlainObject(fields)) throw refuse('its fields are not an object');
+  const used = new Uint8Array(stamps.length);
+  const checker = fieldValueChecker(table);
+  const row: RowState = {};
+  let count = 0;
+  for (const field in fields) {
+    const entry = fields[field];
+    if (!Array.isArray(entry) || entry.length !== 2)
+      throw refuse(`field "${field}" is not [value, stamp index]`);
+    const [value, index] = entry as [unknown, unknown];
+    if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= stamps.length) {
+      throw refuse(`field "${field}" names no listed stamp`);
+    }
+    const problem = checker.problem(field, value);
+    if (problem?.kind === 'unknown_field') throw refuse(`${table} has no field "${field}"`);
+    if (problem) throw refuse(`field "${field}" ${problem.message}`);
+    used[index as number] = 1;
+    row[field] = { value: value as FieldValue, stamp: stamps[index as number] as string };
+    count += 1;
+  }
+  if (count === 0) throw refuse('it has no fields');
+  if (used.includes(0)) throw refuse('it lists a stamp no field has');
+  return { row, newest };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The fields a row is listed by date with: the first of these it has. */
 const DATE_FIELDS = ['date', 'purchaseDate', 'startDate'] as const;

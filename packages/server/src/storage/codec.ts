@@ -2,9 +2,9 @@ import {
   type Conflict,
   type ConflictSide,
   type Op,
+  type PackedRowMessage,
   packRow,
   type RowState,
-  type SnapshotRow,
   type TableName,
   unpackRow,
 } from '@kakeibo/core';
@@ -81,7 +81,18 @@ export function decodeConflict(
   };
 }
 
-/** A stored row as the snapshot and repair messages carry it. */
-export function snapshotRow(table: string, rowId: string, row: RowState): SnapshotRow {
-  return { table: table as TableName, rowId, fields: row as SnapshotRow['fields'] };
-}
+/**
+ * A stored row as the snapshot and repair messages carry it: its packed text, opened (sealed columns)
+ * but not decoded, since the message carries exactly that text (see core PackedRowSchema).
+ */
+export const packedRow = (
+  s: Sealer,
+  ledgerId: string,
+  table: string,
+  rowId: string,
+  stored: string,
+): PackedRowMessage => ({
+  table: table as TableName,
+  rowId,
+  packed: s.open(rowAad(ledgerId, table, rowId), stored),
+});

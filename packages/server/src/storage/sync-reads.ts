@@ -2,11 +2,11 @@ import {
   type Conflict,
   hash64Hex,
   type LoggedOp,
+  type PackedRowMessage,
   type RowState,
-  type SnapshotRow,
   type TableName,
 } from '@kakeibo/core';
-import { decodeConflict, decodeOpFields, decodePrev, decodeRow, snapshotRow } from './codec.js';
+import { decodeConflict, decodeOpFields, decodePrev, decodeRow, packedRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
 import type { ChecksumBucketRecord } from './types.js';
@@ -75,7 +75,7 @@ export async function readSnapshot(
   ledgerId: string,
   after: { table: string; rowId: string } | null,
   limit: number,
-): Promise<SnapshotRow[]> {
+): Promise<PackedRowMessage[]> {
   const rows = await ctx.db
     .selectFrom('entity_rows')
     .select(['tbl', 'row_id', 'fields'])
@@ -90,9 +90,7 @@ export async function readSnapshot(
     .limit(limit)
     .execute();
   const sealer = await sealerWhenNeeded(ctx, ledgerId, rows.length);
-  return rows.map((r) =>
-    snapshotRow(r.tbl, r.row_id, decodeRow(sealer, ledgerId, r.tbl, r.row_id, r.fields)),
-  );
+  return rows.map((r) => packedRow(sealer, ledgerId, r.tbl, r.row_id, r.fields));
 }
 
 /**
@@ -107,7 +105,7 @@ export async function readBucketRows(
   bucket: number,
   after: string | null,
   limit: number,
-): Promise<SnapshotRow[]> {
+): Promise<PackedRowMessage[]> {
   const rows = await ctx.db
     .selectFrom('entity_rows')
     .select(['row_id', 'fields'])
@@ -119,9 +117,7 @@ export async function readBucketRows(
     .limit(limit)
     .execute();
   const sealer = await sealerWhenNeeded(ctx, ledgerId, rows.length);
-  return rows.map((r) =>
-    snapshotRow(table, r.row_id, decodeRow(sealer, ledgerId, table, r.row_id, r.fields)),
-  );
+  return rows.map((r) => packedRow(sealer, ledgerId, table, r.row_id, r.fields));
 }
 
 export async function getRow(

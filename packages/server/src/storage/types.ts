@@ -1,4 +1,4 @@
-import type { Conflict, LoggedOp, Op, RowState, SnapshotRow, TableName } from '@kakeibo/core';
+import type { Conflict, LoggedOp, Op, PackedRowMessage, RowState, TableName } from '@kakeibo/core';
 
 /**
  * The one seam between the server's services and a database. Two adapters implement it (SQLite via
@@ -179,20 +179,23 @@ export interface Storage {
     after: number,
     limit: number,
   ): Promise<{ ops: LoggedOp[]; conflicts: Array<Conflict & { seq: number }> }>;
-  /** Current rows (tombstones included) in (table, rowId) order after `cursor`, at most `limit`. */
+  /**
+   * Current rows (tombstones included) in (table, rowId) order after `cursor`, at most `limit`, each
+   * as its packed text (core packRow), opened but never decoded: the snapshot sends it as it is.
+   */
   readSnapshot(
     ledgerId: string,
     after: { table: string; rowId: string } | null,
     limit: number,
-  ): Promise<SnapshotRow[]>;
-  /** Rows of one table in chosen buckets (checksum repair). */
+  ): Promise<PackedRowMessage[]>;
+  /** Rows of one table in chosen buckets (checksum repair), packed like readSnapshot's. */
   readBucketRows(
     ledgerId: string,
     table: TableName,
     bucket: number,
     after: string | null,
     limit: number,
-  ): Promise<SnapshotRow[]>;
+  ): Promise<PackedRowMessage[]>;
   getRow(ledgerId: string, table: TableName, rowId: string): Promise<RowState | null>;
   /** Keyset-paginated rows for the read API, newest date first, then row id descending. */
   queryRows(ledgerId: string, query: RowQuery): Promise<{ items: StoredRow[]; nextCursor: string | null }>;

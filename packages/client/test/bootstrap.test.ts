@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  decodeRows,
+  isKakeiboError,
+  MemoryReplica,
+  type Op,
+  type PackedRowMessage,
+  packRow,
+  type RowState,
+  type TableName,
+  unpackRow,
+} from '@kakeibo/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
+import { type Kakeibo, openKakeibo } from '../src/index.js';
+import { expenseFields, newRowId, STORE_MODES, TestDevice, TestStores } from './support/store.js';
+
+/**
+ * Bootstrap of a new device from packed snapshot rows: the store keeps each checked text as it came
+ * (sealed or not), and the SDK bootstraps over real HTTP from both storage adapters, refusing a page
+ * with a malformed row before anything of it is stored.
+ */
+
+/** Text that JSON escapes, and text it does not: both must survive the packed text untouched. */
+const TRICKY = ['Bäckerei "Zum Korn"', 'back\\slash', 'tab\there\nnew line', 'croissant 🥐', 'plain'];
+
+/** Packed rows as the server sends them, for the rows a replica holds after `ops`. */
+function packedRows(ops: readonly Op[]): { replica: MemoryReplica; rows: PackedRowMessage[] } {
+  const replica = new MemoryReplica();
+  for (const op of ops) replica.apply(op);
+  const rows = replica.snapshot().map(([key, row]) => {
+    const [table, rowId] = key.split('/') as [TableName, string];
+    return { table, rowId, packed: packRow(row) };
+  });
+  return { replica, rows };
+}
+
+describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  afterEach(() => stores.cleanup());
+
+  it('stores each row as it came, with its columns and checksum, and merges a row sent twice', async () => {
+    const { store, driver } = await stores.create();
+    const device = new TestDevice();
+    const ops: Op[] = [];
+    const ids = TRICKY.map(() => newRowId());
+    TRICKY.forEach((payee, i) => {
+      const fields = expenseFields({ payee, date: `2026-01-${10 + i}`, tags: i % 2 ? ['a', 'b'] : [] });
+      ops.push(device.edit('expenses', ids[i] as string, fields));
+    });
+    device.advance(1000);
+    ops.push(device.edit('expenses', ids[1] as string, { amount: 999, note: 'edited "later"' }));
+    ops.push(device.edit('expenses', ids[2] as string, { deleted: true }));
+    const { replica, rows } = packedRows(ops);
+    const first = decodeRows(rows);
+
+    // The same row again on a later page, with a newer field: it is merged, not stored as sent.
+    device.advance(1000);
+    const newer = device.edit('expenses', ids[0] as string, { payee: 'Newer' });
+    replica.apply(newer);
+    const resent = packRow(replica.row('expenses', ids[0] as string) as RowState);
+    const second = decodeRows([{ table: 'expenses', rowId: ids[0] as string, packed: resent }]);
+
+    await store.bulkLoad(async () => {
+      await store.applyRows(first.rows);
+      await store.applyRows(second.rows);
+    });
+
+    for (const [key, row] of replica.snapshot()) {
+      const [table, rowId] = key.split('/') as [TableName, string];
+      expect(await store.rowState(table, rowId)).toEqual(row);
+    }
+    const expected = replica.checksum.toBuckets();
+    expect(await store.checksum()).toEqual(expected);
+    await store.recomputeChecksum();
+    expect(await store.checksum()).toEqual(expected);
+
+    // Unsealed, the stored text is byte for byte the text that came (nothing re-encoded it), except
+    // for the row sent twice: that one was merged, and its text is packed anew from the merge.
+    if (!sealed) {
+      const stored = await driver.all<{ row_id: string; fields: string }>('SELECT row_id, fields FROM rows');
+      const byId = new Map(stored.map((r) => [r.row_id, r.fields]));
+      for (const { rowId, packed } of rows) {
+        if (rowId === ids[0]) expect(byId.get(rowId)).not.toBe(packed);
+        else expect(byId.get(rowId)).toBe(packed);
+      }
+      expect(unpackRow(byId.get(ids[0] as string) as string)).toEqual(
+        replica.row('expenses', ids[0] as string),
+      );
+    }
+    // The date index was rebuilt and the derived columns are right: newest first, tombstone hidden.
+    const page = await store.list('expenses', { limit: 10 });
+    expect(page.items.map((r) => r.id)).toEqual([ids[4], ids[3], ids[1], ids[0]].map((id) => id as string));
+    expect(page.items.find((r) => r.id === ids[1])).toMatchObject({ amount: 999, note: 'edited "later"' });
+    // Search reads the stored text (unsealed) or opens the rows (sealed): both find the row.
+    const found = await store.list('expenses', { search: 'CROISSANT' });
+    expect(found.items.map((r) => r.id)).toEqual([ids[3]]);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as AdapterName[])(
+  'SDK bootstrap over HTTP from %s storage',
+  (adapter) => {
+    let server: TestServer;
+    let root: string;
+    const opened: Kakeibo[] = [];
+    let counter = 0;
+
+    beforeAll(async () => {
+      server = await startTestServer(adapter);
+      root = mkdtempSync(join(tmpdir(), 'kakeibo-bootstrap-'));
+      process.env.KAKEIBO_CLIENT_KEY_DIR = join(root, 'keys');
+    });
+    afterAll(async () => {
+      for (const kb of opened) await kb.close().catch(() => {});
+      await server?.close();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    const device = async (name: string, fetch?: typeof globalThis.fetch) => {
+      const kb = await openKakeibo({
+        serverUrl: server.url,
+        dataDir: join(root, `${name}-${++counter}`),
+        deviceName: name,
+        ...(fetch && { fetch }),
+      });
+      opened.push(kb);
+      return kb;
+    };
+
+    /** Every expense a device holds (tombstones too), by id. */
+    const expenses = async (kb: Kakeibo) => {
+      const all = [];
+      let cursor: string | undefined;
+      do {
+        const page = await kb.expenses.list({ includeDeleted: true, limit: 100, ...(cursor && { cursor }) });
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return all.sort((a, b) => (a.id < b.id ? -1 : 1));
+    };
+
+    /** A ledger of 150 expenses (two snapshot pages of 100 rows would not do: the SDK asks for 1,000). */
+    async function ledger() {
+      const email = `bootstrap.${adapter}.${process.pid}.${++counter}@example.com`;
+      const password = 'correct horse battery staple';
+      const a = await device('phone');
+      await a.auth.signUp({ email, password });
+      const food = await a.categories.create({ name: 'Food "& drink"', kind: 'expense' });
+      const created = await a.expenses.createMany(
+        Array.from({ length: 150 }, (_, i) => ({
+          amount: 100 + i,
+          currency: i % 3 ? 'EUR' : 'JPY',
+          date: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`,
+          categoryId: i % 2 ? food.id : null,
+          payee: TRICKY[i % TRICKY.length] as string,
+          tags: i % 4 ? [] : ['kids', 'weekend'],
+        })),
+      );
+      await a.expenses.update(created[3]?.id as string, { amount: 4242, note: 'a "second" stamp' });
+      await a.expenses.remove(created[7]?.id as string);
+      expect(await a.sync()).toMatchObject({ verified: true });
+      return { a, email, password };
+    }
+
+    it('bootstraps a fresh device to the same rows, verified by the checksum', async () => {
+      const { a, email, password } = await ledger();
+      const b = await device('laptop');
+      await b.auth.signIn({ email, password });
+      expect(await b.sync()).toMatchObject({ verified: true, repaired: 0 });
+      expect(await expenses(b)).toEqual(await expenses(a));
+      expect((await b.categories.list({})).items.map((c) => c.name)).toEqual(['Food "& drink"']);
+    });
+
+    it('refuses a snapshot page with a malformed row, stores nothing of it, and bootstraps once it is right', async () => {
+      const { a, email, password } = await ledger();
+      let tamper = true;
+      const tampering: typeof globalThis.fetch = async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        if (!tamper || !String(input).includes('/v1/sync/snapshot')) return response;
+        const body = (await response.json()) as { rows: PackedRowMessage[] };
+        const victim = body.rows[5] as PackedRowMessage;
+        victim.packed = victim.packed.replace(/"amount":\[\d+/, '"amount":[-1');
+        return new Response(JSON.stringify(body), {
+          status: response.status,
+          headers: { 'content-type': 'application/json', date: response.headers.get('date') ?? '' },
+        });
+      };
+      const c = await device('tablet', tampering);
+      await c.auth.signIn({ email, password });
+      const failure = await c.sync().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isKakeiboError(failure) && failure.code).toBe('sync.invalid_row');
+      expect((failure as Error).message).toMatch(/field "amount"/);
+      expect(await expenses(c)).toEqual([]);
+
+      tamper = false;
+      expect(await c.sync()).toMatchObject({ verified: true });
+      expect(await expenses(c)).toEqual(await expenses(a));
+    });
+  },
+);

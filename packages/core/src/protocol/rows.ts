@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { Stamp } from '../clock/stamp.js';
+import { KakeiboError } from '../errors.js';
+import type { RowState } from '../sync/merge.js';
+import { parsePackedRow } from '../sync/row-codec.js';
+import type { TableName } from '../sync/tables.js';
+import { BucketRowsPageSchema, type PackedRowMessage, SnapshotPageSchema } from './messages.js';
+
+/** A row with each field's value and stamp: a snapshot or repair row once decoded, as stores apply it. */
+export interface SnapshotRow {
+  table: TableName;
+  rowId: string;
+  fields: RowState;
+  /**
+   * The same fields as packed text (sync/row-codec.ts), set only by `decodeRows` on text it checked:
+   * a store may keep this text as it is for a row it did not have, instead of packing `fields` again.
+   */
+  packed?: string;
+}
+
+export interface DecodedRows {
+  rows: SnapshotRow[];
+  /** The newest stamp of all the rows (a device's clock follows it), undefined when there are none. */
+  newest: Stamp | undefined;
+}
+
+/** Checks and decodes packed rows (see parsePackedRow); throws `sync.invalid_row` at the first bad one. */
+export function decodeRows(rows: readonly PackedRowMessage[]): DecodedRows {
+  const decoded: SnapshotRow[] = new Array(rows.length);
+  let newest: Stamp | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const { table, rowId, packed } = rows[i] as PackedRowMessage;
+    const parsed = parsePackedRow(table, rowId, packed);
+    if (newest === undefined || parsed.newest > newest) newest = parsed.newest;
+    decoded[i] = { table, rowId, fields: parsed.row, packed };
+  }
+  return { rows: decoded, newest };
+}
+
+export interface DecodedSnapshotPage extends DecodedRows {
+  watermark: number;
+  nextCursor: string | null;
+}
+
+export interface DecodedBucketRowsPage extends DecodedRows {
+  nextCursor: string | null;
+}
+
+/**
+ * A snapshot page as it arrived, checked before anything of it is used: the envelope against
+ * SnapshotPageSchema (`sync.invalid_response`), then every row (`sync.invalid_row`).
+ */
+export function parseSnapshotPage(body: unknown): DecodedSnapshotPage {
+  const page = envelope(SnapshotPageSchema, body, 'snapshot page');
+  return { watermark: page.watermark, nextCursor: page.nextCursor, ...decodeRows(page.rows) };
+}
+
+/** A repair page (the rows of one checksum bucket), checked like a snapshot page. */
+export function parseBucketRowsPage(body: unknown): DecodedBucketRowsPage {
+  const page = envelope(BucketRowsPageSchema, body, 'bucket page');
+  return { nextCursor: page.nextCursor, ...decodeRows(page.rows) };
+}
+
+function envelope<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const at = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new KakeiboError(
+    'sync.invalid_response',
+    `The server sent an invalid ${what} (${at}${issue?.message ?? 'not the expected shape'}); nothing of it was stored.`,
+    { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+  );
+}

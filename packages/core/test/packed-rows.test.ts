@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatStamp } from '../src/clock/index.js';
+import { KakeiboError } from '../src/errors.js';
+import { uuidv7 } from '../src/ids.js';
+import {
+  LIMITS,
+  PackedRowSchema,
+  parseBucketRowsPage,
+  parseSnapshotPage,
+  SnapshotPageSchema,
+} from '../src/protocol/index.js';
+import {
+  fieldValueProblem,
+  MAX_PACKED_ROW_CHARS,
+  MemoryReplica,
+  type Op,
+  packRow,
+  parseOp,
+  parsePackedRow,
+  type RowState,
+} from '../src/sync/index.js';
+
+const DEVICE = 'aaaaaaaaaaaaaaaa';
+const stamp = (ms: number, counter = 0, device = DEVICE) =>
+  formatStamp({ wallMs: Date.UTC(2026, 10, 1) + ms, counter, deviceId: device });
+const S1 = stamp(0);
+const S2 = stamp(5, 1, 'bbbbbbbbbbbbbbbb');
+
+const expense = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  amount: 1250,
+  currency: 'EUR',
+  date: '2026-11-02',
+  categoryId: null,
+  payee: 'Bäckerei "Zum Korn" \\ 🥐',
+  note: 'line one\nline two\ttabbed',
+  paymentMethod: 'card',
+  tags: ['food', 'weekend'],
+  receiptId: null,
+  inventoryItemId: null,
+  createdAt: '2026-11-02T08:15:00.000Z',
+  deleted: false,
+  ...overrides,
+});
+
+const op = (rowId: string, fields: Record<string, unknown>, at = S1): Op =>
+  parseOp({
+    id: uuidv7(),
+    table: 'expenses',
+    rowId,
+    stamp: at,
+    deviceId: at.slice(18),
+    fields,
+    prev: Object.fromEntries(Object.keys(fields).map((f) => [f, null])),
+  });
+
+/** The row a replica holds after `ops`, and its packed text as storage keeps it. */
+function stored(ops: Op[]): { rowId: string; row: RowState; packed: string } {
+  const replica = new MemoryReplica();
+  for (const o of ops) replica.apply(o);
+  const rowId = ops[0]?.rowId as string;
+  const row = replica.row('expenses', rowId) as RowState;
+  return { rowId, row, packed: packRow(row) };
+}
+
+const refusal = (fn: () => unknown, what = 'it'): KakeiboError => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof KakeiboError) return error;
+    throw error;
+  }
+  throw new Error(`expected a KakeiboError for ${what}`);
+};
+
+describe('packed rows from the wire (parsePackedRow)', () => {
+  it('decode exactly what packRow wrote, rows with several stamps and escaped text included', () => {
+    const rowId = uuidv7();
+    const { row, packed } = stored([op(rowId, expense()), op(rowId, { amount: 1300, deleted: true }, S2)]);
+    expect(Object.keys(JSON.parse(packed).s)).toHaveLength(2);
+    const parsed = parsePackedRow('expenses', rowId, packed);
+    expect(parsed.row).toEqual(row);
+    expect(parsed.newest).toBe(S2);
+  });
+
+  it('accept every row a replica of valid ops holds (random values, random edits)', () => {
+    const text = fc
+      .string({ maxLength: 30, unit: 'grapheme' })
+      // Any text the schema takes (it refuses control characters).
+      .filter((s) => fieldValueProblem('expenses', 'note', s) === null);
+    const edit = fc.record(
+      {
+        amount: fc.integer({ min: 1, max: 999_999_999_999_999 }),
+        payee: text,
+        note: text,
+        tags: fc.uniqueArray(fc.constantFrom('a', 'b', 'c "quoted"', 'ü'), { maxLength: 3 }),
+        deleted: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 4 }), (edits) => {
+        const rowId = uuidv7();
+        const ops = [op(rowId, expense())];
+        edits.forEach((fields, i) => {
+          if (Object.keys(fields).length) ops.push(op(rowId, fields, stamp(10 + i, 0, 'cccccccccccccccc')));
+        });
+        const { row, packed } = stored(ops);
+        expect(parsePackedRow('expenses', rowId, packed).row).toEqual(row);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuse anything but the exact packed form, naming the row and the problem', () => {
+    const rowId = uuidv7();
+    const good = JSON.parse(stored([op(rowId, expense())]).packed) as {
+      s: string[];
+      f: Record<string, unknown>;
+    };
+    const cases: Array<[string, string, RegExp]> = [
+      ['not JSON', '{"s":', /not JSON/],
+      ['an array', '[]', /not a packed row/],
+      ['an extra part', JSON.stringify({ ...good, x: 1 }), /unknown part "x"/],
+      ['no stamps', JSON.stringify({ s: [], f: good.f }), /no stamps/],
+      ['a malformed stamp', JSON.stringify({ s: ['2026-11-02'], f: good.f }), /not an HLC stamp/],
+      ['a stamp twice', JSON.stringify({ s: [S1, S1], f: good.f }), /listed twice/],
+      ['an unused stamp', JSON.stringify({ s: [S1, S2], f: good.f }), /no field has/],
+      ['fields as a list', JSON.stringify({ s: [S1], f: [] }), /not an object/],
+      ['no fields', JSON.stringify({ s: [S1], f: {} }), /no fields/],
+      [
+        'a stamp index out of range',
+        JSON.stringify({ s: [S1], f: { amount: [5, 1] } }),
+        /names no listed stamp/,
+      ],
+      [
+        'a field not as [value, index]',
+        JSON.stringify({ s: [S1], f: { amount: 5 } }),
+        /\[value, stamp index\]/,
+      ],
+      ['an unknown field', JSON.stringify({ s: [S1], f: { colour: ['red', 0] } }), /no field "colour"/],
+      ['an inherited name', JSON.stringify({ s: [S1], f: { toString: ['x', 0] } }), /no field "toString"/],
+      ['__proto__', `{"s":["${S1}"],"f":{"__proto__":["x",0]}}`, /no field "__proto__"/],
+      ['a float amount', JSON.stringify({ s: [S1], f: { amount: [12.5, 0] } }), /field "amount"/],
+      ['a negative amount', JSON.stringify({ s: [S1], f: { amount: [-5, 0] } }), /field "amount"/],
+      ['a bad date', JSON.stringify({ s: [S1], f: { date: ['2026-02-30', 0] } }), /field "date"/],
+      ['a control character', JSON.stringify({ s: [S1], f: { payee: ['a\u0001b', 0] } }), /field "payee"/],
+      ['repeated tags', JSON.stringify({ s: [S1], f: { tags: [['a', 'a'], 0] } }), /field "tags"/],
+      [
+        'too long',
+        JSON.stringify({ s: [S1], f: { note: ['x'.repeat(MAX_PACKED_ROW_CHARS), 0] } }),
+        /longer than/,
+      ],
+    ];
+    for (const [what, text, message] of cases) {
+      const error = refusal(() => parsePackedRow('expenses', rowId, text), what);
+      expect([what, error.code]).toEqual([what, 'sync.invalid_row']);
+      expect(error.message, what).toMatch(message);
+      expect(error.message, what).toContain(`expenses/${rowId}`);
+    }
+  });
+
+  it('remember accepted values only: a refused value is refused every time, after a valid one too', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(fieldValueProblem('expenses', 'currency', 'EUR')).toBeNull();
+      expect(fieldValueProblem('expenses', 'currency', 'XXX')?.kind).toBe('invalid');
+      expect(fieldValueProblem('expenses', 'tags', ['a'])).toBeNull();
+      // The same JSON text as a string is not the list it spells.
+      expect(fieldValueProblem('expenses', 'tags', '["a"]')?.kind).toBe('invalid');
+      expect(fieldValueProblem('expenses', 'amount', 100)).toBeNull();
+      expect(fieldValueProblem('expenses', 'amount', '100')?.kind).toBe('invalid');
+      expect(fieldValueProblem('income', 'payee', 'x')?.kind).toBe('unknown_field');
+    }
+  });
+});
+
+describe('snapshot and repair pages (parseSnapshotPage, parseBucketRowsPage)', () => {
+  const rowOf = (fields = expense()) => {
+    const rowId = uuidv7();
+    return { table: 'expenses', rowId, packed: stored([op(rowId, fields)]).packed };
+  };
+
+  it('decode every row with its packed text, and the newest stamp of the page', () => {
+    const rows = [rowOf(), rowOf()];
+    const later = uuidv7();
+    rows.push({ table: 'expenses', rowId: later, packed: stored([op(later, expense(), S2)]).packed });
+    const page = parseSnapshotPage({ watermark: 7, rows, nextCursor: null });
+    expect(page.watermark).toBe(7);
+    expect(page.newest).toBe(S2);
+    expect(page.rows.map((r) => [r.table, r.rowId, r.packed])).toEqual(
+      rows.map((r) => [r.table, r.rowId, r.packed]),
+    );
+    expect(page.rows[0]?.fields.payee?.value).toBe(expense().payee);
+    expect(parseBucketRowsPage({ rows: [], nextCursor: null })).toEqual({
+      rows: [],
+      nextCursor: null,
+      newest: undefined,
+    });
+  });
+
+  it('refuse a malformed envelope before looking at any row', () => {
+    const good = rowOf();
+    const bad: Array<[string, unknown]> = [
+      ['no rows', { watermark: 1, nextCursor: null }],
+      ['an unknown table', { watermark: 1, rows: [{ ...good, table: 'secrets' }], nextCursor: null }],
+      [
+        'a row id that is not a stored UUIDv7',
+        { watermark: 1, rows: [{ ...good, rowId: good.rowId.toUpperCase() }], nextCursor: null },
+      ],
+      [
+        'the expanded form',
+        { watermark: 1, rows: [{ table: good.table, rowId: good.rowId, fields: {} }], nextCursor: null },
+      ],
+      ['an empty text', { watermark: 1, rows: [{ ...good, packed: '' }], nextCursor: null }],
+      [
+        'too many rows',
+        { watermark: 1, rows: Array(LIMITS.maxSnapshotRows + 1).fill(good), nextCursor: null },
+      ],
+      ['a negative watermark', { watermark: -1, rows: [], nextCursor: null }],
+    ];
+    for (const [what, body] of bad) {
+      expect([what, refusal(() => parseSnapshotPage(body)).code]).toEqual([what, 'sync.invalid_response']);
+    }
+    expect(
+      refusal(() => parseBucketRowsPage({ rows: [{ ...good, packed: 1 }], nextCursor: null })).code,
+    ).toBe('sync.invalid_response');
+    // A well-formed envelope around a bad row: the row is what is refused.
+    const forged = { ...good, packed: good.packed.replace('"EUR"', '"XXX"') };
+    expect(
+      refusal(() => parseSnapshotPage({ watermark: 1, rows: [good, forged], nextCursor: null })).code,
+    ).toBe('sync.invalid_row');
+  });
+
+  it('describe the same row shape in the schema the server publishes', () => {
+    const good = rowOf();
+    expect(PackedRowSchema.safeParse(good).success).toBe(true);
+    expect(SnapshotPageSchema.safeParse({ watermark: 0, rows: [good], nextCursor: 'x' }).success).toBe(true);
+  });
+});
+
+describe('op field names', () => {
+  it('are own fields of the table: Object.prototype names are unknown fields, not crashes', () => {
+    for (const field of ['toString', 'constructor', 'hasOwnProperty']) {
+      const error = refusal(() =>
+        parseOp({
+          id: uuidv7(),
+          table: 'expenses',
+          rowId: uuidv7(),
+          stamp: S1,
+          deviceId: DEVICE,
+          fields: { [field]: 1 },
+          prev: { [field]: null },
+        }),
+      );
+      expect(error.code).toBe('op.unknown_field');
+    }
+  });
+});
