@@ -36,11 +36,15 @@ export function describeStatus(
       : status.pendingOps === 1
         ? '1 change waiting'
         : `${status.pendingOps.toLocaleString(lang)} changes waiting`;
+  // Changes the server refused for good stay on the device until the person looks (Settings).
+  const refused =
+    status.rejectedOps === 0 ? '' : `${status.rejectedOps.toLocaleString(lang)} refused, see Settings`;
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
-  if (!status.online) return { tone: 'offline', text: join('Offline', waiting) };
-  if (status.syncing) return { tone: 'busy', text: join('Syncing…', waiting) };
+  if (!status.online) return { tone: 'offline', text: join('Offline', waiting, refused) };
+  if (status.syncing) return { tone: 'busy', text: join('Syncing…', waiting, refused) };
   if (status.lastError)
-    return { tone: 'error', text: join(`Sync failed: ${status.lastError.message}`, waiting) };
+    return { tone: 'error', text: join(`Sync failed: ${status.lastError.message}`, waiting, refused) };
+  if (refused) return { tone: 'error', text: join(waiting, refused) };
   if (waiting) return { tone: 'busy', text: waiting };
   if (status.lastSyncedAt)
     return { tone: 'ok', text: `All changes synced · ${relativeTime(status.lastSyncedAt, lang, now)}` };

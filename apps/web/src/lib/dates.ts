@@ -35,17 +35,32 @@ export function monthLabel(month: string, locale: string, style: 'long' | 'short
   }).format(date);
 }
 
+const utcDate = (date: string) =>
+  new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))));
+
 /** "25 Nov 2026" (or the locale's own order). */
 export function dateLabel(date: string, locale: string): string {
-  const d = new Date(
-    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))),
-  );
   return new Intl.DateTimeFormat(locale, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     timeZone: 'UTC',
-  }).format(d);
+  }).format(utcDate(date));
+}
+
+/**
+ * An inclusive date range as short as the locale writes it: "Dec 1 – 31", "Nov 30 – Dec 6", with the
+ * year only when the range is not within this year.
+ */
+export function rangeLabel(from: string, to: string, locale: string, now: Date = new Date()): string {
+  const year = String(now.getFullYear());
+  const withYear = from.slice(0, 4) !== year || to.slice(0, 4) !== year;
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    ...(withYear && { year: 'numeric' }),
+    timeZone: 'UTC',
+  }).formatRange(utcDate(from), utcDate(to));
 }
 
 /** "3 minutes ago", "yesterday", … from an ISO timestamp. */

@@ -3,7 +3,7 @@ import { useCategories } from '../app/categories.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
 import { ProgressBar } from '../components/ProgressBar.js';
-import { dateLabel, thisMonth } from '../lib/dates.js';
+import { rangeLabel, thisMonth } from '../lib/dates.js';
 import { CURRENCIES, money, readAmount } from '../lib/money.js';
 
 type Period = 'weekly' | 'monthly' | 'yearly';
@@ -38,8 +38,8 @@ export function BudgetsScreen() {
               <li key={b.budgetId} className="budget-line" data-testid="budget">
                 <div className="budget-line-head">
                   <strong>{name}</strong>
-                  <span className="muted">
-                    {b.period} · {dateLabel(b.from, lang)} – {dateLabel(b.to, lang)}
+                  <span className="muted budget-period">
+                    {b.period} · {rangeLabel(b.from, b.to, lang)}
                   </span>
                 </div>
                 <ProgressBar percent={b.percent} alert={b.alert} over={b.over} label={`${name} budget`} />

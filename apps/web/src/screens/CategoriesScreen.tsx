@@ -76,11 +76,18 @@ function NewCategory({ count }: { count: number }) {
   const [error, setError] = useState<string | null>(null);
   async function add(event: FormEvent) {
     event.preventDefault();
+    // Cleared at once, so a name typed while the write runs is not wiped by it; put back on failure.
+    const typed = name;
+    setName('');
     try {
-      await kb.categories.create({ name: name.trim(), kind, color: PALETTE[count % PALETTE.length] ?? null });
-      setName('');
+      await kb.categories.create({
+        name: typed.trim(),
+        kind,
+        color: PALETTE[count % PALETTE.length] ?? null,
+      });
       setError(null);
     } catch (e) {
+      setName(typed);
       setError((e as Error).message);
     }
   }

@@ -2,6 +2,7 @@ import type { FieldValue } from '@kakeibo/core';
 import { useEffect, useState } from 'react';
 import { useKakeibo, useLive, useStatus } from '../app/kakeibo.js';
 import { locale, type Theme, useTheme } from '../app/preferences.js';
+import { Link } from '../app/router.js';
 import { relativeTime } from '../lib/dates.js';
 
 interface Device {
@@ -19,6 +20,15 @@ export function SettingsScreen() {
   const [theme, setTheme] = useTheme();
   return (
     <div className="stack">
+      <nav className="card stack-tight phone-only" aria-labelledby="ledger">
+        <h2 id="ledger">Your ledger</h2>
+        <Link to="/categories" className="menu-link">
+          Categories <span aria-hidden="true">›</span>
+        </Link>
+        <Link to="/inventory" className="menu-link">
+          Inventory <span aria-hidden="true">›</span>
+        </Link>
+      </nav>
       <Devices />
       <Conflicts />
       <Refused />

@@ -1,0 +1,88 @@
+import type { SyncStatus } from '@kakeibo/client/browser';
+import { describe, expect, it } from 'vitest';
+import { describeStatus } from '../src/components/SyncStatusBar.js';
+import { addMonths, monthRange, rangeLabel, today } from '../src/lib/dates.js';
+import { amountInput, defaultCurrency, money, readAmount } from '../src/lib/money.js';
+
+/** The app's pure helpers: what people type and read, per currency and locale. */
+describe('amounts as people type and read them', () => {
+  it('reads typed amounts into integer minor units with the locale’s separators', () => {
+    expect(readAmount('12.50', 'USD', 'en-US')).toEqual({ amount: 1250 });
+    expect(readAmount('1.234,56', 'EUR', 'de-DE')).toEqual({ amount: 123_456 });
+    expect(readAmount('1,500', 'JPY', 'ja-JP')).toEqual({ amount: 1500 });
+    expect(readAmount('1.250', 'BHD', 'en-US')).toEqual({ amount: 1250 });
+  });
+
+  it('refuses zero, negative and unreadable amounts with a reason', () => {
+    expect(readAmount('0', 'EUR', 'en-US')).toEqual({ error: 'Enter an amount above zero.' });
+    expect(readAmount('12.345', 'USD', 'en-US')).toHaveProperty('error');
+    expect(readAmount('twelve', 'USD', 'en-US')).toHaveProperty('error');
+  });
+
+  it('writes amounts back for editing, and shows them with the currency', () => {
+    for (const [amount, currency, locale] of [
+      [1250, 'USD', 'en-US'],
+      [123_456, 'EUR', 'de-DE'],
+      [1500, 'JPY', 'ja-JP'],
+    ] as const) {
+      expect(readAmount(amountInput(amount, currency, locale), currency, locale)).toEqual({ amount });
+    }
+    expect(money(1250, 'USD', 'en-US')).toBe('$12.50');
+    expect(money(-1250, 'EUR', 'de-DE')).toMatch(/^-12,50\s€$/);
+  });
+
+  it('guesses the currency of a new person from their locale', () => {
+    expect(defaultCurrency('en-US')).toBe('USD');
+    expect(defaultCurrency('ja')).toBe('JPY');
+    expect(defaultCurrency('fr-FR')).toBe('EUR');
+  });
+});
+
+describe('calendar dates and months', () => {
+  it('counts months on numbers, across years', () => {
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(addMonths('2026-11', 14)).toBe('2028-01');
+    expect(monthRange('2028-02')).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+  });
+
+  it('takes today from the local calendar', () => {
+    expect(today(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+  });
+
+  it('writes a budget period as short as the locale allows', () => {
+    const now = new Date(2026, 11, 1);
+    // Intl puts thin spaces around the dash.
+    const label = (from: string, to: string) => rangeLabel(from, to, 'en-US', now).replace(/\s/g, ' ');
+    expect(label('2026-12-01', '2026-12-31')).toBe('Dec 1 – 31');
+    expect(label('2026-11-30', '2026-12-06')).toBe('Nov 30 – Dec 6');
+    expect(label('2027-01-01', '2027-12-31')).toMatch(/2027/);
+  });
+});
+
+describe('the sync status in plain words', () => {
+  const base: SyncStatus = {
+    online: true,
+    syncing: false,
+    signedIn: true,
+    pendingOps: 0,
+    rejectedOps: 0,
+    lastSyncedAt: null,
+    lastError: null,
+    transport: 'realtime',
+    lastRepair: null,
+  };
+  const text = (patch: Partial<SyncStatus>) =>
+    describeStatus({ ...base, ...patch }, 'en-US', Date.parse('2026-12-01T10:00:00Z')).text;
+
+  it('says offline, syncing, how many changes wait, and what went wrong', () => {
+    expect(text({ online: false, pendingOps: 2 })).toBe('Offline · 2 changes waiting');
+    expect(text({ syncing: true, pendingOps: 1 })).toBe('Syncing… · 1 change waiting');
+    expect(text({ pendingOps: 1200 })).toBe('1,200 changes waiting');
+    expect(
+      text({ lastError: { code: 'network.unreachable', message: 'The server cannot be reached.' } }),
+    ).toBe('Sync failed: The server cannot be reached.');
+    expect(text({ lastSyncedAt: '2026-12-01T09:58:00Z' })).toBe('All changes synced · 2 minutes ago');
+    expect(text({ lastSyncedAt: '2026-12-01T09:58:00Z', rejectedOps: 2 })).toBe('2 refused, see Settings');
+    expect(text({ online: false, rejectedOps: 1 })).toBe('Offline · 1 refused, see Settings');
+  });
+});
