@@ -31,6 +31,7 @@ import {
   logged,
   newRowId,
   newSealer,
+  recordSelects,
   rowIdInBucket,
   STORE_MODES,
   TestDevice,
@@ -844,17 +845,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('answers the hot reads from the date index: in order, and the report without reading the table', async () => {
       const opened = await stores.create();
-      const seen: Array<{ sql: string; params: readonly SqlValue[] }> = [];
-      const recording: SqlDriver = {
-        exec: (sql) => opened.driver.exec(sql),
-        run: (sql, params) => opened.driver.run(sql, params),
-        all: (sql, params) => {
-          if (sql.trimStart().startsWith('SELECT')) seen.push({ sql, params: params ?? [] });
-          return opened.driver.all(sql, params);
-        },
-        transaction: (fn) => opened.driver.transaction(fn),
-        close: () => opened.driver.close(),
-      };
+      const { recording, seen } = recordSelects(opened.driver);
       const store = new SqliteLocalStore(recording);
       await store.list('expenses', { limit: 50 });
       await store.list('expenses', {
@@ -1188,17 +1179,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('walks rows_by_date once per table for a page, and sums the months from the index alone', async () => {
       const opened = await stores.create();
-      const seen: Array<{ sql: string; params: readonly SqlValue[] }> = [];
-      const recording: SqlDriver = {
-        exec: (sql) => opened.driver.exec(sql),
-        run: (sql, params) => opened.driver.run(sql, params),
-        all: (sql, params) => {
-          if (sql.trimStart().startsWith('SELECT')) seen.push({ sql, params: params ?? [] });
-          return opened.driver.all(sql, params);
-        },
-        transaction: (fn) => opened.driver.transaction(fn),
-        close: () => opened.driver.close(),
-      };
+      const { recording, seen } = recordSelects(opened.driver);
       const store = new SqliteLocalStore(recording);
       const first = await store.listAcross(['expenses', 'income'], { limit: 50, categoryId: newRowId() });
       expect(first.items).toEqual([]);

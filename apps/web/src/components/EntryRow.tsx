@@ -8,15 +8,17 @@ export type Entry = MaterializedRow & { kind: 'expense' | 'income' };
 /** One expense or income in a list: who, category and date on the left, the signed amount on the right. */
 export function EntryRow({
   entry,
-  category,
+  categories,
   lang,
   onOpen,
 }: {
   entry: Entry;
-  category: CategoryRow | undefined;
+  /** The categories by id (useCategories().byId), to show the entry's name and colour. */
+  categories: ReadonlyMap<string, CategoryRow>;
   lang: string;
   onOpen: (entry: Entry) => void;
 }) {
+  const category = typeof entry.categoryId === 'string' ? categories.get(entry.categoryId) : undefined;
   const party =
     String((entry.kind === 'expense' ? entry.payee : entry.source) || '') ||
     (entry.kind === 'expense' ? 'Expense' : 'Income');

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useCategories } from '../app/categories.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
+import { FormFooter } from '../components/FormFooter.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { rangeLabel, thisMonth } from '../lib/dates.js';
 import { CURRENCIES, money, readAmount } from '../lib/money.js';
@@ -137,14 +138,7 @@ function NewBudget() {
           </select>
         </label>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary">
-        Add budget
-      </button>
+      <FormFooter error={error} submit="Add budget" />
     </form>
   );
 }

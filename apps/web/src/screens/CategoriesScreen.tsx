@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type CategoryRow, useCategories } from '../app/categories.js';
 import { useKakeibo } from '../app/kakeibo.js';
+import { FormFooter } from '../components/FormFooter.js';
 
 const PALETTE = ['#2f6f5e', '#e0a458', '#c8553d', '#4a7bd0', '#8a5cc2', '#3a9d8f', '#d17a9e', '#6b7a3a'];
 
@@ -107,14 +108,7 @@ function NewCategory({ count }: { count: number }) {
           </select>
         </label>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary">
-        Add category
-      </button>
+      <FormFooter error={error} submit="Add category" />
     </form>
   );
 }

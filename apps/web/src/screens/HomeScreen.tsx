@@ -107,9 +107,7 @@ export function HomeScreen() {
             <EntryRow
               key={entry.id}
               entry={entry}
-              category={
-                typeof entry.categoryId === 'string' ? categories.byId.get(entry.categoryId) : undefined
-              }
+              categories={categories.byId}
               lang={lang}
               onOpen={(e) => openEditor({ kind: e.kind, id: e.id })}
             />

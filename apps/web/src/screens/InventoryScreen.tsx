@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useEditor } from '../app/editor.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
+import { FormFooter } from '../components/FormFooter.js';
 import { dateLabel, today } from '../lib/dates.js';
 import { amountInput, CURRENCIES, money, readAmount } from '../lib/money.js';
 
@@ -167,14 +168,7 @@ function NewItem() {
           <input value={location} maxLength={200} onChange={(e) => setLocation(e.target.value)} />
         </label>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary">
-        Add belonging
-      </button>
+      <FormFooter error={error} submit="Add belonging" />
     </form>
   );
 }

@@ -96,9 +96,7 @@ export function TransactionsScreen() {
                 {entry ? (
                   <EntryRow
                     entry={entry}
-                    category={
-                      typeof entry.categoryId === 'string' ? categories.byId.get(entry.categoryId) : undefined
-                    }
+                    categories={categories.byId}
                     lang={lang}
                     onOpen={(e) => openEditor({ kind: e.kind, id: e.id })}
                   />

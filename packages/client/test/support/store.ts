@@ -17,7 +17,7 @@ import {
 import { SqliteLocalStore } from '../../src/store/local-store.js';
 import { openNodeDriver } from '../../src/store/node-driver.js';
 import { aesGcmSealer, generateSealerKey } from '../../src/store/sealer.js';
-import type { FieldSealer, SqlDriver } from '../../src/store/types.js';
+import type { FieldSealer, SqlDriver, SqlValue } from '../../src/store/types.js';
 
 export interface TestStore {
   store: SqliteLocalStore;
@@ -178,4 +178,23 @@ export function incomeFields(overrides: Record<string, FieldValue> = {}): Record
     recurring: false,
     ...overrides,
   };
+}
+
+/** A driver that passes everything through and keeps every SELECT it ran, with its parameters. */
+export function recordSelects(driver: SqlDriver): {
+  recording: SqlDriver;
+  seen: Array<{ sql: string; params: readonly SqlValue[] }>;
+} {
+  const seen: Array<{ sql: string; params: readonly SqlValue[] }> = [];
+  const recording: SqlDriver = {
+    exec: (sql) => driver.exec(sql),
+    run: (sql, params) => driver.run(sql, params),
+    all: (sql, params) => {
+      if (sql.trimStart().startsWith('SELECT')) seen.push({ sql, params: params ?? [] });
+      return driver.all(sql, params);
+    },
+    transaction: (fn) => driver.transaction(fn),
+    close: () => driver.close(),
+  };
+  return { recording, seen };
 }
