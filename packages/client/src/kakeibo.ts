@@ -50,6 +50,8 @@ export interface KakeiboOptions {
   syncIntervalMs?: number;
   /** Opens a WebSocket (the browser's, or the `ws` package in Node); without it, sync polls. */
   webSocket?: WebSocketFactory;
+  /** Compress request bodies and ask for compressed answers (default true; see ApiClientOptions). */
+  compression?: boolean;
   /**
    * Where the device's signing key lives. Without one it is kept (as a JWK) in the local store, which
    * is encrypted in Node; browsers keep a non-extractable CryptoKey in IndexedDB instead.
@@ -137,6 +139,7 @@ export class Kakeibo {
         this.emitter.emit('signedOut', { code, message });
       },
       ...(options.fetch && { fetch: options.fetch }),
+      ...(options.compression !== undefined && { compression: options.compression }),
       now: this.now,
     });
     this.engine = new SyncEngine(

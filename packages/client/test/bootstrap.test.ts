@@ -15,6 +15,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
+import { openNodeDriver } from '../src/store/node-driver.js';
 import { expenseFields, newRowId, STORE_MODES, TestDevice, TestStores } from './support/store.js';
 
 /**
@@ -100,6 +101,51 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
   });
 });
 
+describe('bulk load in Node (SQLCipher): journal modes', () => {
+  const stores = new TestStores();
+  afterEach(() => stores.cleanup());
+
+  /** A page of new rows, as decodeRows gives them. */
+  const page = (count: number) => {
+    const device = new TestDevice();
+    const ops = Array.from({ length: count }, () => device.edit('expenses', newRowId(), expenseFields()));
+    const { replica, rows } = packedRows(ops);
+    return { replica, rows: decodeRows(rows).rows };
+  };
+
+  it('writes through a rollback journal when it has the file to itself, and is back in WAL mode after', async () => {
+    const { store, driver } = await stores.create();
+    const { replica, rows } = page(300);
+    const modes: string[] = [];
+    await store.bulkLoad(async () => {
+      modes.push(((await driver.all('PRAGMA journal_mode'))[0] as { journal_mode: string }).journal_mode);
+      await store.applyRows(rows);
+    });
+    modes.push(((await driver.all('PRAGMA journal_mode'))[0] as { journal_mode: string }).journal_mode);
+    expect(modes).toEqual(['truncate', 'wal']);
+    expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+  });
+
+  it('stays in WAL mode while another connection has the file open, and loads all the same', async () => {
+    const { store, driver, file, key } = await stores.create();
+    const other = await openNodeDriver({ file, key });
+    try {
+      await other.all('SELECT count(*) AS n FROM rows');
+      const { replica, rows } = page(300);
+      const modes: string[] = [];
+      await store.bulkLoad(async () => {
+        modes.push(((await driver.all('PRAGMA journal_mode'))[0] as { journal_mode: string }).journal_mode);
+        await store.applyRows(rows);
+      });
+      expect(modes).toEqual(['wal']);
+      expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+      expect(await other.all('SELECT count(*) AS n FROM rows')).toEqual([{ n: 300 }]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe.each(['sqlite', 'postgres'] as AdapterName[])(
   'SDK bootstrap over HTTP from %s storage',
   (adapter) => {
@@ -119,12 +165,13 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       rmSync(root, { recursive: true, force: true });
     });
 
-    const device = async (name: string, fetch?: typeof globalThis.fetch) => {
+    const device = async (name: string, fetch?: typeof globalThis.fetch, compression?: boolean) => {
       const kb = await openKakeibo({
         serverUrl: server.url,
         dataDir: join(root, `${name}-${++counter}`),
         deviceName: name,
         ...(fetch && { fetch }),
+        ...(compression !== undefined && { compression }),
       });
       opened.push(kb);
       return kb;
@@ -172,6 +219,34 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       expect(await b.sync()).toMatchObject({ verified: true, repaired: 0 });
       expect(await expenses(b)).toEqual(await expenses(a));
       expect((await b.categories.list({})).items.map((c) => c.name)).toEqual(['Food "& drink"']);
+    });
+
+    it('asks a server on this machine for plain answers, and any other for brotli', async () => {
+      const { email, password } = await ledger();
+      const seen = new Map<boolean, Set<string>>();
+      const recording =
+        (compressed: boolean): typeof globalThis.fetch =>
+        async (input, init) => {
+          const response = await globalThis.fetch(input, init);
+          if (String(input).includes('/v1/sync/snapshot')) {
+            const codings = seen.get(compressed) ?? new Set();
+            codings.add(response.headers.get('content-encoding') ?? 'identity');
+            seen.set(compressed, codings);
+          }
+          return response;
+        };
+      for (const compressed of [false, true]) {
+        // Loopback is why the default asks for plain answers; `compression: true` stands for a remote server.
+        const kb = await device('desktop', recording(compressed), compressed ? true : undefined);
+        await kb.auth.signIn({ email, password });
+        expect(await kb.sync()).toMatchObject({ verified: true });
+      }
+      expect(seen).toEqual(
+        new Map([
+          [false, new Set(['identity'])],
+          [true, new Set(['br'])],
+        ]),
+      );
     });
 
     it('refuses a snapshot page with a malformed row, stores nothing of it, and bootstraps once it is right', async () => {

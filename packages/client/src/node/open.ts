@@ -20,6 +20,8 @@ export interface OpenKakeiboOptions {
   fetch?: typeof fetch;
   now?: () => number;
   syncIntervalMs?: number;
+  /** Compress on the wire (default: yes, unless the server is on this machine; see ApiClientOptions). */
+  compression?: boolean;
 }
 
 /** Opens the Kakeibo client in Node: an encrypted local SQLite store inside dataDir. */
@@ -35,8 +37,15 @@ export async function openKakeibo(options: OpenKakeiboOptions): Promise<Kakeibo>
   const { dataDir: _d, secret: _s, keyFile: _k, ...rest } = options;
   return Kakeibo.create({
     ...rest,
+    compression: options.compression ?? !isLoopback(options.serverUrl),
     store: new SqliteLocalStore(driver),
     // Node 20 has no global WebSocket: the `ws` package speaks the same protocol.
     webSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
   });
+}
+
+/** A server on this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopback(serverUrl: string): boolean {
+  const host = new URL(serverUrl).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -106,17 +106,17 @@ class WriteSet {
     return this.changed.get(key)?.row ?? this.loaded.get(key);
   }
 
+  /** Records a row the store did not have, stored whole (every field added). */
+  added(table: TableName, rowId: string, row: RowState, packed?: string): void {
+    this.delta.addRow(table, rowId, row);
+    this.changed.set(rowKey(table, rowId), { table, rowId, row, ...(packed !== undefined && { packed }) });
+  }
+
   /** Records one merge result; a merge that changed nothing leaves the row as it was. */
-  merged(
-    table: TableName,
-    rowId: string,
-    row: RowState,
-    changes: readonly FieldChange[],
-    packed?: string,
-  ): void {
+  merged(table: TableName, rowId: string, row: RowState, changes: readonly FieldChange[]): void {
     if (changes.length === 0) return;
     this.delta.add(table, rowId, changes);
-    this.changed.set(rowKey(table, rowId), { table, rowId, row, ...(packed !== undefined && { packed }) });
+    this.changed.set(rowKey(table, rowId), { table, rowId, row });
   }
 
   /** The changed rows by table, for change events. */
@@ -402,10 +402,7 @@ export class SqliteLocalStore implements LocalStore {
           // which is what mergeOp does on an absent row, without grouping by stamp first.
           // The incoming states are stored as they are (never mutated later: merges copy), and so is
           // the packed text they were decoded from, when they came as one.
-          const changes: FieldChange[] = [];
-          for (const field in fields)
-            changes.push({ field, before: undefined, after: fields[field] as FieldState });
-          set.merged(table, rowId, fields, changes, packed);
+          if (hasFields(fields)) set.added(table, rowId, fields, packed);
           continue;
         }
         const changes: FieldChange[] = [];
@@ -991,6 +988,12 @@ function assertOp(op: Op): void {
   if (!op.fields || typeof op.fields !== 'object' || Object.keys(op.fields).length === 0) {
     throw new KakeiboError('op.invalid', 'An op must change at least one field.', { opId: op.id });
   }
+}
+
+/** A row with at least one field (a row without any stores nothing, as mergeOp would). */
+function hasFields(row: RowState): boolean {
+  for (const _ in row) return true;
+  return false;
 }
 
 /** One op per distinct stamp among a snapshot row's fields: exactly the writes that produced them. */

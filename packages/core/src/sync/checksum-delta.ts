@@ -1,5 +1,5 @@
 import { bucketOf, rowFieldHasher } from './checksum.js';
-import type { FieldChange } from './merge.js';
+import type { FieldChange, FieldState, RowState } from './merge.js';
 
 export interface BucketTotal {
   table: string;
@@ -20,13 +20,7 @@ export class ChecksumDelta {
 
   add(table: string, rowId: string, changes: readonly FieldChange[]): void {
     if (changes.length === 0) return;
-    const bucket = bucketOf(rowId);
-    const key = `${table}/${bucket}`;
-    let sum = this.sums.get(key);
-    if (!sum) {
-      sum = { table, bucket, hi: 0, lo: 0, fields: 0 };
-      this.sums.set(key, sum);
-    }
+    const sum = this.sumOf(table, rowId);
     const fieldHash = rowFieldHasher(table, rowId);
     for (const { field, before, after } of changes) {
       if (before) {
@@ -42,9 +36,36 @@ export class ChecksumDelta {
     }
   }
 
+  /**
+   * A row the replica did not have, stored whole: every field added. The same sums as `add` with a
+   * change per field and no `before`, without building those changes (a bootstrap adds every row so).
+   */
+  addRow(table: string, rowId: string, row: RowState): void {
+    const sum = this.sumOf(table, rowId);
+    const fieldHash = rowFieldHasher(table, rowId);
+    for (const field in row) {
+      const { value, stamp } = row[field] as FieldState;
+      const h = fieldHash(field, stamp, value);
+      sum.hi = (sum.hi + h.hi) >>> 0;
+      sum.lo = (sum.lo + h.lo) >>> 0;
+      sum.fields += 1;
+    }
+  }
+
   /** Buckets with a non-zero change (a change and its undo within one transaction cancel out). */
   buckets(): BucketTotal[] {
     return [...this.sums.values()].filter((s) => s.hi !== 0 || s.lo !== 0 || s.fields !== 0);
+  }
+
+  private sumOf(table: string, rowId: string): BucketTotal {
+    const bucket = bucketOf(rowId);
+    const key = `${table}/${bucket}`;
+    let sum = this.sums.get(key);
+    if (!sum) {
+      sum = { table, bucket, hi: 0, lo: 0, fields: 0 };
+      this.sums.set(key, sum);
+    }
+    return sum;
   }
 }
 
