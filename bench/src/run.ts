@@ -19,6 +19,7 @@ import { ingestHttpSqlite } from './cases/ingest-http-sqlite.js';
 import { ingestPostgres } from './cases/ingest-postgres.js';
 import { ingestSqlite } from './cases/ingest-sqlite.js';
 import { realtime } from './cases/realtime.js';
+import { webTransactionsFirstRender } from './cases/web-transactions-first-render.js';
 import { type CaseResult, environment, type Report, renderTable, writeResults } from './report.js';
 
 /**
@@ -41,6 +42,8 @@ const CASES: readonly BenchCase[] = [
   clientPageQuery,
   clientMonthlyReport,
   clientLocalEdit,
+  // The web app in Chromium: its own server, browser and stores (builds the app with Vite first).
+  webTransactionsFirstRender,
 ];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

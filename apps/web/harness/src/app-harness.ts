@@ -1,0 +1,148 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ServeProcess, startServeProcess } from '@kakeibo/cli';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+/** The Playwright types a harness user handles, so that it needs no playwright-core import of its own. */
+export type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/**
+ * The whole product as a person meets it: the app built by Vite from apps/web, served by a real
+ * `kakeibo serve` process (its own SQLite data dir), opened in Debian's headless Chromium (never a
+ * downloaded browser). Used by the end-to-end tests (apps/web/test, from this source) and the benchmarks
+ * (bench/, as `@kakeibo/web/harness`, compiled by `tsc -b` into harness/dist).
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const PASSWORD = 'correct horse battery staple 42';
+/** A phone: the size the app is designed for first. */
+export const PHONE = { width: 390, height: 844 };
+
+/** apps/web: two levels up from both this source (harness/src) and its build (harness/dist). */
+const APP_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface AppHarness {
+  url: string;
+  server: ServeProcess;
+  browser: Browser;
+  /** A fresh browser profile (its own OPFS, IndexedDB and service worker): one device. */
+  device(options?: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+  }): Promise<{
+    context: BrowserContext;
+    page: Page;
+  }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the app, starts the server and the browser. Whatever had started is stopped again (and the
+ * temp dir removed) if a later step fails, so a failed start leaves no process or directory behind.
+ */
+export async function startApp(): Promise<AppHarness> {
+  const root = mkdtempSync(join(tmpdir(), 'kakeibo-web-'));
+  let server: ServeProcess | undefined;
+  let browser: Browser | undefined;
+  const stop = async () => {
+    try {
+      await browser?.close().catch(() => {});
+      await server?.stop();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  try {
+    const outDir = join(root, 'app');
+    await build({
+      root: APP_DIR,
+      configFile: join(APP_DIR, 'vite.config.ts'),
+      cacheDir: join(root, 'vite-cache'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    server = await startServeProcess(['--data', join(root, 'server-data'), '--web-dir', outDir], {
+      KAKEIBO_LOG_LEVEL: 'warn',
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return harness(server, browser, stop);
+}
+
+function harness(server: ServeProcess, browser: Browser, stop: () => Promise<void>): AppHarness {
+  const contexts: BrowserContext[] = [];
+  return {
+    url: server.url,
+    server,
+    browser,
+    async device(options = {}) {
+      const context = await browser.newContext({
+        viewport: options.viewport ?? PHONE,
+        locale: 'en-US',
+        colorScheme: options.colorScheme ?? 'light',
+        serviceWorkers: 'allow',
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => console.error('page error:', error));
+      await page.goto(`${server.url}/`);
+      return { context, page };
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await stop();
+    },
+  };
+}
+
+/** Creates an account from the sign-in screen and waits for the home screen. */
+export async function signUp(page: Page, email: string): Promise<void> {
+  await page.getByRole('button', { name: 'New here? Create an account' }).click();
+  await fillCredentials(page, email);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+}
+
+export async function signIn(page: Page, email: string): Promise<void> {
+  await fillCredentials(page, email);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+}
+
+async function fillCredentials(page: Page, email: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+}
+
+export async function go(page: Page, screen: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen }).click();
+  await page.getByRole('heading', { name: screen, level: 1 }).waitFor();
+}
+
+/** Adds an expense through the quick-add sheet. */
+export async function addExpense(page: Page, entry: { amount: string; payee: string; category?: string }) {
+  await page.getByRole('button', { name: 'Add an entry' }).click();
+  const sheet = page.getByRole('dialog', { name: 'New entry' });
+  await sheet.getByLabel('Amount').fill(entry.amount);
+  await sheet.getByLabel('Payee').fill(entry.payee);
+  if (entry.category) await sheet.getByLabel('Category').selectOption({ label: entry.category });
+  await sheet.getByRole('button', { name: 'Add' }).click();
+  await sheet.waitFor({ state: 'hidden' });
+}
