@@ -101,7 +101,17 @@ export function hashFieldParts(state: HashState, field: string, stamp: string, v
       return finish(h1, h2);
     }
   } else {
-    text = canonicalJson(value);
+    // The JSON of the other scalars, without asking JSON.stringify (a million times per bootstrap).
+    text =
+      value === null
+        ? 'null'
+        : value === true
+          ? 'true'
+          : value === false
+            ? 'false'
+            : typeof value === 'number' && Number.isFinite(value)
+              ? String(value)
+              : canonicalJson(value);
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -65,54 +65,63 @@ export interface ParsedPackedRow {
  * refused before anything of it reaches a store.
  */
 export function parsePackedRow(table: TableName, rowId: string, text: string): ParsedPackedRow {
-  const refuse = (problem: string) =>
-    new KakeiboError('sync.invalid_row', `The server sent an invalid row ${table}/${rowId}: ${problem}.`, {
-      table,
-      rowId,
-    });
-  if (text.length > MAX_PACKED_ROW_CHARS)
-    throw refuse(`it is longer than ${MAX_PACKED_ROW_CHARS} characters`);
+  if (text.length > MAX_PACKED_ROW_CHARS) {
+    throw invalidRow(table, rowId, `it is longer than ${MAX_PACKED_ROW_CHARS} characters`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw refuse('it is not JSON');
+    throw invalidRow(table, rowId, 'it is not JSON');
   }
-  if (!isPlainObject(parsed)) throw refuse('it is not a packed row');
-  for (const part in parsed)
-    if (part !== 's' && part !== 'f') throw refuse(`it has an unknown part "${part}"`);
+  if (!isPlainObject(parsed)) throw invalidRow(table, rowId, 'it is not a packed row');
+  for (const part in parsed) {
+    if (part !== 's' && part !== 'f') throw invalidRow(table, rowId, `it has an unknown part "${part}"`);
+  }
   const { s: stamps, f: fields } = parsed as Partial<PackedRow>;
-  if (!Array.isArray(stamps) || stamps.length === 0) throw refuse('it lists no stamps');
+  if (!Array.isArray(stamps) || stamps.length === 0) throw invalidRow(table, rowId, 'it lists no stamps');
   let newest = '';
-  for (const [i, stamp] of stamps.entries()) {
-    if (typeof stamp !== 'string' || !STAMP_RE.test(stamp)) throw refuse(`stamp ${i} is not an HLC stamp`);
-    if (stamps.indexOf(stamp) !== i) throw refuse(`stamp ${stamp} is listed twice`);
+  for (let i = 0; i < stamps.length; i++) {
+    const stamp = stamps[i];
+    if (typeof stamp !== 'string' || !STAMP_RE.test(stamp)) {
+      throw invalidRow(table, rowId, `stamp ${i} is not an HLC stamp`);
+    }
+    if (stamps.indexOf(stamp) !== i) throw invalidRow(table, rowId, `stamp ${stamp} is listed twice`);
     if (stamp > newest) newest = stamp;
   }
-  if (!isPlainObject(fields)) throw refuse('its fields are not an object');
-  const used = new Uint8Array(stamps.length);
+  if (!isPlainObject(fields)) throw invalidRow(table, rowId, 'its fields are not an object');
+  // Nearly every row has one stamp, which any field uses: only several need counting.
+  const used = stamps.length > 1 ? new Uint8Array(stamps.length) : undefined;
   const checker = fieldValueChecker(table);
   const row: RowState = {};
   let count = 0;
   for (const field in fields) {
     const entry = fields[field];
-    if (!Array.isArray(entry) || entry.length !== 2)
-      throw refuse(`field "${field}" is not [value, stamp index]`);
-    const [value, index] = entry as [unknown, unknown];
-    if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= stamps.length) {
-      throw refuse(`field "${field}" names no listed stamp`);
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      throw invalidRow(table, rowId, `field "${field}" is not [value, stamp index]`);
+    }
+    const value: unknown = entry[0];
+    const index: unknown = entry[1];
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= stamps.length) {
+      throw invalidRow(table, rowId, `field "${field}" names no listed stamp`);
     }
     const problem = checker.problem(field, value);
-    if (problem?.kind === 'unknown_field') throw refuse(`${table} has no field "${field}"`);
-    if (problem) throw refuse(`field "${field}" ${problem.message}`);
-    used[index as number] = 1;
-    row[field] = { value: value as FieldValue, stamp: stamps[index as number] as string };
+    if (problem?.kind === 'unknown_field') throw invalidRow(table, rowId, `${table} has no field "${field}"`);
+    if (problem) throw invalidRow(table, rowId, `field "${field}" ${problem.message}`);
+    if (used) used[index] = 1;
+    row[field] = { value: value as FieldValue, stamp: stamps[index] as string };
     count += 1;
   }
-  if (count === 0) throw refuse('it has no fields');
-  if (used.includes(0)) throw refuse('it lists a stamp no field has');
+  if (count === 0) throw invalidRow(table, rowId, 'it has no fields');
+  if (used?.includes(0)) throw invalidRow(table, rowId, 'it lists a stamp no field has');
   return { row, newest };
 }
+
+const invalidRow = (table: TableName, rowId: string, problem: string) =>
+  new KakeiboError('sync.invalid_row', `The server sent an invalid row ${table}/${rowId}: ${problem}.`, {
+    table,
+    rowId,
+  });
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
