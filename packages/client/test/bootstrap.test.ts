@@ -101,6 +101,35 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
   });
 });
 
+describe.each(STORE_MODES)('reads during a bulk load, $mode', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  afterEach(() => stores.cleanup());
+
+  it('lists and reports while the date index is dropped (the app reads while a device bootstraps)', async () => {
+    const { store } = await stores.create();
+    const device = new TestDevice();
+    const ids = [newRowId(), newRowId()];
+    const ops = ids.map((id, i) =>
+      device.edit('expenses', id, expenseFields({ date: `2026-03-0${i + 1}`, amount: 100 * (i + 1) })),
+    );
+    const seen = await store.bulkLoad(async () => {
+      await store.applyRows(decodeRows(packedRows(ops).rows).rows);
+      return {
+        page: (await store.list('expenses', { limit: 10 })).items.map((r) => r.id),
+        across: (await store.listAcross(['expenses', 'income'], {})).items.length,
+        spending: await store.spendingByCategory('2026-03-01', '2026-03-31'),
+        totals: await store.monthlyTotals('2026-03', '2026-03'),
+      };
+    });
+    expect(seen.page).toEqual([ids[1], ids[0]]);
+    expect(seen.across).toBe(2);
+    expect(seen.spending).toEqual([expect.objectContaining({ amount: 300, count: 2 })]);
+    expect(seen.totals).toEqual([expect.objectContaining({ month: '2026-03', expenses: 300, income: 0 })]);
+    // And after it, from the rebuilt index.
+    expect((await store.list('expenses', {})).items.map((r) => r.id)).toEqual([ids[1], ids[0]]);
+  });
+});
+
 describe('bulk load in Node (SQLCipher): journal modes', () => {
   const stores = new TestStores();
   afterEach(() => stores.cleanup());

@@ -29,8 +29,8 @@ export interface WalkedRow {
  * passes none and filters the opened rows itself.
  *
  * Each table is one walk down rows_by_date backwards from the keyset position, already in page order
- * and stopping after `limit` rows (INDEXED BY: pinned so a planner without statistics never prefers
- * the primary key and a sort). With one table that walk is the statement; with several, each walk is
+ * and stopping after `limit` rows (`indexHint` INDEXED BY: pinned so a planner without statistics
+ * never prefers the primary key and a sort; '' while a bulk load has the index dropped). With one table that walk is the statement; with several, each walk is
  * a LIMITed subquery and SQLite merges them, sorting at most `tables × limit` rows.
  */
 export function walkSql(
@@ -39,6 +39,7 @@ export function walkSql(
   after: Position | undefined,
   search: string | undefined,
   limit: number,
+  indexHint: string,
 ): { sql: string; params: SqlValue[] } {
   const many = tables.length > 1;
   const params: SqlValue[] = [];
@@ -72,7 +73,7 @@ export function walkSql(
       params.push(after[0], after[1]);
     }
     params.push(limit);
-    return `SELECT ${many ? 'tbl, ' : ''}row_id, fields, sort_date FROM rows INDEXED BY rows_by_date
+    return `SELECT ${many ? 'tbl, ' : ''}row_id, fields, sort_date FROM rows ${indexHint}
        WHERE ${where.join(' AND ')} ORDER BY sort_date DESC, row_id DESC LIMIT ?`;
   });
   if (!many) return { sql: walks[0] as string, params };

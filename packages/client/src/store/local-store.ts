@@ -159,6 +159,11 @@ export interface SqliteLocalStoreOptions {
  */
 export class SqliteLocalStore implements LocalStore {
   private readonly sealer: FieldSealer | undefined;
+  /**
+   * False while a bulk load has the date index dropped: reads keep working meanwhile (the app lists
+   * and reports while a new device bootstraps), they just may not pin an index that is not there.
+   */
+  private dateIndexed = true;
 
   constructor(
     private readonly db: SqlDriver,
@@ -201,10 +206,12 @@ export class SqliteLocalStore implements LocalStore {
     if (any) return load();
     const withIndexLater = async () => {
       await this.db.exec('DROP INDEX IF EXISTS rows_by_date');
+      this.dateIndexed = false;
       try {
         return await load();
       } finally {
         await this.db.exec(ROWS_BY_DATE_INDEX);
+        this.dateIndexed = true;
       }
     };
     return this.db.bulkLoad ? this.db.bulkLoad(withIndexLater) : withIndexLater();
@@ -212,6 +219,11 @@ export class SqliteLocalStore implements LocalStore {
 
   close(): Promise<void> {
     return this.db.close();
+  }
+
+  /** The index hint of the hot reads (see dateIndexed). */
+  private byDate(): string {
+    return this.dateIndexed ? 'INDEXED BY rows_by_date' : '';
   }
 
   // ---- meta ------------------------------------------------------------------------------------
@@ -572,7 +584,7 @@ export class SqliteLocalStore implements LocalStore {
       amount: number | bigint;
       n: number;
     }>(
-      `SELECT category_id, currency, SUM(amount) AS amount, count(*) AS n FROM rows INDEXED BY rows_by_date
+      `SELECT category_id, currency, SUM(amount) AS amount, count(*) AS n FROM rows ${this.byDate()}
        WHERE tbl = 'expenses' AND sort_date >= ? AND sort_date <= ? AND deleted = 0
          AND currency IS NOT NULL AND amount IS NOT NULL
        GROUP BY category_id, currency ORDER BY currency, category_id`,
@@ -602,7 +614,7 @@ export class SqliteLocalStore implements LocalStore {
     }
     const rows = await this.db.all<{ month: string; currency: string; tbl: string; amount: number | bigint }>(
       `SELECT substr(sort_date, 1, 7) AS month, currency, tbl, SUM(amount) AS amount
-       FROM rows INDEXED BY rows_by_date
+       FROM rows ${this.byDate()}
        WHERE tbl IN ('expenses', 'income') AND sort_date >= ? AND sort_date <= ? AND deleted = 0
          AND currency IS NOT NULL AND amount IS NOT NULL
        GROUP BY month, currency, tbl ORDER BY month, currency`,
@@ -707,7 +719,7 @@ export class SqliteLocalStore implements LocalStore {
     search: string | undefined,
     limit: number,
   ): Promise<Listed[]> {
-    const { sql, params } = walkSql(tables, query, after, search, limit);
+    const { sql, params } = walkSql(tables, query, after, search, limit, this.byDate());
     const rows = await this.db.all<WalkedRow>(sql, params);
     const tableOf = (r: WalkedRow) => (r.tbl ?? tables[0]) as TableName;
     const states = await this.unpackEach(rows, tableOf);
