@@ -1,6 +1,9 @@
-import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppHarness, addExpense, go, hasChromium, signIn, signUp, startApp } from './support/app.js';
+import { seedDemoLedger } from './support/demo-ledger.js';
 
 /**
  * The app end to end, as people use it: the built PWA served by a real `kakeibo serve`, in Debian's
@@ -89,6 +92,121 @@ describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
     await b.page.getByRole('alert').filter({ hasText: 'Your data on this device is kept.' }).waitFor();
   });
 
+  it('manages categories, filters and searches entries, reports them, links belongings to purchases', async () => {
+    const { page } = await app.device();
+    await signUp(page, `screens-${Date.now()}@example.com`);
+    const today = new Date();
+    const thisMonth = today.toISOString().slice(0, 7);
+    const lastMonthDay = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 15))
+      .toISOString()
+      .slice(0, 10);
+    const payees = async () => (await page.getByTestId('entry').allInnerTexts()).map((t) => t.split('\n')[0]);
+
+    // Categories: on a phone they are reached from Settings.
+    await go(page, 'Settings');
+    await page.getByRole('link', { name: /Categories/ }).click();
+    await page.getByRole('heading', { name: 'Categories', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'New category' });
+    await form.getByLabel('Name').fill('Food');
+    await form.getByRole('button', { name: 'Add category' }).click();
+    await page.getByRole('textbox', { name: 'Category name' }).first().waitFor();
+    await form.getByLabel('Name').fill('Salary');
+    await form.getByLabel('Kind').selectOption('income');
+    await form.getByRole('button', { name: 'Add category' }).click();
+    const names = page.getByLabel('Category name');
+    await expect
+      .poll(() => names.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)))
+      .toEqual(['Food', 'Salary']);
+
+    // Three entries: this month's in a category, last month's without one, and an income.
+    await go(page, 'Transactions');
+    await addExpense(page, { amount: '20.00', payee: 'Market', category: 'Food' });
+    await addExpense(page, { amount: '7.00', payee: 'Old cinema', date: lastMonthDay });
+    await addExpense(page, { amount: '1000.00', payee: 'Acme payroll', category: 'Salary', kind: 'income' });
+    await expect.poll(async () => (await payees()).sort()).toEqual(['Acme payroll', 'Market', 'Old cinema']);
+    const income = page.getByTestId('entry').filter({ hasText: 'Acme payroll' });
+    expect(await income.innerText()).toMatch(/\+\$1,000\.00/);
+
+    // Search, month and category filters, each alone.
+    await page.getByLabel('Search').fill('CINE');
+    await expect.poll(payees).toEqual(['Old cinema']);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Month').fill(thisMonth);
+    await expect.poll(async () => (await payees()).sort()).toEqual(['Acme payroll', 'Market']);
+    await page.getByLabel('Month').fill('');
+    await page.getByLabel('Category').selectOption({ label: 'Food' });
+    await expect.poll(payees).toEqual(['Market']);
+
+    // Reports: by category this month, the trend, income against expenses (their text summaries).
+    await go(page, 'Reports');
+    const byCategory = page.getByRole('figure', { name: /Spending by category/ });
+    await expect.poll(() => byCategory.innerText()).toMatch(/Food\s+\$20\.00/);
+    const label = (name: RegExp) => async () =>
+      (await page.getByRole('img', { name }).getAttribute('aria-label')) ?? '';
+    await expect.poll(label(/^Spending per month/)).toMatch(/Spent \$7\.00; [^;]+ Spent \$20\.00$/);
+    await expect.poll(label(/^Income and expenses/)).toMatch(/Income \$1,000\.00, Expenses \$20\.00$/);
+
+    // A belonging bought with this month's expense, and back to that purchase from it.
+    await go(page, 'Settings');
+    await page.getByRole('link', { name: /Inventory/ }).click();
+    await page.getByRole('heading', { name: 'Inventory', level: 1 }).waitFor();
+    const item = page.getByRole('form', { name: 'Add a belonging' });
+    await item.getByLabel('Name').fill('Blender');
+    const purchase = item.getByLabel('Purchase');
+    await purchase.selectOption({ label: await optionLabel(purchase, /Market/) });
+    await expect.poll(() => item.getByLabel('Price').inputValue()).toBe('20.00');
+    await item.getByRole('button', { name: /Add/ }).click();
+    const belonging = page.getByTestId('inventory-item').filter({ hasText: 'Blender' });
+    await expect.poll(() => belonging.innerText()).toMatch(/\$20\.00/);
+    await belonging.getByRole('button', { name: 'View purchase' }).click();
+    const sheet = page.getByRole('dialog', { name: 'Edit entry' });
+    await expect.poll(() => sheet.getByLabel('Payee').inputValue()).toBe('Market');
+    await sheet.getByRole('button', { name: 'Close' }).click();
+
+    // The dark theme, kept across a reload.
+    await go(page, 'Settings');
+    await page.getByLabel('Theme').selectOption('dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  });
+
+  it('passes axe’s WCAG 2.1 AA checks (names, roles, contrast) on every screen, light and dark', async () => {
+    const { page } = await app.device();
+    const failures: string[] = [];
+    const audit = async (where: string) => failures.push(...(await axeViolations(page, where)));
+    await audit('sign in');
+    await signUp(page, `a11y-${Date.now()}@example.com`);
+    await seedDemoLedger(page);
+    for (const theme of ['light', 'dark'] as const) {
+      await go(page, 'Settings');
+      await page.getByLabel('Theme').selectOption(theme);
+      for (const screen of ['Home', 'Transactions', 'Budgets', 'Reports', 'Settings']) {
+        await go(page, screen);
+        await audit(`${screen} (${theme})`);
+      }
+      for (const path of ['categories', 'inventory']) {
+        await page
+          .getByRole('link', { name: new RegExp(path, 'i') })
+          .first()
+          .click();
+        await page
+          .getByRole('heading', { level: 1 })
+          .filter({ hasText: new RegExp(path, 'i') })
+          .waitFor();
+        await audit(`${path} (${theme})`);
+        await go(page, 'Settings');
+      }
+      await go(page, 'Transactions');
+      await page.getByTestId('entry').first().click();
+      await page.getByRole('dialog', { name: 'Edit entry' }).waitFor();
+      await audit(`entry sheet (${theme})`);
+      await page.keyboard.press('Escape');
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('keeps only a window of rows in the DOM while 100,000 entries scroll', async () => {
     const c = await app.device();
     await signUp(c.page, `big-${Date.now()}@example.com`);
@@ -118,6 +236,47 @@ describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
     expect(Math.max(...shown)).toBeLessThan(99_700);
   }, 300_000);
 });
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line each. */
+async function axeViolations(page: Page, where: string): Promise<string[]> {
+  // Fonts and transitions settle first, so contrast is measured on the final colours.
+  await page.waitForTimeout(250);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(options: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    // A page axe found nothing to check on would pass vacuously.
+    if (result.passes.length === 0) throw new Error('axe checked nothing on this page');
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** The text of the first option of a select whose text matches. */
+async function optionLabel(select: Locator, match: RegExp): Promise<string> {
+  const labels = await select.locator('option').allInnerTexts();
+  const label = labels.find((l) => match.test(l));
+  if (!label) throw new Error(`no option matches ${match}: ${labels.join(' | ')}`);
+  return label;
+}
 
 async function addExpenseFrom(page: Page, screen: string, entry: { amount: string; payee: string }) {
   await go(page, screen);

@@ -136,12 +136,17 @@ export async function go(page: Page, screen: string): Promise<void> {
   await page.getByRole('heading', { name: screen, level: 1 }).waitFor();
 }
 
-/** Adds an expense through the quick-add sheet. */
-export async function addExpense(page: Page, entry: { amount: string; payee: string; category?: string }) {
+/** Adds an expense (or, with `kind: 'income'`, an income) through the quick-add sheet. */
+export async function addExpense(
+  page: Page,
+  entry: { amount: string; payee: string; category?: string; date?: string; kind?: 'expense' | 'income' },
+) {
   await page.getByRole('button', { name: 'Add an entry' }).click();
   const sheet = page.getByRole('dialog', { name: 'New entry' });
+  if (entry.kind === 'income') await sheet.getByText('Income', { exact: true }).click();
   await sheet.getByLabel('Amount').fill(entry.amount);
-  await sheet.getByLabel('Payee').fill(entry.payee);
+  await sheet.getByLabel(entry.kind === 'income' ? 'Source' : 'Payee').fill(entry.payee);
+  if (entry.date) await sheet.getByLabel('Date').fill(entry.date);
   if (entry.category) await sheet.getByLabel('Category').selectOption({ label: entry.category });
   await sheet.getByRole('button', { name: 'Add' }).click();
   await sheet.waitFor({ state: 'hidden' });
