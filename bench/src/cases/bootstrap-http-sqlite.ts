@@ -132,8 +132,8 @@ export const bootstrapHttpSqlite: BenchCase = {
             { metric: 'sign-in before bootstrap (not counted)', value: signInMs, unit: 'ms' },
           ],
           notes: [
-            'Applier: bench/src/support/sqlite.ts (SnapshotApplier), auto-checkpoints paused during the bootstrap, one checkpoint at the end (timed).',
-            `${pages} pages, ${(bytes / MiB).toFixed(1)} MiB of JSON after decoding (response Content-Encoding: ${[...encodings].join(' or ')}; Node's fetch asks for gzip, deflate; bodies under 1 KiB are sent uncompressed).`,
+            'Applier: bench/src/support/sqlite.ts (SnapshotApplier), auto-checkpoints paused during the bootstrap, one checkpoint at the end (timed). Each page is first checked and decoded exactly as the SDK does (core parseSnapshotPage: zod envelope, every packed row against the entity schemas), inside the apply time.',
+            `${pages} pages, ${(bytes / MiB).toFixed(1)} MiB of JSON after decoding, rows in the packed form (response Content-Encoding: ${[...encodings].join(' or ')}; this raw device's fetch asks for gzip, deflate, unlike the SDK, which asks a loopback server for identity; bodies under 1 KiB are sent uncompressed).`,
             'Ratio of "bootstrap end to end" = its time ÷ the baseline time to insert the same number of rows; RSS is sampled every 5 ms and after every page, in the one process that runs both server and client.',
           ],
         };
