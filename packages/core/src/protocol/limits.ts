@@ -10,8 +10,12 @@ export const LIMITS = Object.freeze({
   /** Ops in one pull page; the client may ask for fewer. */
   maxPullOps: 1000,
   defaultPullOps: 500,
-  /** Rows in one snapshot page. */
-  maxSnapshotRows: 1000,
+  /**
+   * Rows in one snapshot (or repair) page: ~1.1 MB of packed JSON at most. A bootstrap pays a signed
+   * request and a local commit per page, and a 100,000-row bootstrap measured markedly faster with
+   * pages of 2,500 than of 1,000, while a page stays small enough for a phone to hold two of.
+   */
+  maxSnapshotRows: 2500,
   defaultSnapshotRows: 500,
   /** Calls carried by one batch request. */
   maxBatchCalls: 20,
