@@ -1,57 +1,37 @@
 import { openKakeiboBrowser } from '@kakeibo/client/browser';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App.js';
-import { KakeiboProvider } from './app/kakeibo.js';
-import { applyTheme, savedTheme } from './app/preferences.js';
 import { describeDevice } from './lib/device-name.js';
+import { applyTheme, savedTheme } from './lib/theme.js';
 import './styles.css';
 
 applyTheme(savedTheme());
-const root = createRoot(document.getElementById('root') as HTMLElement);
 
 /**
- * Opens the local store (SQLite WASM on OPFS in a worker) and the SDK, then renders. The server is the
- * origin that served the app. The SDK is also `window.kakeibo`, for people who script their budget
- * from the console.
+ * Start-up does two slow things at once: the store worker opens (SQLite's WASM and OPFS take a few
+ * hundred ms) while the screens' code (React and the UI, app/mount.tsx) loads as its own chunk. The
+ * server is the origin that served the app. The SDK is also `window.kakeibo`, for people who script
+ * their budget from the console.
  */
+const screens = import('./app/mount.js');
+
 async function start(options: { resetUnreadable?: boolean } = {}) {
-  try {
-    const kb = await openKakeiboBrowser({
-      serverUrl: location.origin,
-      deviceName: describeDevice(),
-      ...options,
-    });
-    Object.assign(window, { kakeibo: kb });
-    if (kb.status().signedIn) kb.startSync();
-    window.addEventListener('pagehide', () => void kb.close());
-    root.render(
-      <StrictMode>
-        <KakeiboProvider kb={kb}>
-          <App />
-        </KakeiboProvider>
-      </StrictMode>,
-    );
-  } catch (error) {
-    const { message, code } = error as Error & { code?: string };
-    // The data is there but its key is gone (site data partly cleared): only starting over helps,
-    // and that is the person's choice, since unsynced changes on this device go with it.
-    const unreadable = code === 'store.key_missing';
-    root.render(
-      <main className="fatal" role="alert">
-        <h1>Kakeibo could not open your data</h1>
-        <p>{message}</p>
-        <button type="button" onClick={() => location.reload()}>
-          Try again
-        </button>
-        {unreadable && (
-          <button type="button" className="danger" onClick={() => void start({ resetUnreadable: true })}>
-            Reset this device's data and download it again
-          </button>
-        )}
-      </main>,
-    );
+  const opened = openKakeiboBrowser({
+    serverUrl: location.origin,
+    deviceName: describeDevice(),
+    ...options,
+  }).then(
+    (kb) => ({ kb }),
+    (error: unknown) => ({ error }),
+  );
+  const [{ mountApp, mountFailure }, result] = await Promise.all([screens, opened]);
+  if ('error' in result) {
+    mountFailure(result.error, () => void start({ resetUnreadable: true }));
+    return;
   }
+  const { kb } = result;
+  Object.assign(window, { kakeibo: kb });
+  if (kb.status().signedIn) kb.startSync();
+  window.addEventListener('pagehide', () => void kb.close());
+  mountApp(kb);
 }
 
 void start();

@@ -352,6 +352,42 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       expect((await store.rejectedOps()).map((r) => r.op.id)).toEqual([o4.id]);
     });
 
+    it('keeps the outbox count with every write, without counting rows, and mends a wrong one', async () => {
+      const { store, driver, sealer } = await stores.create();
+      const device = new TestDevice();
+      const ops = [1, 2, 3, 4, 5].map((n) =>
+        device.edit('expenses', newRowId(), expenseFields({ amount: n })),
+      );
+      await store.applyLocal(ops.slice(0, 3));
+      expect(await store.outboxCount()).toBe(3);
+      await store.applyLocal(ops.slice(3));
+      expect(await store.outboxCount()).toBe(5);
+      const [o1, o2, o3] = ops as [Op, Op, Op];
+      const at = '2026-01-15T10:00:00.000Z';
+      await store.acknowledge([o1.id, o2.id], [{ op: o3, code: 'op.invalid', message: 'no', at }]);
+      expect(await store.outboxCount()).toBe(2);
+      await store.acknowledge([o1.id, o2.id], []);
+      expect(await store.outboxCount()).toBe(2);
+      // A batch that fails rolls its count back with its rows.
+      const again = device.edit('expenses', newRowId(), expenseFields());
+      await expect(store.applyLocal([again, again])).rejects.toThrow(/UNIQUE/);
+      expect(await store.outboxCount()).toBe(2);
+
+      // The count is read, not counted: no statement over the outbox.
+      const { recording, seen } = recordSelects(driver);
+      expect(await new SqliteLocalStore(recording, { ...(sealer && { sealer }) }).outboxCount()).toBe(2);
+      expect(seen.map((q) => q.sql).filter((sql) => /FROM outbox/.test(sql))).toEqual([]);
+
+      // A store from before the count (none kept) counts once; a wrong count is mended by a full read.
+      await driver.run("DELETE FROM meta WHERE key = 'outbox.count'");
+      expect(await store.outboxCount()).toBe(2);
+      expect(await driver.all("SELECT key FROM meta WHERE key = 'outbox.count'")).toHaveLength(1);
+      await store.setMeta('outbox.count', '99');
+      expect(await store.outboxCount()).toBe(99);
+      expect(await store.outbox(1000)).toHaveLength(2);
+      expect(await store.outboxCount()).toBe(2);
+    });
+
     it('keeps small key/value state', async () => {
       const { store } = await stores.create();
       expect(await store.getMeta('device.id')).toBeNull();
