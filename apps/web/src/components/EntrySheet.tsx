@@ -47,6 +47,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
   );
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -117,7 +118,12 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     await (entry.kind === 'expense' ? kb.expenses : kb.income).remove(entry.id);
   }
 
+  /** A deletion syncs to every device and cannot be taken back, so it takes a second, deliberate tap. */
   async function remove() {
+    if (!confirmingDelete) {
+      setConfirmingDelete(true);
+      return;
+    }
     try {
       await removeEntry(target);
       onClose();
@@ -239,7 +245,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
             <div className="sheet-actions">
               {target.id && (
                 <button type="button" className="danger" onClick={remove}>
-                  Delete
+                  {confirmingDelete ? 'Delete for good' : 'Delete'}
                 </button>
               )}
               <button type="submit" className="primary" disabled={saving}>
