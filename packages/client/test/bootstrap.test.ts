@@ -15,6 +15,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
+import { isLoopback } from '../src/node/open.js';
 import { openNodeDriver } from '../src/store/node-driver.js';
 import { expenseFields, newRowId, STORE_MODES, TestDevice, TestStores } from './support/store.js';
 
@@ -172,6 +173,27 @@ describe('bulk load in Node (SQLCipher): journal modes', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('a server on this machine', () => {
+  it('is localhost, 127.0.0.0/8 or ::1, and nothing that only looks like them', () => {
+    const loopback = [
+      'http://localhost:8080',
+      'http://LOCALHOST',
+      'http://127.0.0.1:3000',
+      'https://127.4.5.6',
+      'http://[::1]:80',
+    ];
+    const remote = [
+      'https://kakeibo.example',
+      'http://10.0.0.1',
+      'http://127.0.0.1.example.com',
+      'http://[::2]',
+      'http://localhost.example',
+    ];
+    expect(loopback.filter(isLoopback)).toEqual(loopback);
+    expect(remote.filter(isLoopback)).toEqual([]);
   });
 });
 
