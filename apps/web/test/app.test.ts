@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppHarness, addExpense, go, hasChromium, signIn, signUp, startApp } from './support/app.js';
+import {
+  type AppHarness,
+  addExpense,
+  go,
+  hasChromium,
+  seedExpenses,
+  signIn,
+  signUp,
+  startApp,
+} from './support/app.js';
 import { seedDemoLedger } from './support/demo-ledger.js';
 
 /**
@@ -292,25 +301,4 @@ async function optionLabel(select: Locator, match: RegExp): Promise<string> {
 async function addExpenseFrom(page: Page, screen: string, entry: { amount: string; payee: string }) {
   await go(page, screen);
   await addExpense(page, entry);
-}
-
-/** Local entries straight through the SDK (window.kakeibo), in batches of one transaction each. */
-async function seedExpenses(page: Page, count: number) {
-  await page.evaluate(async (total) => {
-    const kb = (
-      window as unknown as { kakeibo: { expenses: { createMany(rows: unknown[]): Promise<unknown> } } }
-    ).kakeibo;
-    const BATCH = 5_000;
-    for (let start = 0; start < total; start += BATCH) {
-      const rows = [];
-      for (let i = start; i < Math.min(total, start + BATCH); i++) {
-        // 28 a day over ten years, later entries on later days: the newest day holds the last 12.
-        const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(i / 28) * 86_400_000)
-          .toISOString()
-          .slice(0, 10);
-        rows.push({ amount: 100 + (i % 5000), currency: 'USD', date, payee: `Payee ${i}` });
-      }
-      await kb.expenses.createMany(rows);
-    }
-  }, count);
 }

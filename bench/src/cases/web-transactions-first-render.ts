@@ -1,7 +1,8 @@
 import type { BrowserContext } from '@kakeibo/web/harness';
+import { seedExpenses } from '@kakeibo/web/harness';
 import { type BenchCase, type Metric, median } from '../case.js';
 import { benchEmail } from '../support/client.js';
-import { offlineDevice, seedExpenses, startWebApp, uploadOutbox } from '../support/web-app.js';
+import { offlineDevice, startWebApp, uploadOutbox } from '../support/web-app.js';
 import {
   type FirstRender,
   installFirstRenderProbe,

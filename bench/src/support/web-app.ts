@@ -71,38 +71,6 @@ export async function offlineDevice(app: AppHarness, email: string): Promise<Off
 }
 
 /**
- * Creates `count` expenses through the page's SDK (`window.kakeibo.expenses.createMany`, one local
- * transaction per batch), timed per batch with the page's clock. Rows are 28 a day from 2016-01-01
- * (as in apps/web/test/app.test.ts): row i is "Payee i", so the newest day holds the highest numbers.
- */
-export async function seedExpenses(page: Page, count: number, batch: number): Promise<number[]> {
-  return page.evaluate(
-    async ({ count, batch }) => {
-      const kb = (
-        globalThis as unknown as {
-          kakeibo: { expenses: { createMany(rows: unknown[]): Promise<unknown> } };
-        }
-      ).kakeibo;
-      const batchMs: number[] = [];
-      for (let start = 0; start < count; start += batch) {
-        const rows = [];
-        for (let i = start; i < Math.min(count, start + batch); i++) {
-          const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(i / 28) * 86_400_000)
-            .toISOString()
-            .slice(0, 10);
-          rows.push({ amount: 100 + (i % 5000), currency: 'USD', date, payee: `Payee ${i}` });
-        }
-        const started = performance.now();
-        await kb.expenses.createMany(rows);
-        batchMs.push(performance.now() - started);
-      }
-      return batchMs;
-    },
-    { count, batch },
-  );
-}
-
-/**
  * Takes the device online in a new tab and waits until the app's background sync has uploaded every
  * local change (its outbox is empty), then offline again. Returns the page-clock time from that
  * tab's navigation start (so the app's start is included) to the empty outbox.

@@ -151,3 +151,35 @@ export async function addExpense(
   await sheet.getByRole('button', { name: 'Add' }).click();
   await sheet.waitFor({ state: 'hidden' });
 }
+
+/**
+ * Creates `count` expenses through the page's SDK (`window.kakeibo.expenses.createMany`, one local
+ * transaction per batch), timed per batch with the page's clock. Rows are 28 a day from 2016-01-01
+ * (the end-to-end tests and bench/ share them): row i is "Payee i", so the newest day holds the highest numbers.
+ */
+export async function seedExpenses(page: Page, count: number, batch = 5_000): Promise<number[]> {
+  return page.evaluate(
+    async ({ count, batch }) => {
+      const kb = (
+        globalThis as unknown as {
+          kakeibo: { expenses: { createMany(rows: unknown[]): Promise<unknown> } };
+        }
+      ).kakeibo;
+      const batchMs: number[] = [];
+      for (let start = 0; start < count; start += batch) {
+        const rows = [];
+        for (let i = start; i < Math.min(count, start + batch); i++) {
+          const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(i / 28) * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          rows.push({ amount: 100 + (i % 5000), currency: 'USD', date, payee: `Payee ${i}` });
+        }
+        const started = performance.now();
+        await kb.expenses.createMany(rows);
+        batchMs.push(performance.now() - started);
+      }
+      return batchMs;
+    },
+    { count, batch },
+  );
+}
