@@ -17,6 +17,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CURSOR_META_KEY,
+  MIGRATIONS,
   openNodeDriver,
   runMigrations,
   SCHEMA_VERSION,
@@ -128,6 +129,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
         'conflicts',
         'meta',
         'outbox',
+        'outbox_size',
         'rejected_ops',
         'rows',
       ]);
@@ -352,7 +354,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       expect((await store.rejectedOps()).map((r) => r.op.id)).toEqual([o4.id]);
     });
 
-    it('keeps the outbox count with every write, without counting rows, and mends a wrong one', async () => {
+    it('keeps the outbox count with every write, without counting rows, from any older schema', async () => {
       const { store, driver, sealer } = await stores.create();
       const device = new TestDevice();
       const ops = [1, 2, 3, 4, 5].map((n) =>
@@ -376,16 +378,20 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       // The count is read, not counted: no statement over the outbox.
       const { recording, seen } = recordSelects(driver);
       expect(await new SqliteLocalStore(recording, { ...(sealer && { sealer }) }).outboxCount()).toBe(2);
-      expect(seen.map((q) => q.sql).filter((sql) => /FROM outbox/.test(sql))).toEqual([]);
+      expect(seen.map((q) => q.sql).filter((sql) => /FROM outbox\b/.test(sql))).toEqual([]);
 
-      // A store from before the count (none kept) counts once; a wrong count is mended by a full read.
-      await driver.run("DELETE FROM meta WHERE key = 'outbox.count'");
-      expect(await store.outboxCount()).toBe(2);
-      expect(await driver.all("SELECT key FROM meta WHERE key = 'outbox.count'")).toHaveLength(1);
-      await store.setMeta('outbox.count', '99');
-      expect(await store.outboxCount()).toBe(99);
-      expect(await store.outbox(1000)).toHaveLength(2);
-      expect(await store.outboxCount()).toBe(2);
+      // A store of schema 1 (no kept count) with ops waiting counts them once as it migrates.
+      const old = await openNodeDriver({ file: join(stores.tempDir(), 'v1.db'), key: new Uint8Array(32) });
+      try {
+        await runMigrations(old, MIGRATIONS.slice(0, 1));
+        for (const op of ops) await old.run('INSERT INTO outbox (op_id, op) VALUES (?, ?)', [op.id, '{}']);
+        await runMigrations(old);
+        expect(await old.all('SELECT ops FROM outbox_size')).toEqual([{ ops: 5 }]);
+        await old.run('DELETE FROM outbox WHERE op_id = ?', [o1.id]);
+        expect(await old.all('SELECT ops FROM outbox_size')).toEqual([{ ops: 4 }]);
+      } finally {
+        await old.close();
+      }
     });
 
     it('keeps small key/value state', async () => {

@@ -84,8 +84,6 @@ const place = {
  * other, shows at open that the key given is the one that sealed them.
  */
 const SEALED_META_KEY = 'store.sealed';
-/** How many ops the outbox holds (see outboxCount). */
-const OUTBOX_COUNT_KEY = 'outbox.count';
 const SEALED_MARK = 'kakeibo-sealed-v1';
 
 /** A listed row with its place in list order. */
@@ -223,21 +221,6 @@ export class SqliteLocalStore implements LocalStore {
     return this.db.close();
   }
 
-  /**
-   * Adds `delta` to the kept outbox count, inside the caller's transaction, after its write. A store
-   * without one yet (older versions kept none) counts the rows once, which already includes the write.
-   */
-  private async countOutbox(delta: number): Promise<number> {
-    const kept = await this.getMeta(OUTBOX_COUNT_KEY);
-    let count: number;
-    if (kept === null) {
-      const [row] = await this.db.all<{ n: number }>('SELECT count(*) AS n FROM outbox');
-      count = Number(row?.n ?? 0);
-    } else count = Number(kept) + delta;
-    await this.setMeta(OUTBOX_COUNT_KEY, String(count));
-    return count;
-  }
-
   /** The index hint of the hot reads (see dateIndexed). */
   private byDate(): string {
     return this.dateIndexed ? 'INDEXED BY rows_by_date' : '';
@@ -291,7 +274,6 @@ export class SqliteLocalStore implements LocalStore {
         ['op_id', 'op'],
         ops.map((op, i) => [op.id, sealedOps[i] as SqlValue]),
       );
-      await this.countOutbox(ops.length);
     });
   }
 
@@ -307,21 +289,13 @@ export class SqliteLocalStore implements LocalStore {
       (r) => r.op,
       (r) => place.outbox(r.op_id),
     );
-    // A short read from the head is the whole outbox: the kept count is checked against it for free.
-    if (rows.length < limit && Number(await this.getMeta(OUTBOX_COUNT_KEY)) !== rows.length) {
-      await this.setMeta(OUTBOX_COUNT_KEY, String(rows.length));
-    }
     return rows.map((r, i) => ({ position: Number(r.position), op: JSON.parse(ops[i] as string) as Op }));
   }
 
-  /**
-   * Kept in meta by every write to the outbox, in the same transaction: counting 100,000 queued ops
-   * at every start-up read the whole op_id index (hundreds of ms in a browser, cold).
-   */
+  /** Kept by the outbox's triggers (migration 2): one row to read, however many ops wait. */
   async outboxCount(): Promise<number> {
-    const kept = await this.getMeta(OUTBOX_COUNT_KEY);
-    if (kept !== null) return Number(kept);
-    return this.db.transaction(() => this.countOutbox(0));
+    const [row] = await this.db.all<{ ops: number }>('SELECT ops FROM outbox_size WHERE id = 1');
+    return Number(row?.ops ?? 0);
   }
 
   async acknowledge(opIds: readonly string[], rejected: readonly RejectedOp[]): Promise<void> {
@@ -340,15 +314,9 @@ export class SqliteLocalStore implements LocalStore {
       ),
     ]);
     await this.db.transaction(async () => {
-      let removed = 0;
       for (const chunk of lookupChunks(ids)) {
-        const { changes } = await this.db.run(
-          `DELETE FROM outbox WHERE op_id IN (${placeholders(chunk.length)})`,
-          chunk,
-        );
-        removed += changes;
+        await this.db.run(`DELETE FROM outbox WHERE op_id IN (${placeholders(chunk.length)})`, chunk);
       }
-      await this.countOutbox(-removed);
       await this.insertMany(
         'rejected_ops',
         ['op_id', 'op', 'code', 'message', 'at'],
