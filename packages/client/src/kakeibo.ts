@@ -181,13 +181,14 @@ export class Kakeibo {
       cache: this.cache,
       clock,
       now: this.now,
-      written: async (table, ids) => {
+      apply: async (table, ops) => {
+        // The clock is kept with the ops it stamped, so after a crash it never restarts behind them.
+        await store.applyLocal(ops, { [META.clock]: JSON.stringify(clock.state()) });
         this.cache.invalidate(table);
-        this.emitter.emit('change', { table, ids });
+        this.emitter.emit('change', { table, ids: ops.map((op) => op.rowId) });
         this.scheduler.nudge();
-        if (this.closed) return;
-        await store.setMeta(META.clock, JSON.stringify(clock.state()));
-        await this.refreshCounts();
+        // Only the outbox grew: the refused count changes only when a sync acknowledges.
+        if (!this.closed) this.setStatus({ pendingOps: await store.outboxCount() });
       },
     };
     this.categories = new Collection(

@@ -298,12 +298,19 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       // A failure inside the transaction, after the rows were written: the repeated op id breaks the
       // outbox's uniqueness, and everything of the batch is rolled back.
       const other = device.edit('expenses', fresh, expenseFields({ amount: 2 }));
-      await expect(store.applyLocal([good, other, good])).rejects.toThrow(/UNIQUE/);
+      await expect(store.applyLocal([good, other, good], { 'clock.state': 'after' })).rejects.toThrow(
+        /UNIQUE/,
+      );
+      expect(await store.getMeta('clock.state')).toBeNull();
 
       expect(await store.rowState('expenses', fresh)).toBeUndefined();
       expect((await store.outbox(10)).map((e) => e.op.id)).toEqual([kept.id]);
       expect(await count(driver, 'rows')).toBe(1);
       expect(await store.checksum()).toEqual(before);
+
+      // With a batch that lands, its meta lands too.
+      await store.applyLocal([good], { 'clock.state': 'after' });
+      expect(await store.getMeta('clock.state')).toBe('after');
     });
 
     it('lands two concurrent applyLocal calls whole and in call order', async () => {

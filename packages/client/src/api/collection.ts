@@ -25,10 +25,10 @@ export interface WriteContext {
   clock: HybridClock;
   now: () => number;
   /**
-   * After a local write: keep the clock, emit the change, count what waits, schedule a sync. A write
-   * resolves only after it, so `status().pendingOps` already counts the write.
+   * Stores local ops (rows, outbox and the device clock in one transaction), then emits the change,
+   * counts what waits and schedules a sync: a write resolves with `status().pendingOps` counting it.
    */
-  written(table: TableName, ids: string[]): Promise<void>;
+  apply(table: TableName, ops: readonly Op[]): Promise<void>;
 }
 
 function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
@@ -67,11 +67,7 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
         buildOp(this.ctx.clock, this.table, uuidv7(), { ...fields, createdAt, deleted: false }, undefined),
       );
     });
-    await this.ctx.store.applyLocal(ops);
-    await this.ctx.written(
-      this.table,
-      ops.map((op) => op.rowId),
-    );
+    await this.ctx.apply(this.table, ops);
     // Fresh ids: each stored row is its op merged into nothing, so it needs no read back (a bulk
     // import of thousands of rows would otherwise cost a store round trip per row).
     return ops.map((op) => materializeRow(op.rowId, mergeOp(undefined, op).row) as Row);
@@ -115,7 +111,6 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
       throw new KakeiboError('not_found', `No ${this.table} row with id ${id}.`);
     }
     const op = parseOp(buildOp(this.ctx.clock, this.table, id, fields, current));
-    await this.ctx.store.applyLocal([op]);
-    await this.ctx.written(this.table, [id]);
+    await this.ctx.apply(this.table, [op]);
   }
 }

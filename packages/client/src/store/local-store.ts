@@ -253,7 +253,7 @@ export class SqliteLocalStore implements LocalStore {
     return row ? unpackRow(await this.open(row.fields, place.row(table, rowId))) : undefined;
   }
 
-  async applyLocal(ops: readonly Op[]): Promise<void> {
+  async applyLocal(ops: readonly Op[], meta: Readonly<Record<string, string>> = {}): Promise<void> {
     if (ops.length === 0) return;
     for (const op of ops) assertOp(op);
     // Sealed before the transaction: the ops are known, and the write lock is held no longer for it.
@@ -274,6 +274,7 @@ export class SqliteLocalStore implements LocalStore {
         ['op_id', 'op'],
         ops.map((op, i) => [op.id, sealedOps[i] as SqlValue]),
       );
+      for (const [key, value] of Object.entries(meta)) await this.setMeta(key, value);
     });
   }
 

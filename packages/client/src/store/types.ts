@@ -134,9 +134,10 @@ export interface LocalStore {
   rowState(table: TableName, rowId: string): Promise<RowState | undefined>;
   /**
    * Applies ops made on this device (already built with buildOp and validated with parseOp): merges
-   * each into its row, updates checksum buckets and appends it to the outbox, all in one transaction.
+   * each into its row, updates checksum buckets and appends it to the outbox, all in one transaction,
+   * with `meta`'s values (the device clock that stamped the ops).
    */
-  applyLocal(ops: readonly Op[]): Promise<void>;
+  applyLocal(ops: readonly Op[], meta?: Readonly<Record<string, string>>): Promise<void>;
 
   // ---- outbox ----------------------------------------------------------------------------------
   /** The oldest queued ops, at most `limit`. */
