@@ -182,6 +182,11 @@ describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
     const sheet = page.getByRole('dialog', { name: 'Edit entry' });
     await expect.poll(() => sheet.getByLabel('Payee').inputValue()).toBe('Market');
     await sheet.getByRole('button', { name: 'Close' }).click();
+    // Deleting a belonging asks once, like every deletion.
+    await belonging.getByRole('button', { name: 'Delete' }).click();
+    expect(await page.getByTestId('inventory-item').count()).toBe(1);
+    await belonging.getByRole('button', { name: 'Delete for good' }).click();
+    await expect.poll(() => page.getByTestId('inventory-item').count()).toBe(0);
 
     // The dark theme, kept across a reload.
     await go(page, 'Settings');

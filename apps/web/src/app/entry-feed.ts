@@ -1,5 +1,5 @@
+import type { Transaction } from '@kakeibo/client/browser';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Entry } from '../components/EntryRow.js';
 import { useKakeibo } from './kakeibo.js';
 
 export interface FeedFilter {
@@ -20,7 +20,7 @@ const REFRESH_MAX = 1000;
  */
 export function useEntryFeed(filter: FeedFilter) {
   const kb = useKakeibo();
-  const [items, setItems] = useState<Entry[]>([]);
+  const [items, setItems] = useState<Transaction[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [done, setDone] = useState(false);
   const cursor = useRef<string | null>(null);
@@ -44,16 +44,20 @@ export function useEntryFeed(filter: FeedFilter) {
     [kb, key],
   );
 
-  const reload = useCallback(
-    async (limit: number) => {
-      const mine = ++generation.current;
+  /**
+   * A page from the top (a new generation: replaces what is shown) or after the last row shown. An
+   * answer that arrives after a newer generation started is dropped.
+   */
+  const fetchPage = useCallback(
+    async (limit: number, from: 'top' | 'more') => {
+      const mine = from === 'top' ? ++generation.current : generation.current;
       busy.current = true;
       try {
-        const page = await read(limit, null);
+        const page = await read(limit, from === 'top' ? null : cursor.current);
         if (mine !== generation.current) return;
         cursor.current = page.nextCursor;
-        count.current = page.items.length;
-        setItems(page.items as Entry[]);
+        count.current = (from === 'top' ? 0 : count.current) + page.items.length;
+        setItems((previous) => (from === 'top' ? page.items : [...previous, ...page.items]));
         setDone(page.nextCursor === null);
         setLoaded(true);
       } finally {
@@ -64,33 +68,21 @@ export function useEntryFeed(filter: FeedFilter) {
   );
 
   const loadMore = useCallback(async () => {
-    if (busy.current || cursor.current === null) return;
-    const mine = generation.current;
-    busy.current = true;
-    try {
-      const page = await read(PAGE, cursor.current);
-      if (mine !== generation.current) return;
-      cursor.current = page.nextCursor;
-      count.current += page.items.length;
-      setItems((previous) => [...previous, ...(page.items as Entry[])]);
-      setDone(page.nextCursor === null);
-    } finally {
-      if (mine === generation.current) busy.current = false;
-    }
-  }, [read]);
+    if (!busy.current && cursor.current !== null) await fetchPage(PAGE, 'more');
+  }, [fetchPage]);
 
   useEffect(() => {
     setLoaded(false);
-    void reload(PAGE);
-  }, [reload]);
+    void fetchPage(PAGE, 'top');
+  }, [fetchPage]);
 
   useEffect(
     () =>
       kb.on('change', ({ table }) => {
         if (table === 'expenses' || table === 'income')
-          void reload(Math.min(REFRESH_MAX, Math.max(PAGE, count.current)));
+          void fetchPage(Math.min(REFRESH_MAX, Math.max(PAGE, count.current)), 'top');
       }),
-    [kb, reload],
+    [kb, fetchPage],
   );
 
   return { items, loaded, done, loadMore };

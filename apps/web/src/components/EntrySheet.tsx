@@ -4,6 +4,8 @@ import { useKakeibo } from '../app/kakeibo.js';
 import { locale, preferredCurrency, rememberCurrency } from '../app/preferences.js';
 import { today } from '../lib/dates.js';
 import { amountInput, CURRENCIES, readAmount } from '../lib/money.js';
+import { ConfirmButton } from './ConfirmButton.js';
+import { FormError } from './FormError.js';
 
 export type EntryKind = 'expense' | 'income';
 export interface EntryTarget {
@@ -47,7 +49,6 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
   );
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -118,12 +119,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     await (entry.kind === 'expense' ? kb.expenses : kb.income).remove(entry.id);
   }
 
-  /** A deletion syncs to every device and cannot be taken back, so it takes a second, deliberate tap. */
   async function remove() {
-    if (!confirmingDelete) {
-      setConfirmingDelete(true);
-      return;
-    }
     try {
       await removeEntry(target);
       onClose();
@@ -147,9 +143,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
         </div>
         {!draft ? (
           error ? (
-            <p className="error" role="alert">
-              {error}
-            </p>
+            <FormError error={error} />
           ) : (
             <p>Loading…</p>
           )
@@ -237,16 +231,12 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
                 onChange={(e) => set({ note: e.target.value })}
               />
             </label>
-            {error && (
-              <p className="error" role="alert">
-                {error}
-              </p>
-            )}
+            <FormError error={error} />
             <div className="sheet-actions">
               {target.id && (
-                <button type="button" className="danger" onClick={remove}>
-                  {confirmingDelete ? 'Delete for good' : 'Delete'}
-                </button>
+                <ConfirmButton className="danger" confirm="Delete for good" onConfirm={() => void remove()}>
+                  Delete
+                </ConfirmButton>
               )}
               <button type="submit" className="primary" disabled={saving}>
                 {target.id ? 'Save' : 'Add'}

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useCategories } from '../app/categories.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 import { FormFooter } from '../components/FormFooter.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { rangeLabel, thisMonth } from '../lib/dates.js';
@@ -54,13 +55,13 @@ export function BudgetsScreen() {
                       : `${money(b.remaining, b.currency, lang)} left`}
                   </span>
                 </div>
-                <button
-                  type="button"
+                <ConfirmButton
                   className="link-button"
-                  onClick={() => void kb.budgets.remove(b.budgetId)}
+                  confirm="Delete this budget for good"
+                  onConfirm={() => void kb.budgets.remove(b.budgetId)}
                 >
                   Delete budget
-                </button>
+                </ConfirmButton>
               </li>
             );
           })}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type CategoryRow, useCategories } from '../app/categories.js';
 import { useKakeibo } from '../app/kakeibo.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 import { FormFooter } from '../components/FormFooter.js';
 
 const PALETTE = ['#2f6f5e', '#e0a458', '#c8553d', '#4a7bd0', '#8a5cc2', '#3a9d8f', '#d17a9e', '#6b7a3a'];
@@ -59,13 +60,13 @@ function CategoryLine({ category }: { category: CategoryRow }) {
       >
         {category.archived ? 'Restore' : 'Archive'}
       </button>
-      <button
-        type="button"
+      <ConfirmButton
         className="link-button danger-text"
-        onClick={() => void kb.categories.remove(category.id)}
+        confirm="Delete for good"
+        onConfirm={() => void kb.categories.remove(category.id)}
       >
         Delete
-      </button>
+      </ConfirmButton>
     </li>
   );
 }

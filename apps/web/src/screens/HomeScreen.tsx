@@ -1,10 +1,10 @@
 import type { BudgetProgress } from '@kakeibo/client/browser';
 import { useCategories } from '../app/categories.js';
-import { useEditor } from '../app/editor.js';
 import { useLive } from '../app/kakeibo.js';
 import { locale } from '../app/preferences.js';
 import { Link } from '../app/router.js';
-import { type Entry, EntryRow } from '../components/EntryRow.js';
+import { AddEntryButton } from '../components/AddEntryButton.js';
+import { EntryRow } from '../components/EntryRow.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { monthLabel, thisMonth } from '../lib/dates.js';
 import { money } from '../lib/money.js';
@@ -13,7 +13,6 @@ import { money } from '../lib/money.js';
 export function HomeScreen() {
   const lang = locale();
   const month = thisMonth();
-  const openEditor = useEditor();
   const categories = useCategories();
   const totals = useLive(
     (kb) => kb.reports.monthlyTotals({ from: month, to: month }),
@@ -22,7 +21,7 @@ export function HomeScreen() {
   );
   const budgets = useLive((kb) => kb.budgets.progress({ month }), ['budgets', 'expenses'], [month]);
   const recent = useLive(
-    (kb) => kb.transactions.list({ limit: 8 }).then((page) => page.items as Entry[]),
+    (kb) => kb.transactions.list({ limit: 8 }).then((page) => page.items),
     ['expenses', 'income'],
     [],
   );
@@ -104,24 +103,11 @@ export function HomeScreen() {
         )}
         <div className="entries">
           {(recent.data ?? []).map((entry) => (
-            <EntryRow
-              key={entry.id}
-              entry={entry}
-              categories={categories.byId}
-              lang={lang}
-              onOpen={(e) => openEditor({ kind: e.kind, id: e.id })}
-            />
+            <EntryRow key={entry.id} entry={entry} categories={categories.byId} />
           ))}
         </div>
       </section>
-      <button
-        type="button"
-        className="fab"
-        aria-label="Add an entry"
-        onClick={() => openEditor({ kind: 'expense' })}
-      >
-        +
-      </button>
+      <AddEntryButton />
     </div>
   );
 }

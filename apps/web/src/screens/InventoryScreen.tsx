@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useEditor } from '../app/editor.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
+import { ConfirmButton } from '../components/ConfirmButton.js';
 import { FormFooter } from '../components/FormFooter.js';
 import { dateLabel, today } from '../lib/dates.js';
 import { amountInput, CURRENCIES, money, readAmount } from '../lib/money.js';
@@ -56,13 +57,13 @@ export function InventoryScreen() {
                       View purchase
                     </button>
                   )}
-                  <button
-                    type="button"
+                  <ConfirmButton
                     className="link-button danger-text"
-                    onClick={() => void kb.inventory.remove(item.id)}
+                    confirm="Delete for good"
+                    onConfirm={() => void kb.inventory.remove(item.id)}
                   >
                     Delete
-                  </button>
+                  </ConfirmButton>
                 </div>
               </li>
             );

@@ -1,6 +1,7 @@
 import { PASSWORD_MIN } from '@kakeibo/core';
 import { type FormEvent, useId, useState } from 'react';
 import { useKakeibo, useStatus } from '../app/kakeibo.js';
+import { FormError } from '../components/FormError.js';
 
 /**
  * Sign up or sign in, against the server that served the app. When the server ended this device's
@@ -73,11 +74,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: () => void }) {
             At least {PASSWORD_MIN} characters. A few unrelated words make a strong one.
           </p>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'One moment…' : mode === 'signin' ? 'Sign in' : 'Create account'}
         </button>

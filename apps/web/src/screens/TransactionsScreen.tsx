@@ -1,9 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useCategories } from '../app/categories.js';
-import { useEditor } from '../app/editor.js';
 import { type FeedFilter, useEntryFeed } from '../app/entry-feed.js';
-import { locale } from '../app/preferences.js';
+import { AddEntryButton } from '../components/AddEntryButton.js';
 import { EntryRow } from '../components/EntryRow.js';
 import { monthRange } from '../lib/dates.js';
 
@@ -15,8 +14,6 @@ const ROW_HEIGHT = 64;
  * pages load from the local store as the end comes near, so 100,000 entries scroll like 100.
  */
 export function TransactionsScreen() {
-  const lang = locale();
-  const openEditor = useEditor();
   const categories = useCategories();
   const [month, setMonth] = useState('');
   const [categoryId, setCategoryId] = useState('');
@@ -94,12 +91,7 @@ export function TransactionsScreen() {
                 style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
               >
                 {entry ? (
-                  <EntryRow
-                    entry={entry}
-                    categories={categories.byId}
-                    lang={lang}
-                    onOpen={(e) => openEditor({ kind: e.kind, id: e.id })}
-                  />
+                  <EntryRow entry={entry} categories={categories.byId} />
                 ) : (
                   <span className="muted loading-row">Loading…</span>
                 )}
@@ -108,14 +100,7 @@ export function TransactionsScreen() {
           })}
         </ul>
       </div>
-      <button
-        type="button"
-        className="fab"
-        aria-label="Add an entry"
-        onClick={() => openEditor({ kind: 'expense' })}
-      >
-        +
-      </button>
+      <AddEntryButton />
     </div>
   );
 }
