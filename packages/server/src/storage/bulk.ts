@@ -1,4 +1,5 @@
 import { CompiledQuery, type QueryResult } from 'kysely';
+import { MAX_PARAMETERS } from './context.js';
 
 /**
  * Multi-row lookups and inserts for the ingest hot path, written as SQL text rather than through
@@ -36,6 +37,22 @@ function conflictClause(spec: BulkInsert): string {
   return ` on conflict (${target}) do update set ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
 }
 
+/** SQLite: `VALUES (?, …), (?, …)`, chunked by parameter count. */
+export async function bulkInsertValues(db: QueryRunner, spec: BulkInsert): Promise<void> {
+  if (spec.rows.length === 0) return;
+  const width = spec.columns.length;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / width));
+  const head = `insert into ${q(spec.table)} (${spec.columns.map((c) => q(c.name)).join(', ')}) values `;
+  const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  for (let start = 0; start < spec.rows.length; start += perStatement) {
+    const rows = spec.rows.slice(start, start + perStatement);
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const value of row) parameters.push(value);
+    const text = head + new Array(rows.length).fill(tuple).join(', ') + conflictClause(spec);
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+  }
+}
+
 /**
  * PostgreSQL: one array parameter per column, `SELECT * FROM unnest(…)`. The statement has as many
  * parameters as columns whatever the row count, so parsing, planning and binding stay cheap.
@@ -59,6 +76,26 @@ export interface BulkLookup {
   select: readonly string[];
 }
 
+/** SQLite: `key IN (?, …)`, chunked by parameter count; each element is a probe of the index. */
+export async function bulkLookupIn(
+  db: QueryRunner,
+  spec: BulkLookup,
+): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  const columns = [spec.key, ...spec.select].map(q).join(', ');
+  const fixed = spec.where.map(([column]) => `${q(column)} = ? and `).join('');
+  const perStatement = MAX_PARAMETERS - spec.where.length;
+  for (let start = 0; start < spec.keys.length; start += perStatement) {
+    const keys = spec.keys.slice(start, start + perStatement);
+    const text = `select ${columns} from ${q(spec.table)} where ${fixed}${q(spec.key)} in (${keys.map(() => '?').join(', ')})`;
+    const result = await db.executeQuery(
+      CompiledQuery.raw(text, [...spec.where.map(([, value]) => value), ...keys]),
+    );
+    out.push(...(result.rows as Array<Record<string, unknown>>));
+  }
+  return out;
+}
+
 /**
  * PostgreSQL: one array parameter joined laterally, so every key is one index probe whatever the
  * planner believes about the table. A plain `= ANY($1)` (or a join the planner may flatten) lets a
@@ -80,61 +117,4 @@ export async function bulkLookupLateral(
     CompiledQuery.raw(text, [...spec.where.map(([, value]) => value), [...spec.keys]]),
   );
   return result.rows as Array<Record<string, unknown>>;
-}
-
-/** What the SQLite bulk path needs of a better-sqlite3 database: prepared statements. */
-export interface PreparingDatabase {
-  prepare(sql: string): PreparedStatement;
-}
-
-interface PreparedStatement {
-  run(parameters: readonly unknown[]): unknown;
-  get(parameters: readonly unknown[]): unknown;
-}
-
-/**
- * SQLite: one prepared statement per shape, kept for the life of the connection, run once per row
- * or key. better-sqlite3 runs a prepared statement in a few microseconds, far less than compiling a
- * fresh thousand-row statement per call. The statements run on the one connection of the database,
- * so callers use them only inside a Kysely transaction, which holds that connection (appendOps
- * does): anything else would interleave with another caller's transaction.
- */
-export function preparedBulk(db: PreparingDatabase): {
-  bulkInsert(runner: QueryRunner, spec: BulkInsert): Promise<void>;
-  bulkLookup(runner: QueryRunner, spec: BulkLookup): Promise<Array<Record<string, unknown>>>;
-} {
-  const statements = new Map<string, PreparedStatement>();
-  const prepared = (text: string) => {
-    let statement = statements.get(text);
-    if (!statement) {
-      statement = db.prepare(text);
-      statements.set(text, statement);
-    }
-    return statement;
-  };
-  return {
-    async bulkInsert(_runner, spec) {
-      if (spec.rows.length === 0) return;
-      const statement = prepared(
-        `insert into ${q(spec.table)} (${spec.columns.map((c) => q(c.name)).join(', ')}) values ` +
-          `(${spec.columns.map(() => '?').join(', ')})${conflictClause(spec)}`,
-      );
-      for (const row of spec.rows) statement.run(row);
-    },
-    async bulkLookup(_runner, spec) {
-      const statement = prepared(
-        `select ${[spec.key, ...spec.select].map(q).join(', ')} from ${q(spec.table)} where ` +
-          `${spec.where.map(([column]) => `${q(column)} = ? and `).join('')}${q(spec.key)} = ?`,
-      );
-      const parameters: unknown[] = spec.where.map(([, value]) => value);
-      const at = parameters.length;
-      const out: Array<Record<string, unknown>> = [];
-      for (const key of spec.keys) {
-        parameters[at] = key;
-        const found = statement.get(parameters) as Record<string, unknown> | undefined;
-        if (found) out.push(found);
-      }
-      return out;
-    },
-  };
 }

@@ -2,9 +2,9 @@ import {
   type BulkInsert,
   type BulkLookup,
   bulkInsertUnnest,
+  bulkInsertValues,
+  bulkLookupIn,
   bulkLookupLateral,
-  type PreparingDatabase,
-  preparedBulk,
   type QueryRunner,
 } from './bulk.js';
 
@@ -24,17 +24,13 @@ export interface DialectTraits {
   readonly snapshotReads: boolean;
   /** True when `error` is the database refusing a duplicate of the named unique constraint. */
   isUniqueViolation(error: unknown, constraint: { name: string; table: string; column: string }): boolean;
-  /**
-   * Finds many rows by key (see bulk.ts). Called inside a transaction, with it as `db`: on SQLite the
-   * lookups run as prepared statements on the one connection, which that transaction holds.
-   */
+  /** Finds many rows by key in one statement (see bulk.ts). */
   bulkLookup(db: QueryRunner, spec: BulkLookup): Promise<Array<Record<string, unknown>>>;
-  /** Writes many rows as cheaply as the database allows (see bulk.ts); inside a transaction, as above. */
+  /** Writes many rows with as few statements as the database allows (see bulk.ts). */
   bulkInsert(db: QueryRunner, spec: BulkInsert): Promise<void>;
 }
 
-/** SQLite's traits for one database: its bulk statements are prepared once on that connection. */
-export const sqliteTraits = (db: PreparingDatabase): DialectTraits => ({
+export const sqliteTraits: DialectTraits = {
   kind: 'sqlite',
   lockLedgerRow: false,
   // One connection: a transaction there already sees nothing else.
@@ -47,8 +43,9 @@ export const sqliteTraits = (db: PreparingDatabase): DialectTraits => ({
       e.message.includes(`${table}.${column}`)
     );
   },
-  ...preparedBulk(db),
-});
+  bulkLookup: bulkLookupIn,
+  bulkInsert: bulkInsertValues,
+};
 
 export const postgresTraits: DialectTraits = {
   kind: 'postgres',

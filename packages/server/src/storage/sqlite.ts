@@ -45,7 +45,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   }
   const storage = new KyselyStorage({
     db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }),
-    traits: sqliteTraits(db),
+    traits: sqliteTraits,
   });
   try {
     await storage.migrate();
