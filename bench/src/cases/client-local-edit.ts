@@ -95,7 +95,7 @@ export const clientLocalEdit: BenchCase = {
           { metric: 'ops queued in the outbox', value: pending, unit: 'ops' },
         ],
         notes: [
-          `${EDITS} distinct random live rows, each edit awaited before the next; kb.stopSync() first, so nothing is pushed (the ${EDITS} ops stay in the outbox, as checked). The rest of an edit's time (beyond applyLocal, rowState and get) is zod validation, buildOp + parseOp, the change event, and the small meta write and outbox count the SDK queues after every write, which run before the read-back.`,
+          `${EDITS} distinct random live rows, each edit awaited before the next; kb.stopSync() first, so nothing is pushed (the ${EDITS} ops stay in the outbox, as checked). The rest of an edit's time (beyond applyLocal, rowState and get) is zod validation, buildOp + parseOp, the change event, and the read of the outbox count (one row, kept by triggers) after every write; the device clock is stored inside applyLocal's transaction.`,
           'Baseline: BEGIN IMMEDIATE; SELECT the row JSON; set the amount in it; UPDATE fields and amount; COMMIT — prepared statements on a second raw connection to the device database, same rows. No op, no checksum, no outbox: the floor, not an equivalent.',
         ],
       };
