@@ -14,6 +14,7 @@ import {
   StateChecksum,
   type TableName,
 } from '@kakeibo/core';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CURSOR_META_KEY,
@@ -26,6 +27,7 @@ import {
   type SqlValue,
   STORE_TABLES,
 } from '../src/store/index.js';
+import { openStoreDatabase } from '../src/store/node-store-file.js';
 import {
   expenseFields,
   incomeFields,
@@ -106,6 +108,38 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
       const again = await stores.create({ file, key, sealer: sealer ?? null });
       expect(await again.store.getMeta('hello')).toBe('world');
+    });
+
+    it('converts a store written in the earlier SQLCipher format to AEGIS, keeping its data', async () => {
+      const { file, key, store, sealer } = await stores.create();
+      const device = new TestDevice();
+      const rowId = newRowId();
+      await store.applyLocal([device.edit('expenses', rowId, expenseFields({ payee: 'Old format' }))]);
+      await store.close();
+      // The same file as the SDK wrote it before: SQLCipher 4, the same raw key.
+      const hex = Buffer.from(key).toString('hex');
+      const raw = openStoreDatabase(file, key);
+      raw.pragma('journal_mode = DELETE');
+      raw.pragma("cipher='sqlcipher'");
+      raw.pragma('legacy=4');
+      raw.pragma(`rekey="x'${hex}'"`);
+      raw.close();
+      expect(() => openStoreDatabase(file, new Uint8Array(32))).toThrow(/key is wrong/);
+
+      const again = await stores.create({ file, key, sealer: sealer ?? null });
+      expect((await again.store.get('expenses', rowId))?.payee).toBe('Old format');
+      expect(await again.store.outbox(10)).toHaveLength(1);
+      await again.store.close();
+      // Converted for good: SQLCipher no longer reads it, the AEGIS connection does.
+      const legacy = new Database(file);
+      legacy.pragma("cipher='sqlcipher'");
+      legacy.pragma('legacy=4');
+      legacy.pragma(`key="x'${hex}'"`);
+      expect(() => legacy.prepare('SELECT count(*) FROM sqlite_master').get()).toThrow(/not a database/);
+      legacy.close();
+      const current = openStoreDatabase(file, key);
+      expect(current.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 1 });
+      current.close();
     });
 
     it('migrates idempotently: opening twice keeps the schema version and the data', async () => {

@@ -21,7 +21,7 @@ export interface Migration {
  *
  * `fields` is JSON in core's compact form (row-codec.ts: `{ s: [stamps], f: { field: [value, i] } }`,
  * each distinct stamp once), well under half the size of the RowState JSON
- * (`{ field: { value, stamp } }`): a bootstrap is bounded by the bytes SQLCipher encrypts and writes.
+ * (`{ field: { value, stamp } }`): a bootstrap is bounded by the bytes the cipher encrypts and writes.
  * With a sealer, `fields` and the other user-data values (outbox and rejected ops, conflict bodies,
  * meta values) are sealed BLOBs: SQLite keeps a BLOB as it is in a TEXT column, so one schema serves.
  *

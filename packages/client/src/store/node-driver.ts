@@ -1,22 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { KakeiboError } from '@kakeibo/core';
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { openStoreDatabase } from './node-store-file.js';
 import type { SqlDriver, SqlValue } from './types.js';
 
 export interface NodeDriverOptions {
   /** Path of the database file; it and its directory are created (0600 / 0700) when missing. */
   file: string;
-  /** 32 random bytes: the SQLCipher key of the whole file (pages, WAL and all). */
+  /** 32 random bytes: the key of the whole file (pages, WAL and all). */
   key: Uint8Array;
   /** Prepared statements kept for reuse (least recently used beyond this are finalized). */
   statementCacheSize?: number;
 }
 
 /**
- * The Node driver: better-sqlite3-multiple-ciphers in SQLCipher 4 format, so every page of the
- * database and its write-ahead log is encrypted with the device key.
+ * The Node driver: better-sqlite3-multiple-ciphers, every page of the database and its write-ahead
+ * log encrypted with the device key (AEGIS-256, see node-store-file.ts).
  *
  * better-sqlite3 is one synchronous connection, but `transaction(fn)` runs async code that awaits
  * between statements. Without care, a call from elsewhere could run in the middle and its writes
@@ -31,44 +30,7 @@ export async function openNodeDriver(options: NodeDriverOptions): Promise<SqlDri
       `The local store key must be 32 bytes, got ${options.key.length}.`,
     );
   }
-  prepareFile(options.file);
-  const db = new Database(options.file);
-  try {
-    db.pragma("cipher='sqlcipher'");
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${Buffer.from(options.key).toString('hex')}'"`);
-    verifyKey(db, options.file);
-    db.pragma('journal_mode = WAL');
-    // With WAL, NORMAL may lose the last commits on power loss, never consistency.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return new NodeDriver(db, options.statementCacheSize ?? 128);
-}
-
-/** The file and its directory are private to the user before SQLite ever writes a byte. */
-function prepareFile(file: string): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  // 'a' creates without truncating; SQLite gives the -wal and -shm files the database file's mode.
-  closeSync(openSync(file, 'a', 0o600));
-  chmodSync(file, 0o600);
-}
-
-/** The key only takes effect on first read: a wrong one shows as "file is not a database". */
-function verifyKey(db: Database.Database, file: string): void {
-  try {
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-  } catch (error) {
-    throw new KakeiboError(
-      'store.bad_key',
-      `Cannot open the local store ${file}: the key is wrong or the file is not a Kakeibo database.`,
-      { cause: error instanceof Error ? error.message : String(error) },
-    );
-  }
+  return new NodeDriver(openStoreDatabase(options.file, options.key), options.statementCacheSize ?? 128);
 }
 
 /** The transaction an async context belongs to; `open` turns false once it has ended. */
@@ -104,10 +66,10 @@ class NodeDriver implements SqlDriver {
     return this.call(() => {
       const statement = this.statement(sql);
       if (statement.reader) {
-        statement.all(...bind(params));
+        statement.all(bind(params));
         return { changes: 0 };
       }
-      return { changes: statement.run(...bind(params)).changes };
+      return { changes: statement.run(bind(params)).changes };
     });
   }
 
@@ -115,10 +77,10 @@ class NodeDriver implements SqlDriver {
     return this.call(() => {
       const statement = this.statement(sql);
       if (!statement.reader) {
-        statement.run(...bind(params));
+        statement.run(bind(params));
         return [];
       }
-      return statement.all(...bind(params)) as T[];
+      return statement.all(bind(params)) as T[];
     });
   }
 
@@ -148,7 +110,7 @@ class NodeDriver implements SqlDriver {
    * - A 64 MiB page cache, so the rows just written are still in memory, decrypted, when the store
    *   builds its date index from them at the end.
    * - A rollback journal instead of the WAL while it runs. Through the WAL every page is written
-   *   twice, and SQLCipher encrypts it, decrypts it and encrypts it again on the way (WAL, then the
+   *   twice, and the cipher encrypts it, decrypts it and encrypts it again on the way (WAL, then the
    *   checkpoint into the file): for 100,000 rows that checkpoint alone took about as long as all the
    *   inserts. With a rollback journal each new page is encrypted and written once, straight into
    *   the file; only pages that already existed are journaled. Each commit is still synced
@@ -256,7 +218,11 @@ class NodeDriver implements SqlDriver {
   }
 }
 
-/** better-sqlite3 binds Buffers; a plain Uint8Array is wrapped without copying. */
+/**
+ * The parameters as one array argument (better-sqlite3 binds an array's items as the anonymous
+ * parameters; spreading a thousand values as call arguments costs more). better-sqlite3 binds
+ * Buffers as BLOBs: a plain Uint8Array is wrapped without copying.
+ */
 function bind(params: readonly SqlValue[]): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < params.length; i++) {

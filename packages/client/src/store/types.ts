@@ -10,8 +10,8 @@ import type {
 } from '@kakeibo/core';
 
 /**
- * The device's local database: one schema and one set of migrations for Node (better-sqlite3 with
- * SQLCipher) and browsers (official SQLite WASM on OPFS in a Web Worker); the SqlDriver is the only
+ * The device's local database: one schema and one set of migrations for Node (better-sqlite3, the
+ * file encrypted) and browsers (official SQLite WASM on OPFS in a Web Worker); the SqlDriver is the only
  * difference. Everything the app reads comes from here; nothing waits on the network.
  *
  * Writes are transactions: a local change stores the merged row AND its op in the outbox together,
@@ -46,8 +46,8 @@ export type SqlValue = string | number | bigint | null | Uint8Array;
 /**
  * Seals the user data of a store whose database file is not encrypted, before it reaches SQLite, and
  * opens it again. `aad` names the value's place (`rows/expenses/<id>`, `meta/<key>`, …) and is bound
- * into the sealed value, so a value moved to another place fails to open. Node's store is SQLCipher
- * (the whole file encrypted) and uses none; browsers use `aesGcmSealer` (store/sealer.ts).
+ * into the sealed value, so a value moved to another place fails to open. Node's store file is
+ * encrypted whole (store/node-store-file.ts) and uses none; browsers use `aesGcmSealer` (store/sealer.ts).
  */
 export interface FieldSealer {
   seal(plain: string, aad: string): Promise<Uint8Array>;
