@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   decodeRows,
   isKakeiboError,
+  LIMITS,
   MemoryReplica,
   type Op,
   type PackedRowMessage,
@@ -16,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import { isLoopback } from '../src/node/open.js';
+import type { LocalStore } from '../src/store/index.js';
 import { openNodeDriver } from '../src/store/node-driver.js';
 import { expenseFields, newRowId, STORE_MODES, TestDevice, TestStores } from './support/store.js';
 
@@ -241,14 +243,14 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
     };
 
     /** A ledger of 150 expenses (two snapshot pages of 100 rows would not do: the SDK asks for 1,000). */
-    async function ledger() {
+    async function ledger(count = 150) {
       const email = `bootstrap.${adapter}.${process.pid}.${++counter}@example.com`;
       const password = 'correct horse battery staple';
       const a = await device('phone');
       await a.auth.signUp({ email, password });
       const food = await a.categories.create({ name: 'Food "& drink"', kind: 'expense' });
       const created = await a.expenses.createMany(
-        Array.from({ length: 150 }, (_, i) => ({
+        Array.from({ length: count }, (_, i) => ({
           amount: 100 + i,
           currency: i % 3 ? 'EUR' : 'JPY',
           date: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`,
@@ -270,6 +272,29 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       expect(await b.sync()).toMatchObject({ verified: true, repaired: 0 });
       expect(await expenses(b)).toEqual(await expenses(a));
       expect((await b.categories.list({})).items.map((c) => c.name)).toEqual(['Food "& drink"']);
+    });
+
+    it('has the next snapshot page asked for before it writes this one (the server works meanwhile)', async () => {
+      // Two pages: more rows than the SDK asks for per page.
+      const { a, email, password } = await ledger(LIMITS.maxSnapshotRows + 100);
+      const events: string[] = [];
+      const recording: typeof globalThis.fetch = (input, init) => {
+        if (String(input).includes('/v1/sync/snapshot')) events.push('ask');
+        return globalThis.fetch(input, init);
+      };
+      const b = await device('laptop', recording);
+      await b.auth.signIn({ email, password });
+      const store = (b as unknown as { store: LocalStore }).store;
+      const applyRows = store.applyRows.bind(store);
+      store.applyRows = (rows) => {
+        events.push('write');
+        return applyRows(rows);
+      };
+      expect(await b.sync()).toMatchObject({ verified: true });
+      // Page 2 was on its way before page 1 was written (without awaiting that, signing the request
+      // waits for an event-loop turn that writing the page holds up).
+      expect(events).toEqual(['ask', 'ask', 'write', 'write']);
+      expect((await expenses(b)).length).toBe((await expenses(a)).length);
     });
 
     it('asks a server on this machine for plain answers, and any other for brotli', async () => {

@@ -138,7 +138,7 @@ const ROWS_BY_DATE_INDEX =
 export interface SqliteLocalStoreOptions {
   /**
    * Seals the user data before it reaches SQLite (see FieldSealer): for a database file that is not
-   * encrypted itself (browsers). Without one (Node, SQLCipher) values are stored as they are.
+   * encrypted itself (browsers). Without one (Node: the file is encrypted) values are stored as they are.
    */
   sealer?: FieldSealer;
 }
@@ -835,7 +835,12 @@ export class SqliteLocalStore implements LocalStore {
     );
   }
 
-  /** `INSERT … VALUES (…), (…)` in chunks (see INSERT_CHUNK), in the order given. */
+  /**
+   * `INSERT … VALUES (…), (…)` in chunks (see INSERT_CHUNK), in the order given. The chunks are sent
+   * without waiting for each other (a driver runs a transaction's statements in the order they were
+   * sent), so a driver whose database is on another thread writes one while the next is prepared;
+   * the first failure fails the call, and the transaction around it rolls back all of them.
+   */
   private async insertMany(
     table: string,
     columns: readonly string[],
@@ -844,14 +849,16 @@ export class SqliteLocalStore implements LocalStore {
   ): Promise<void> {
     const tuple = `(${placeholders(columns.length)})`;
     const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    const sent: Promise<unknown>[] = [];
     let start = 0;
     for (const size of chunkSizes(rows.length, INSERT_CHUNK)) {
       const params: SqlValue[] = [];
       for (let i = start; i < start + size; i++)
         for (const value of rows[i] as readonly SqlValue[]) params.push(value);
       start += size;
-      await this.db.run(head + new Array(size).fill(tuple).join(', ') + suffix, params);
+      sent.push(this.db.run(head + new Array(size).fill(tuple).join(', ') + suffix, params));
     }
+    await Promise.all(sent);
   }
   // ---- sealing ---------------------------------------------------------------------------------
 

@@ -93,23 +93,25 @@ export class SyncEngine {
    * before any of it reaches the store.
    */
   private async bootstrap(): Promise<number> {
-    const fetchPage = async (position: string) =>
-      parseSnapshotPage(
-        await this.api.call<unknown>('GET', `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`),
-      );
-    let page = await fetchPage('');
+    const startPage = (position: string) => {
+      const call = this.api.start<unknown>('GET', `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`);
+      return { sent: call.sent, page: call.reply.then(parseSnapshotPage) };
+    };
+    let page = await startPage('').page;
     const watermark = page.watermark;
     await this.store.bulkLoad(async () => {
       for (;;) {
-        // Ask for the next page before applying this one: the server works while the device writes.
+        // Ask for the next page before applying this one, and wait until the request is out: the
+        // server works on it while the device writes.
         const next = page.nextCursor
-          ? fetchPage(`watermark=${watermark}&cursor=${encodeURIComponent(page.nextCursor)}&`)
+          ? startPage(`watermark=${watermark}&cursor=${encodeURIComponent(page.nextCursor)}&`)
           : null;
-        next?.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+        next?.page.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+        await next?.sent;
         if (page.newest) this.observe(page.newest);
         this.hooks.changed(await this.store.applyRows(page.rows));
         if (!next) break;
-        page = await next;
+        page = await next.page;
       }
     });
     await this.store.setMeta(META.cursor, String(watermark));

@@ -29,6 +29,17 @@ export interface ApiClientOptions {
 
 export type CallAuth = 'session' | 'none';
 
+/**
+ * A call under way: `sent` settles once its request has been handed to the HTTP stack (or the call
+ * failed before that), `reply` with the answer.
+ */
+export interface InFlight<T> {
+  sent: Promise<void>;
+  reply: Promise<T>;
+}
+
+const nothing = () => {};
+
 /** Bodies above this size are sent gzip-compressed (the signed digest covers the compressed bytes). */
 const GZIP_THRESHOLD = 8 * 1024;
 
@@ -70,19 +81,50 @@ export class ApiClient {
     this.compression = options.compression ?? true;
   }
 
-  async call<T>(
+  call<T>(
     method: 'GET' | 'POST',
     pathAndQuery: string,
     body?: unknown,
     auth: CallAuth = 'session',
   ): Promise<T> {
+    return this.callNotifying<T>(method, pathAndQuery, body, auth, nothing);
+  }
+
+  /**
+   * A call whose caller wants to know when the request is on its way, to do its own work while the
+   * server answers. Awaiting `sent` first matters when that work is synchronous (the Node store writes
+   * a whole page in one go): reading the session and signing take event-loop turns that such work
+   * would otherwise hold up, so the request would only leave once the work was done.
+   */
+  start<T>(
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    body?: unknown,
+    auth: CallAuth = 'session',
+  ): InFlight<T> {
+    let markSent = nothing;
+    const sent = new Promise<void>((resolve) => {
+      markSent = resolve;
+    });
+    const reply = this.callNotifying<T>(method, pathAndQuery, body, auth, markSent);
+    reply.then(markSent, markSent);
+    return { sent, reply };
+  }
+
+  private async callNotifying<T>(
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    auth: CallAuth,
+    onSent: () => void,
+  ): Promise<T> {
     let session = auth === 'session' ? await this.activeSession() : null;
     try {
-      return await this.send<T>(method, pathAndQuery, body, session?.accessToken);
+      return await this.send<T>(method, pathAndQuery, body, session?.accessToken, onSent);
     } catch (error) {
       if (auth === 'session' && error instanceof KakeiboError && error.code === 'auth.token_expired') {
         session = await this.refresh();
-        return this.send<T>(method, pathAndQuery, body, session.accessToken);
+        return this.send<T>(method, pathAndQuery, body, session.accessToken, onSent);
       }
       throw error;
     }
@@ -129,13 +171,14 @@ export class ApiClient {
     pathAndQuery: string,
     body: unknown,
     accessToken?: string,
+    onSent: () => void = nothing,
   ): Promise<T> {
     try {
-      return await this.sendOnce<T>(method, pathAndQuery, body, accessToken);
+      return await this.sendOnce<T>(method, pathAndQuery, body, accessToken, onSent);
     } catch (error) {
       // Our clock was too far off for the signature window; the answer told us the server's time.
       if (error instanceof KakeiboError && error.code === 'signature.expired') {
-        return this.sendOnce<T>(method, pathAndQuery, body, accessToken);
+        return this.sendOnce<T>(method, pathAndQuery, body, accessToken, onSent);
       }
       throw error;
     }
@@ -153,7 +196,8 @@ export class ApiClient {
     method: string,
     pathAndQuery: string,
     body: unknown,
-    accessToken?: string,
+    accessToken: string | undefined,
+    onSent: () => void,
   ): Promise<T> {
     const [path, search] = pathAndQuery.split('?') as [string, string?];
     const query = search ? `?${search}` : '';
@@ -190,11 +234,13 @@ export class ApiClient {
     );
     let response: Response;
     try {
-      response = await this.fetchImpl(`${this.options.serverUrl}${path}${query}`, {
+      const answer = this.fetchImpl(`${this.options.serverUrl}${path}${query}`, {
         method,
         headers,
         ...(payload && { body: payload }),
       });
+      onSent();
+      response = await answer;
     } catch (error) {
       throw new KakeiboError(
         'network.unreachable',
