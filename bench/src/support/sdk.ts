@@ -2,16 +2,16 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kakeibo, type LocalStore, openKakeibo, type SyncResult } from '@kakeibo/client';
-import { parseOp } from '@kakeibo/core';
+import { openStoreDatabase } from '@kakeibo/client/node-store-file';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { collectGarbage, type Metric, median, now, percentile, RssSampler } from '../case.js';
 import { BENCH_PASSWORD, BenchDevice, benchEmail } from './client.js';
 import { type LedgerCategory, LedgerWriter, type MonthTotals } from './ledger.js';
-import { type BenchServer, type Spent, startSqliteServer } from './server.js';
-import { openCipherDatabase } from './sqlite.js';
+import type { Spent } from './server.js';
+import { ServerThread } from './server-thread.js';
 
 /**
- * The client SDK benchmarks' shared fixture: a 100,000-expense ledger on an in-process server and a
+ * The client SDK benchmarks' shared fixture: a 100,000-expense ledger on a server thread and a
  * fresh Node SDK device bootstrapped from it. client-bootstrap builds it (and times the bootstrap);
  * the later client-* cases reopen the same device, so the ledger is made and bootstrapped once per
  * run. Run alone (`--only client-page-query`), a case builds it itself, untimed.
@@ -55,7 +55,7 @@ export class DeviceDir {
     const [keyName] = readdirSync(this.keyDir).filter((f) => f.endsWith('.key'));
     if (!keyName) throw new Error(`no local key file in ${this.keyDir}`);
     const key = Buffer.from(readFileSync(join(this.keyDir, keyName), 'utf8').trim(), 'base64');
-    return openCipherDatabase(join(this.dataDir, 'kakeibo.db'), key);
+    return openStoreDatabase(join(this.dataDir, 'kakeibo.db'), key);
   }
 
   remove(): void {
@@ -130,12 +130,13 @@ export interface BootstrapMeasurement {
 
 let shared: BootstrappedDevice | null = null;
 
-/** Fills a ledger on an in-process server, then bootstraps a fresh SDK device from it (timing the sync). */
+/** Fills a ledger on a server in its own thread, then bootstraps a fresh SDK device from it (timing the sync). */
 export async function bootstrapFreshDevice(log: (line: string) => void): Promise<{
   device: BootstrappedDevice;
   measurement: BootstrapMeasurement;
 }> {
-  const server: BenchServer = await startSqliteServer({
+  // The server has a thread (event loop, core) of its own, as a deployed one has its own process.
+  const server = await ServerThread.start({
     timed: ['readSnapshot', 'readOps', 'checksum', 'listConflicts'],
   });
   const dir = DeviceDir.create('sdk-device');
@@ -149,10 +150,7 @@ export async function bootstrapFreshDevice(log: (line: string) => void): Promise
     // validated exactly as the push route would (parseOp), in batches of 1,000 as a push would carry.
     const writer = new LedgerWriter(phone.id);
     const fillStarted = now();
-    const append = async (ops: ReturnType<LedgerWriter['expenseBatch']>) => {
-      const parsed = ops.map((op) => parseOp(op));
-      await server.storage.appendOps(session.ledgerId, parsed);
-    };
+    const append = (ops: ReturnType<LedgerWriter['expenseBatch']>) => server.append(session.ledgerId, ops);
     await append(writer.categoryOps());
     for (let written = 0; written < LEDGER_EXPENSES; written += FILL_BATCH) {
       await append(writer.expenseBatch(Math.min(FILL_BATCH, LEDGER_EXPENSES - written)));
@@ -176,8 +174,7 @@ export async function bootstrapFreshDevice(log: (line: string) => void): Promise
       await kb.auth.signIn({ email, password: BENCH_PASSWORD });
       const signInMs = now() - signInStarted;
       const storeSpent = timeMethods(sdkStore(kb), ['applyRows', 'applyPulled', 'checksum']);
-      for (const totals of Object.values(server.routes)) Object.assign(totals, { calls: 0, ms: 0 });
-      for (const totals of Object.values(server.storageSpent)) Object.assign(totals, { calls: 0, ms: 0 });
+      await server.resetStats();
 
       collectGarbage();
       const rss = new RssSampler(20);
@@ -198,8 +195,7 @@ export async function bootstrapFreshDevice(log: (line: string) => void): Promise
         result,
         peakRssDeltaBytes: memory.peakDeltaBytes,
         startRssBytes: memory.startBytes,
-        routes: structuredClone(server.routes),
-        storageSpent: structuredClone(server.storageSpent),
+        ...(await server.stats()),
         storeSpent,
       };
     } finally {

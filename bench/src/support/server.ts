@@ -11,7 +11,7 @@ export interface Spent {
   ms: number;
 }
 
-type StorageMethod = {
+export type StorageMethod = {
   [K in keyof Storage]: Storage[K] extends (...args: never[]) => Promise<unknown> ? K : never;
 }[keyof Storage];
 

@@ -1,0 +1,60 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { type Op, parseOp } from '@kakeibo/core';
+import { type BenchServer, type StorageMethod, startSqliteServer } from './server.js';
+
+/** The server thread's side of ServerThread (server-thread.ts): one server, driven by messages. */
+
+export interface ServerThreadStart {
+  /** Storage methods to time (see timeStorage). */
+  timed?: readonly StorageMethod[];
+}
+
+export type ServerThreadCall =
+  | { id: number; kind: 'append'; ledgerId: string; ops: readonly Op[] }
+  | { id: number; kind: 'resetStats' }
+  | { id: number; kind: 'stats' }
+  | { id: number; kind: 'close' };
+
+export type ServerThreadReply = { id: number; value: unknown } | { id: number; error: string };
+
+async function handle(server: BenchServer, call: ServerThreadCall): Promise<unknown> {
+  switch (call.kind) {
+    case 'append':
+      await server.storage.appendOps(
+        call.ledgerId,
+        call.ops.map((op) => parseOp(op)),
+      );
+      return undefined;
+    case 'resetStats':
+      for (const totals of [...Object.values(server.routes), ...Object.values(server.storageSpent)]) {
+        Object.assign(totals, { calls: 0, ms: 0 });
+      }
+      return undefined;
+    case 'stats':
+      return { routes: server.routes, storageSpent: server.storageSpent };
+    case 'close':
+      await server.close();
+      return undefined;
+  }
+}
+
+const port = parentPort;
+if (port) {
+  const options = workerData as ServerThreadStart;
+  startSqliteServer({ timed: options.timed ?? [] }).then(
+    (server) => {
+      port.on('message', (call: ServerThreadCall) => {
+        handle(server, call).then(
+          (value) => port.postMessage({ id: call.id, value } satisfies ServerThreadReply),
+          (error: unknown) =>
+            port.postMessage({
+              id: call.id,
+              error: error instanceof Error ? error.message : String(error),
+            } satisfies ServerThreadReply),
+        );
+      });
+      port.postMessage({ url: server.url });
+    },
+    (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
+}
