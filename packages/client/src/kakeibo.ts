@@ -5,6 +5,7 @@ import {
   CategoryPatchSchema,
   type ClockState,
   type DeviceKeyPair,
+  DeviceListSchema,
   ExpenseCreateSchema,
   ExpensePatchSchema,
   generateDeviceKeyPair,
@@ -17,9 +18,12 @@ import {
   isKakeiboError,
   KakeiboError,
   newDeviceId,
+  parseReply,
   ReceiptCreateSchema,
   ReceiptPatchSchema,
+  RevokeDevicesResponseSchema,
   type Session,
+  SessionSchema,
   type SignatureAlg,
   type TableName,
 } from '@kakeibo/core';
@@ -36,6 +40,10 @@ import { Emitter, type KakeiboEvents, type SyncStatus } from './events.js';
 import type { LocalStore } from './store/types.js';
 import { META as SYNC_META, SyncEngine, type SyncResult } from './sync/engine.js';
 import { RealtimeChannel, type WebSocketFactory } from './sync/realtime.js';
+
+/** Answers outside the sync routes that fail their schema (see core parseReply). */
+const BAD_RESPONSE = 'network.bad_response';
+
 import { SyncScheduler } from './sync/scheduler.js';
 import { ApiClient, isSessionEnded } from './transport/api-client.js';
 
@@ -238,12 +246,16 @@ export class Kakeibo {
       signIn: (credentials: { email: string; password: string }) => this.authenticate('signin', credentials),
       signOut: () => this.signOut(),
       /** The devices (sessions) of this account, from the server. */
-      devices: () =>
-        this.api
-          .call<{ devices: Array<Record<string, unknown>> }>('GET', '/v1/devices')
-          .then((r) => r.devices),
-      revokeDevices: (request: { deviceIds: string[] } | { allButCurrent: true }) =>
-        this.api.call<{ revoked: string[] }>('POST', '/v1/devices/revoke', request),
+      devices: async () =>
+        parseReply(DeviceListSchema, await this.api.call('GET', '/v1/devices'), 'device list', BAD_RESPONSE)
+          .devices,
+      revokeDevices: async (request: { deviceIds: string[] } | { allButCurrent: true }) =>
+        parseReply(
+          RevokeDevicesResponseSchema,
+          await this.api.call('POST', '/v1/devices/revoke', request),
+          'revoke answer',
+          BAD_RESPONSE,
+        ),
     };
     this.conflicts = {
       list: (options: { includeDismissed?: boolean } = {}) => store.conflicts(options.includeDismissed),
@@ -385,11 +397,11 @@ export class Kakeibo {
       platform: this.options.platform ?? 'node',
       publicKey: keys.publicKeyJwk,
     };
-    const session = await this.api.call<Session>(
-      'POST',
-      `/v1/auth/${kind}`,
-      { ...credentials, device },
-      'none',
+    const session = parseReply(
+      SessionSchema,
+      await this.api.call('POST', `/v1/auth/${kind}`, { ...credentials, device }, 'none'),
+      'session',
+      BAD_RESPONSE,
     );
     const previous = await this.store.getMeta(META.userId);
     if (previous && previous !== session.userId) {

@@ -325,6 +325,68 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       );
     });
 
+    it('refuses a pull page, a push answer or a device list that fails its schema, and uses nothing of it', async () => {
+      const { a, email, password } = await ledger();
+      const broken = new Set<string>();
+      const tampering: typeof globalThis.fetch = async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        const route = [...broken].find((r) => String(input).includes(r));
+        if (!route) return response;
+        const body = (await response.json()) as Record<string, unknown>;
+        if (route === '/v1/sync/pull') body.ops = [{ seq: 'one', op: {} }];
+        if (route === '/v1/sync/push') body.acks = 'all of them';
+        if (route === '/v1/devices') body.devices = [{ id: 42 }];
+        return new Response(JSON.stringify(body), {
+          status: response.status,
+          headers: { 'content-type': 'application/json', date: response.headers.get('date') ?? '' },
+        });
+      };
+      const c = await device('watch', tampering);
+      await c.auth.signIn({ email, password });
+      expect(await c.sync()).toMatchObject({ verified: true });
+      const later = await a.expenses.create({
+        amount: 777,
+        currency: 'EUR',
+        date: '2026-11-02',
+        payee: 'Later',
+      });
+      await a.sync();
+      const refusal = (promise: Promise<unknown>) =>
+        promise.then(
+          () => null,
+          (error: unknown) => (isKakeiboError(error) ? [error.code, error.message] : error),
+        );
+
+      broken.add('/v1/sync/pull');
+      expect(await refusal(c.sync())).toEqual([
+        'sync.invalid_response',
+        expect.stringMatching(/pull page \(ops\.0\.seq/),
+      ]);
+      expect(await c.expenses.get(later.id)).toBeNull();
+      broken.clear();
+      await c.sync();
+      expect((await c.expenses.get(later.id))?.payee).toBe('Later');
+
+      broken.add('/v1/sync/push');
+      const mine = await c.expenses.create({ amount: 5, currency: 'EUR', date: '2026-11-03', payee: 'Mine' });
+      expect(await refusal(c.sync())).toEqual([
+        'sync.invalid_response',
+        expect.stringMatching(/push answer/),
+      ]);
+      expect(c.status().pendingOps).toBe(1); // not acknowledged by a broken answer: still queued
+      broken.clear();
+      await c.sync();
+      expect(c.status().pendingOps).toBe(0);
+      await a.sync();
+      expect((await a.expenses.get(mine.id))?.payee).toBe('Mine');
+
+      broken.add('/v1/devices');
+      expect(await refusal(c.auth.devices())).toEqual([
+        'network.bad_response',
+        expect.stringMatching(/device list/),
+      ]);
+    });
+
     it('refuses a snapshot page with a malformed row, stores nothing of it, and bootstraps once it is right', async () => {
       const { a, email, password } = await ledger();
       let tamper = true;

@@ -1,14 +1,15 @@
 import {
-  type ChecksumResponse,
-  type ConflictsPage,
+  ChecksumResponseSchema,
+  ConflictsPageSchema,
   diffBuckets,
   type HybridClock,
   KakeiboError,
   LIMITS,
-  type PullPage,
-  type PushResponse,
+  PullPageSchema,
+  PushResponseSchema,
   parseBucketRowsPage,
   parseOp,
+  parseReply,
   parseSnapshotPage,
   type SnapshotRow,
   stampWallMs,
@@ -94,7 +95,7 @@ export class SyncEngine {
    */
   private async bootstrap(): Promise<number> {
     const startPage = (position: string) => {
-      const call = this.api.start<unknown>('GET', `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`);
+      const call = this.api.start('GET', `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`);
       return { sent: call.sent, page: call.reply.then(parseSnapshotPage) };
     };
     let page = await startPage('').page;
@@ -123,9 +124,11 @@ export class SyncEngine {
     for (;;) {
       const batch = await this.store.outbox(PUSH_BATCH);
       if (batch.length === 0) return pushed;
-      const reply = await this.api.call<PushResponse>('POST', '/v1/sync/push', {
-        ops: batch.map((e) => e.op),
-      });
+      const reply = parseReply(
+        PushResponseSchema,
+        await this.api.call('POST', '/v1/sync/push', { ops: batch.map((e) => e.op) }),
+        'push answer',
+      );
       const done: string[] = [];
       const rejected: RejectedOp[] = [];
       let drift: KakeiboError | null = null;
@@ -155,7 +158,11 @@ export class SyncEngine {
     let cursor = from;
     let pulled = 0;
     for (;;) {
-      const page = await this.api.call<PullPage>('GET', `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`);
+      const page = parseReply(
+        PullPageSchema,
+        await this.api.call('GET', `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`),
+        'pull page',
+      );
       // The same validation as the server's: nothing unchecked reaches the local store.
       const ops = page.ops.map(({ seq, op }) => ({ seq, op: parseOp(op) }));
       this.observeNewest(ops.map(({ op }) => op.stamp));
@@ -170,9 +177,10 @@ export class SyncEngine {
   private async catchUpConflicts(): Promise<void> {
     let after = Number((await this.store.getMeta(META.conflictCursor)) ?? 0);
     for (;;) {
-      const page = await this.api.call<ConflictsPage>(
-        'GET',
-        `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`,
+      const page = parseReply(
+        ConflictsPageSchema,
+        await this.api.call('GET', `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`),
+        'conflicts page',
       );
       if (page.conflicts.length) {
         const cursor = Number(await this.store.getMeta(META.cursor));
@@ -191,7 +199,11 @@ export class SyncEngine {
    */
   private async verify(): Promise<{ verified: boolean; repaired: number }> {
     if ((await this.store.outboxCount()) > 0) return { verified: false, repaired: 0 };
-    const remote = await this.api.call<ChecksumResponse>('GET', '/v1/sync/checksum');
+    const remote = parseReply(
+      ChecksumResponseSchema,
+      await this.api.call('GET', '/v1/sync/checksum'),
+      'checksum',
+    );
     if (remote.seq !== (await this.cursor())) return { verified: false, repaired: 0 };
     const differing = diffBuckets(await this.store.checksum(), remote.buckets);
     if (differing.length === 0) return { verified: true, repaired: 0 };
@@ -212,7 +224,7 @@ export class SyncEngine {
     let cursor: string | null = null;
     do {
       const page = parseBucketRowsPage(
-        await this.api.call<unknown>(
+        await this.api.call(
           'GET',
           `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
         ),

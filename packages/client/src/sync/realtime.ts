@@ -1,9 +1,11 @@
 import {
   KakeiboError,
+  parseReply,
   REALTIME_CLOSE,
   type RealtimeMessage,
   RealtimeMessageSchema,
   type RealtimeTicket,
+  RealtimeTicketSchema,
 } from '@kakeibo/core';
 import type { ApiClient } from '../transport/api-client.js';
 
@@ -65,7 +67,12 @@ export class RealtimeChannel {
     if (!this.active) return;
     let ticket: RealtimeTicket;
     try {
-      ticket = await this.options.api.call<RealtimeTicket>('POST', '/v1/realtime/ticket');
+      ticket = parseReply(
+        RealtimeTicketSchema,
+        await this.options.api.call('POST', '/v1/realtime/ticket'),
+        'realtime ticket',
+        'network.bad_response',
+      );
     } catch (error) {
       if (error instanceof KakeiboError && error.code.startsWith('auth.')) return; // signed out: sync says why
       return this.retry();

@@ -1,4 +1,12 @@
-import { type CryptoKey, KakeiboError, type Session, type SignatureAlg, signRequest } from '@kakeibo/core';
+import {
+  type CryptoKey,
+  KakeiboError,
+  parseReply,
+  type Session,
+  SessionSchema,
+  type SignatureAlg,
+  signRequest,
+} from '@kakeibo/core';
 
 /** The device's signing identity, kept in the local store. */
 export interface DeviceIdentity {
@@ -81,13 +89,17 @@ export class ApiClient {
     this.compression = options.compression ?? true;
   }
 
-  call<T>(
+  /**
+   * The answer's JSON as it came: unknown until checked against its schema (core parseReply, or the
+   * page parsers), which every caller does before using any of it.
+   */
+  call(
     method: 'GET' | 'POST',
     pathAndQuery: string,
     body?: unknown,
     auth: CallAuth = 'session',
-  ): Promise<T> {
-    return this.callNotifying<T>(method, pathAndQuery, body, auth, nothing);
+  ): Promise<unknown> {
+    return this.callNotifying(method, pathAndQuery, body, auth, nothing);
   }
 
   /**
@@ -96,35 +108,35 @@ export class ApiClient {
    * a whole page in one go): reading the session and signing take event-loop turns that such work
    * would otherwise hold up, so the request would only leave once the work was done.
    */
-  start<T>(
+  start(
     method: 'GET' | 'POST',
     pathAndQuery: string,
     body?: unknown,
     auth: CallAuth = 'session',
-  ): InFlight<T> {
+  ): InFlight<unknown> {
     let markSent = nothing;
     const sent = new Promise<void>((resolve) => {
       markSent = resolve;
     });
-    const reply = this.callNotifying<T>(method, pathAndQuery, body, auth, markSent);
+    const reply = this.callNotifying(method, pathAndQuery, body, auth, markSent);
     reply.then(markSent, markSent);
     return { sent, reply };
   }
 
-  private async callNotifying<T>(
+  private async callNotifying(
     method: string,
     pathAndQuery: string,
     body: unknown,
     auth: CallAuth,
     onSent: () => void,
-  ): Promise<T> {
+  ): Promise<unknown> {
     let session = auth === 'session' ? await this.activeSession() : null;
     try {
-      return await this.send<T>(method, pathAndQuery, body, session?.accessToken, onSent);
+      return await this.send(method, pathAndQuery, body, session?.accessToken, onSent);
     } catch (error) {
       if (auth === 'session' && error instanceof KakeiboError && error.code === 'auth.token_expired') {
         session = await this.refresh();
-        return this.send<T>(method, pathAndQuery, body, session.accessToken, onSent);
+        return this.send(method, pathAndQuery, body, session.accessToken, onSent);
       }
       throw error;
     }
@@ -146,9 +158,12 @@ export class ApiClient {
       try {
         const current = await this.options.loadSession();
         if (!current) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
-        const next = await this.send<Session>('POST', '/v1/auth/refresh', {
-          refreshToken: current.refreshToken,
-        });
+        const next = parseReply(
+          SessionSchema,
+          await this.send('POST', '/v1/auth/refresh', { refreshToken: current.refreshToken }),
+          'session',
+          'network.bad_response',
+        );
         await this.options.saveSession(next);
         return next;
       } catch (error) {
@@ -166,19 +181,19 @@ export class ApiClient {
     this.options.onSignedOut?.(error.code, error.message);
   }
 
-  private async send<T>(
+  private async send(
     method: string,
     pathAndQuery: string,
     body: unknown,
     accessToken?: string,
     onSent: () => void = nothing,
-  ): Promise<T> {
+  ): Promise<unknown> {
     try {
-      return await this.sendOnce<T>(method, pathAndQuery, body, accessToken, onSent);
+      return await this.sendOnce(method, pathAndQuery, body, accessToken, onSent);
     } catch (error) {
       // Our clock was too far off for the signature window; the answer told us the server's time.
       if (error instanceof KakeiboError && error.code === 'signature.expired') {
-        return this.sendOnce<T>(method, pathAndQuery, body, accessToken, onSent);
+        return this.sendOnce(method, pathAndQuery, body, accessToken, onSent);
       }
       throw error;
     }
@@ -192,13 +207,13 @@ export class ApiClient {
     if (Math.abs(offset - this.serverOffsetMs) > 5_000) this.serverOffsetMs = offset;
   }
 
-  private async sendOnce<T>(
+  private async sendOnce(
     method: string,
     pathAndQuery: string,
     body: unknown,
     accessToken: string | undefined,
     onSent: () => void,
-  ): Promise<T> {
+  ): Promise<unknown> {
     const [path, search] = pathAndQuery.split('?') as [string, string?];
     const query = search ? `?${search}` : '';
     // Brotli where the runtime lets us ask (Node; browsers send their own list): on JSON it beats
@@ -268,7 +283,7 @@ export class ApiClient {
       if (accessToken && isSessionEnded(error.code)) await this.endSession(error);
       throw error;
     }
-    return json as T;
+    return json;
   }
 }
 

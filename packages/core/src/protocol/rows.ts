@@ -1,10 +1,9 @@
-import type { z } from 'zod';
 import type { Stamp } from '../clock/stamp.js';
-import { KakeiboError } from '../errors.js';
 import type { RowState } from '../sync/merge.js';
 import { parsePackedRow } from '../sync/row-codec.js';
 import type { TableName } from '../sync/tables.js';
 import { BucketRowsPageSchema, type PackedRowMessage, SnapshotPageSchema } from './messages.js';
+import { parseReply } from './replies.js';
 
 /** A row with each field's value and stamp: a snapshot or repair row once decoded, as stores apply it. */
 export interface SnapshotRow {
@@ -51,24 +50,12 @@ export interface DecodedBucketRowsPage extends DecodedRows {
  * SnapshotPageSchema (`sync.invalid_response`), then every row (`sync.invalid_row`).
  */
 export function parseSnapshotPage(body: unknown): DecodedSnapshotPage {
-  const page = envelope(SnapshotPageSchema, body, 'snapshot page');
+  const page = parseReply(SnapshotPageSchema, body, 'snapshot page');
   return { watermark: page.watermark, nextCursor: page.nextCursor, ...decodeRows(page.rows) };
 }
 
 /** A repair page (the rows of one checksum bucket), checked like a snapshot page. */
 export function parseBucketRowsPage(body: unknown): DecodedBucketRowsPage {
-  const page = envelope(BucketRowsPageSchema, body, 'bucket page');
+  const page = parseReply(BucketRowsPageSchema, body, 'bucket page');
   return { nextCursor: page.nextCursor, ...decodeRows(page.rows) };
-}
-
-function envelope<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const at = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new KakeiboError(
-    'sync.invalid_response',
-    `The server sent an invalid ${what} (${at}${issue?.message ?? 'not the expected shape'}); nothing of it was stored.`,
-    { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-  );
 }
