@@ -65,6 +65,8 @@ export interface KakeiboOptions {
    * is encrypted in Node; browsers keep a non-extractable CryptoKey in IndexedDB instead.
    */
   keyVault?: DeviceKeyVault;
+  /** True while the platform knows it has no network: background sync waits (see SchedulerOptions). */
+  isOffline?: () => boolean;
 }
 
 export interface DeviceKeyVault {
@@ -165,6 +167,8 @@ export class Kakeibo {
         await this.sync();
       },
       intervalMs: options.syncIntervalMs ?? 30_000,
+      ...(options.isOffline && { offline: options.isOffline }),
+      skipped: () => this.setStatus({ online: false }),
     });
     this.realtime = options.webSocket
       ? new RealtimeChannel({

@@ -71,6 +71,9 @@ describe('three devices with offline edits', () => {
 
     // Offline: nobody syncs while they edit.
     await a.expenses.update(lunch.id, { amount: 1300 }); // same field as b
+    // b writes later by its clock too: within one millisecond two devices' stamps would order by
+    // device id, and "b wrote last" below would hold only half the time.
+    await new Promise((resolve) => setTimeout(resolve, 3));
     await b.expenses.update(lunch.id, { amount: 1400 });
     await a.expenses.update(lunch.id, { payee: 'Bakery Schmidt' }); // different fields of one row
     await c.expenses.update(lunch.id, { note: 'with Anna' });

@@ -70,6 +70,8 @@ export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Pr
       platform: 'web',
       keyVault: indexedDbKeyVault(dbName),
       store,
+      // The browser knows when it has no network at all; `watchOnline` nudges sync when it comes back.
+      isOffline: () => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false,
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.now && { now: options.now }),
       ...(options.syncIntervalMs !== undefined && { syncIntervalMs: options.syncIntervalMs }),

@@ -5,6 +5,14 @@
  */
 export interface SchedulerOptions {
   run(): Promise<void>;
+  /**
+   * True while the platform knows there is no network (a browser's `navigator.onLine === false`):
+   * background rounds are skipped then (no outbox read, no request doomed to fail, no backoff
+   * growing while offline); `skipped` is told, and the next nudge (the `online` event) or interval
+   * tries again. Without it, every round is tried.
+   */
+  offline?: () => boolean;
+  skipped?: () => void;
   intervalMs?: number;
   debounceMs?: number;
   minBackoffMs?: number;
@@ -69,6 +77,11 @@ export class SyncScheduler {
   private async tick() {
     this.timer = null;
     if (!this.active) return;
+    if (this.options.offline?.()) {
+      this.options.skipped?.();
+      this.schedule(this.intervalMs);
+      return;
+    }
     this.running = this.options.run();
     let ok = true;
     try {
