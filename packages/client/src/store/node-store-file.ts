@@ -21,8 +21,7 @@ const keyPragma = (key: Uint8Array) => `key='raw:${Buffer.from(key).toString('he
 /** Opens (creating when missing) the encrypted store file; a wrong key is `store.bad_key`. */
 export function openStoreDatabase(file: string, key: Uint8Array): Database.Database {
   prepareFile(file);
-  const db = new Database(file);
-  try {
+  return connect(file, (db) => {
     db.pragma(CIPHER);
     db.pragma(keyPragma(key));
     if (!keyOpens(db)) {
@@ -31,6 +30,14 @@ export function openStoreDatabase(file: string, key: Uint8Array): Database.Datab
     }
     configure(db);
     return db;
+  });
+}
+
+/** A connection to `file` set up by `setUp`, closed again when that throws. */
+function connect(file: string, setUp: (db: Database.Database) => Database.Database): Database.Database {
+  const db = new Database(file);
+  try {
+    return setUp(db);
   } catch (error) {
     if (db.open) db.close();
     throw error;
@@ -52,8 +59,7 @@ function configure(db: Database.Database): void {
  * requires. Anything else that does not open is `store.bad_key`.
  */
 function openLegacyStore(file: string, key: Uint8Array): Database.Database {
-  const db = new Database(file);
-  try {
+  return connect(file, (db) => {
     db.pragma("cipher='sqlcipher'");
     db.pragma('legacy=4');
     db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
@@ -68,10 +74,7 @@ function openLegacyStore(file: string, key: Uint8Array): Database.Database {
     db.pragma(`re${keyPragma(key)}`);
     configure(db);
     return db;
-  } catch (error) {
-    if (db.open) db.close();
-    throw error;
-  }
+  });
 }
 
 /** The key only takes effect on first read: a wrong one shows as "file is not a database". */
