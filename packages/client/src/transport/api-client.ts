@@ -1,6 +1,7 @@
 import {
   type CryptoKey,
   KakeiboError,
+  ProblemSchema,
   parseReply,
   type Session,
   SessionSchema,
@@ -274,11 +275,18 @@ export class ApiClient {
       );
     }
     if (!response.ok) {
-      const problem = json as { code?: string; detail?: string; head?: number; retryAfterSeconds?: number };
+      // A problem+json answer says what went wrong; anything else (a proxy's error page) is its status.
+      const parsed = ProblemSchema.safeParse(json);
+      const problem = parsed.success ? parsed.data : undefined;
+      const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
       const error = new KakeiboError(
-        problem.code ?? `http.${response.status}`,
-        problem.detail ?? `The server answered ${response.status}.`,
-        { status: response.status, head: problem.head, retryAfterSeconds: problem.retryAfterSeconds },
+        problem?.code ?? `http.${response.status}`,
+        problem?.detail ?? `The server answered ${response.status}.`,
+        {
+          status: response.status,
+          head: number(problem?.head),
+          retryAfterSeconds: number(problem?.retryAfterSeconds),
+        },
       );
       if (accessToken && isSessionEnded(error.code)) await this.endSession(error);
       throw error;
