@@ -325,6 +325,28 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       );
     });
 
+    it('sends its protocol version with every request, and says so when the server speaks another', async () => {
+      const { email, password } = await ledger();
+      let version = '1';
+      const seen = new Set<string | null>();
+      const versioned: typeof globalThis.fetch = (input, init) => {
+        const headers = new Headers(init?.headers);
+        seen.add(headers.get('kakeibo-protocol'));
+        headers.set('kakeibo-protocol', version); // the header is not signed: an older app is simulated
+        return globalThis.fetch(input, { ...init, headers });
+      };
+      const d = await device('old-app', versioned);
+      await d.auth.signIn({ email, password });
+      expect(await d.sync()).toMatchObject({ verified: true });
+      expect(seen).toEqual(new Set(['1']));
+      version = '0';
+      await expect(d.sync()).rejects.toMatchObject({ code: 'protocol.unsupported' });
+      expect(d.status().lastError).toMatchObject({
+        code: 'protocol.unsupported',
+        message: expect.stringContaining('update the app'),
+      });
+    });
+
     it('refuses a pull page, a push answer or a device list that fails its schema, and uses nothing of it', async () => {
       const { a, email, password } = await ledger();
       const broken = new Set<string>();

@@ -72,6 +72,32 @@ export function apiAuthSuite(adapter: AdapterName) {
       }
     });
 
+    it('answers with its protocol version, and refuses a request of another one before it runs', async () => {
+      const signIn = (version?: string) =>
+        fetch(`${server.url}/v1/auth/signin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(version && { 'kakeibo-protocol': version }) },
+          body: JSON.stringify({ email: uniqueEmail('protocol'), password: PASSWORD }),
+        });
+      for (const version of ['2', '0', 'one', '1.5']) {
+        const refused = await signIn(version);
+        expect(refused.status).toBe(400);
+        expect(refused.headers.get('kakeibo-protocol')).toBe('1');
+        expect(await refused.json()).toMatchObject({
+          code: 'protocol.unsupported',
+          supported: [1],
+          detail: expect.stringContaining('update the app'),
+        });
+      }
+      // The current version, and no header at all (curl, scripts), reach the route: here its own
+      // validation (the sign-in names no device).
+      for (const version of ['1', undefined]) {
+        const answered = await signIn(version);
+        expect(answered.headers.get('kakeibo-protocol')).toBe('1');
+        expect(((await answered.json()) as { code: string }).code).toBe('validation.failed');
+      }
+    });
+
     it('rejects weak and common passwords, bad emails and a taken email with clear problems', async () => {
       const d = await device();
       const weak = await d.signUp(uniqueEmail(), 'password123');

@@ -1,6 +1,8 @@
 import {
   type CryptoKey,
   KakeiboError,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
   ProblemSchema,
   parseReply,
   type Session,
@@ -220,6 +222,7 @@ export class ApiClient {
     // Brotli where the runtime lets us ask (Node; browsers send their own list): on JSON it beats
     // gzip in both size and server CPU at the server's quality.
     const headers: Record<string, string> = {
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
       accept: 'application/json',
       'accept-encoding': this.compression ? 'br, gzip' : 'identity',
     };

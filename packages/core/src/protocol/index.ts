@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './realtime.js';
 export * from './replies.js';
 export * from './rows.js';
+export * from './version.js';

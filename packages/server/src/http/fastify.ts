@@ -1,4 +1,11 @@
-import { isKakeiboError, KakeiboError, LIMITS } from '@kakeibo/core';
+import {
+  isKakeiboError,
+  KakeiboError,
+  LIMITS,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@kakeibo/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../services/context.js';
 import { decodeBody, decodedStream, parseQuery, readRaw } from './body.js';
@@ -105,8 +112,10 @@ export function registerRoutes(
       url: route.path,
       // Answers carry ledgers, sessions and tokens: no browser, proxy or service worker may keep a copy
       // (errors included: onRequest runs before the handler can fail).
-      onRequest: async (_request, reply) => {
+      onRequest: async (request, reply) => {
         reply.header('cache-control', 'no-store');
+        reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+        checkProtocol(request.headers[PROTOCOL_HEADER]);
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const [path, search = ''] = request.url.split(/\?(.*)/s) as [string, string?];
@@ -132,4 +141,16 @@ export function registerRoutes(
       },
     });
   }
+}
+
+/** A device speaking a protocol version this server does not is told so before anything runs. */
+function checkProtocol(header: string | string[] | undefined): void {
+  if (header === undefined) return;
+  const version = typeof header === 'string' && /^\d{1,4}$/.test(header) ? Number(header) : Number.NaN;
+  if (SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return;
+  throw new KakeiboError(
+    'protocol.unsupported',
+    `This server speaks Kakeibo protocol ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}, not ${String(header)}: update the app (or the server).`,
+    { supported: [...SUPPORTED_PROTOCOL_VERSIONS] },
+  );
 }

@@ -34,6 +34,7 @@ const STATUS_BY_PREFIX: Array<[prefix: string, status: number]> = [
   ['device.', 400],
   ['sync.reset_required', 410],
   ['sync.', 400],
+  ['protocol.', 400],
   ['not_found', 404],
   ['route.not_found', 404],
   ['route.method_not_allowed', 405],
@@ -85,6 +86,7 @@ const PUBLIC_DETAIL_KEYS = [
   'issues',
   'limit',
   'head',
+  'supported',
 ];
 
 export function problemFromError(error: KakeiboError): Problem {

@@ -1,0 +1,12 @@
+/**
+ * The sync protocol's version, sent by devices on every API request and by the server on every
+ * answer (header `kakeibo-protocol`). It changes only when a message changes in a way an older peer
+ * would misread (a field's meaning or form, as when snapshot rows became packed text); additions
+ * that older peers ignore keep it. A server refuses a request of a version it does not speak with
+ * `protocol.unsupported` (naming the versions it speaks), so an outdated app says "update me"
+ * instead of misreading pages; a request without the header (curl, scripts) is taken as current.
+ */
+export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_HEADER = 'kakeibo-protocol';
+/** The versions this code speaks (a server may keep an older one for a while after a change). */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
