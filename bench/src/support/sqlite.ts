@@ -15,8 +15,8 @@ export function tempDir(tag: string): { path: string; remove(): void } {
 
 /**
  * A SQLCipher file opened exactly as packages/server/src/storage/sqlite.ts opens the server's:
- * sqlcipher cipher, legacy=4, a raw 32-byte key, WAL, synchronous NORMAL. The client's local store
- * is encrypted too (brief: "Client local store encrypted"), so the same settings serve both.
+ * sqlcipher cipher, legacy=4, a raw 32-byte key, WAL, synchronous NORMAL. (The Node SDK's own store
+ * uses AEGIS-256: `@kakeibo/client/node-store-file` opens one of those.)
  */
 export function openCipherDatabase(file: string, key: Buffer = randomBytes(32)): Database.Database {
   const db = new Database(file);
