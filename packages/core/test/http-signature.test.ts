@@ -1,5 +1,5 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { KakeiboError } from '../src/errors.js';
 import {
   algForJwk,
@@ -283,6 +283,33 @@ describe.each(ALGS)('signed requests with %s', (alg) => {
       expect(nonceOf(a['signature-input'])).not.toBe(nonceOf(b['signature-input']));
       const req = { ...POST, body: POST.body ?? '', headers: { ...a, authorization: POST.authorization } };
       expect((await verifyRequest(req, lookup)).nonce).toBe(nonceOf(a['signature-input']));
+    });
+
+    it('imports a device key once for many requests, and follows a key that changed under its id', async () => {
+      const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+      try {
+        const fresh = await generateDeviceKeyPair(alg);
+        let current = fresh;
+        const rotating = async (keyId: string) =>
+          keyId === KEY_ID ? { publicKeyJwk: current.publicKeyJwk } : null;
+        const signedBy = async (keys: DeviceKeyPair) => {
+          const headers = await signRequest(
+            { ...POST, authorization: undefined },
+            { privateKey: keys.privateKey, alg, keyId: KEY_ID },
+            { now: NOW, nonce: NONCE },
+          );
+          return { ...POST, body: POST.body ?? '', headers: { ...headers } };
+        };
+        importKey.mockClear();
+        for (let i = 0; i < 5; i++) await verifyRequest(await signedBy(fresh), rotating, { now: NOW });
+        expect(importKey).toHaveBeenCalledTimes(1);
+        // The device now has another key under the same id: the old one must not verify any more.
+        current = other;
+        await rejection(verifyRequest(await signedBy(fresh), rotating, { now: NOW }), 'signature.invalid');
+        await verifyRequest(await signedBy(other), rotating, { now: NOW });
+      } finally {
+        importKey.mockRestore();
+      }
     });
 
     it('signs with a private key persisted as a JWK and imported again', async () => {

@@ -120,16 +120,40 @@ export async function importDevicePrivateKey(jwk: JsonWebKey, alg: SignatureAlg)
   }
 }
 
-/** Imports a device's public JWK for verifying; throws `signature.unsupported_key` if it is not a valid key for `alg`. */
+/** Imported public keys kept for reuse, by their key material (never by key id: a device's key can change). */
+const IMPORTED_KEYS_KEPT = 1024;
+const importedKeys = new Map<string, CryptoKey>();
+
+/**
+ * Imports a device's public JWK for verifying; throws `signature.unsupported_key` if it is not a
+ * valid key for `alg`. Every signed request verifies with its device's key, and a WebCrypto import
+ * costs about as much as the verification itself, so imported keys are kept (least recently used
+ * beyond IMPORTED_KEYS_KEPT are dropped). The cache is keyed by the key's members, so a device whose
+ * key changed is verified with the new one; whether a key id is still valid (revocation) is the
+ * caller's lookup, made on every request.
+ */
 export async function importDevicePublicKey(jwk: JsonWebKey, alg: SignatureAlg): Promise<CryptoKey> {
   checkJwk(jwk, alg);
+  const members = keyMembers(jwk, alg, false);
+  const id = `${alg} ${members.crv} ${members.x} ${members.y ?? ''}`;
+  const kept = importedKeys.get(id);
+  if (kept) {
+    importedKeys.delete(id);
+    importedKeys.set(id, kept);
+    return kept;
+  }
+  let key: CryptoKey;
   try {
-    return await subtle().importKey('jwk', keyMembers(jwk, alg, false), KEY_ALGORITHM[alg], false, [
-      'verify',
-    ]);
+    key = await subtle().importKey('jwk', members, KEY_ALGORITHM[alg], false, ['verify']);
   } catch (error) {
     throw new KakeiboError('signature.unsupported_key', `This ${alg} public key cannot be imported.`, {
       cause: String(error),
     });
   }
+  if (importedKeys.size >= IMPORTED_KEYS_KEPT) {
+    const oldest = importedKeys.keys().next().value;
+    if (oldest !== undefined) importedKeys.delete(oldest);
+  }
+  importedKeys.set(id, key);
+  return key;
 }
