@@ -40,12 +40,11 @@ import { Emitter, type KakeiboEvents, type SyncStatus } from './events.js';
 import type { LocalStore } from './store/types.js';
 import { META as SYNC_META, SyncEngine, type SyncResult } from './sync/engine.js';
 import { RealtimeChannel, type WebSocketFactory } from './sync/realtime.js';
+import { SyncScheduler } from './sync/scheduler.js';
+import { ApiClient, isSessionEnded } from './transport/api-client.js';
 
 /** Answers outside the sync routes that fail their schema (see core parseReply). */
 const BAD_RESPONSE = 'network.bad_response';
-
-import { SyncScheduler } from './sync/scheduler.js';
-import { ApiClient, isSessionEnded } from './transport/api-client.js';
 
 export interface KakeiboOptions {
   serverUrl: string;
