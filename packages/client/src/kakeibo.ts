@@ -18,7 +18,6 @@ import {
   isKakeiboError,
   KakeiboError,
   newDeviceId,
-  parseReply,
   ReceiptCreateSchema,
   ReceiptPatchSchema,
   RevokeDevicesResponseSchema,
@@ -41,10 +40,7 @@ import type { LocalStore } from './store/types.js';
 import { META as SYNC_META, SyncEngine, type SyncResult } from './sync/engine.js';
 import { RealtimeChannel, type WebSocketFactory } from './sync/realtime.js';
 import { SyncScheduler } from './sync/scheduler.js';
-import { ApiClient, isSessionEnded } from './transport/api-client.js';
-
-/** Answers outside the sync routes that fail their schema (see core parseReply). */
-const BAD_RESPONSE = 'network.bad_response';
+import { ApiClient, IGNORE_REPLY, isSessionEnded } from './transport/api-client.js';
 
 export interface KakeiboOptions {
   serverUrl: string;
@@ -249,16 +245,9 @@ export class Kakeibo {
       signIn: (credentials: { email: string; password: string }) => this.authenticate('signin', credentials),
       signOut: () => this.signOut(),
       /** The devices (sessions) of this account, from the server. */
-      devices: async () =>
-        parseReply(DeviceListSchema, await this.api.call('GET', '/v1/devices'), 'device list', BAD_RESPONSE)
-          .devices,
-      revokeDevices: async (request: { deviceIds: string[] } | { allButCurrent: true }) =>
-        parseReply(
-          RevokeDevicesResponseSchema,
-          await this.api.call('POST', '/v1/devices/revoke', request),
-          'revoke answer',
-          BAD_RESPONSE,
-        ),
+      devices: async () => (await this.api.call(DeviceListSchema, 'GET', '/v1/devices')).devices,
+      revokeDevices: (request: { deviceIds: string[] } | { allButCurrent: true }) =>
+        this.api.call(RevokeDevicesResponseSchema, 'POST', '/v1/devices/revoke', request),
     };
     this.conflicts = {
       list: (options: { includeDismissed?: boolean } = {}) => store.conflicts(options.includeDismissed),
@@ -400,11 +389,12 @@ export class Kakeibo {
       platform: this.options.platform ?? 'node',
       publicKey: keys.publicKeyJwk,
     };
-    const session = parseReply(
+    const session = await this.api.call(
       SessionSchema,
-      await this.api.call('POST', `/v1/auth/${kind}`, { ...credentials, device }, 'none'),
-      'session',
-      BAD_RESPONSE,
+      'POST',
+      `/v1/auth/${kind}`,
+      { ...credentials, device },
+      'none',
     );
     const previous = await this.store.getMeta(META.userId);
     if (previous && previous !== session.userId) {
@@ -425,7 +415,7 @@ export class Kakeibo {
   /** Ends this device's session on the server; the local data stays (and unsynced changes with it). */
   private async signOut(): Promise<void> {
     if (this.session) {
-      await this.api.call('POST', '/v1/auth/signout').catch((error: unknown) => {
+      await this.api.call(IGNORE_REPLY, 'POST', '/v1/auth/signout').catch((error: unknown) => {
         if (!(isKakeiboError(error) && (isSessionEnded(error.code) || error.code === 'network.unreachable')))
           throw error;
       });

@@ -1,6 +1,7 @@
 import {
   ChecksumResponseSchema,
   ConflictsPageSchema,
+  type DecodedBucketRowsPage,
   diffBuckets,
   type HybridClock,
   KakeiboError,
@@ -9,7 +10,6 @@ import {
   PushResponseSchema,
   parseBucketRowsPage,
   parseOp,
-  parseReply,
   parseSnapshotPage,
   type SnapshotRow,
   stampWallMs,
@@ -95,8 +95,12 @@ export class SyncEngine {
    */
   private async bootstrap(): Promise<number> {
     const startPage = (position: string) => {
-      const call = this.api.start('GET', `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`);
-      return { sent: call.sent, page: call.reply.then(parseSnapshotPage) };
+      const call = this.api.start(
+        parseSnapshotPage,
+        'GET',
+        `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`,
+      );
+      return { sent: call.sent, page: call.reply };
     };
     let page = await startPage('').page;
     const watermark = page.watermark;
@@ -124,11 +128,9 @@ export class SyncEngine {
     for (;;) {
       const batch = await this.store.outbox(PUSH_BATCH);
       if (batch.length === 0) return pushed;
-      const reply = parseReply(
-        PushResponseSchema,
-        await this.api.call('POST', '/v1/sync/push', { ops: batch.map((e) => e.op) }),
-        'push answer',
-      );
+      const reply = await this.api.call(PushResponseSchema, 'POST', '/v1/sync/push', {
+        ops: batch.map((e) => e.op),
+      });
       const done: string[] = [];
       const rejected: RejectedOp[] = [];
       let drift: KakeiboError | null = null;
@@ -158,10 +160,10 @@ export class SyncEngine {
     let cursor = from;
     let pulled = 0;
     for (;;) {
-      const page = parseReply(
+      const page = await this.api.call(
         PullPageSchema,
-        await this.api.call('GET', `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`),
-        'pull page',
+        'GET',
+        `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`,
       );
       // The same validation as the server's: nothing unchecked reaches the local store.
       const ops = page.ops.map(({ seq, op }) => ({ seq, op: parseOp(op) }));
@@ -177,10 +179,10 @@ export class SyncEngine {
   private async catchUpConflicts(): Promise<void> {
     let after = Number((await this.store.getMeta(META.conflictCursor)) ?? 0);
     for (;;) {
-      const page = parseReply(
+      const page = await this.api.call(
         ConflictsPageSchema,
-        await this.api.call('GET', `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`),
-        'conflicts page',
+        'GET',
+        `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`,
       );
       if (page.conflicts.length) {
         const cursor = Number(await this.store.getMeta(META.cursor));
@@ -199,11 +201,7 @@ export class SyncEngine {
    */
   private async verify(): Promise<{ verified: boolean; repaired: number }> {
     if ((await this.store.outboxCount()) > 0) return { verified: false, repaired: 0 };
-    const remote = parseReply(
-      ChecksumResponseSchema,
-      await this.api.call('GET', '/v1/sync/checksum'),
-      'checksum',
-    );
+    const remote = await this.api.call(ChecksumResponseSchema, 'GET', '/v1/sync/checksum');
     if (remote.seq !== (await this.cursor())) return { verified: false, repaired: 0 };
     const differing = diffBuckets(await this.store.checksum(), remote.buckets);
     if (differing.length === 0) return { verified: true, repaired: 0 };
@@ -223,11 +221,10 @@ export class SyncEngine {
     const serverRows: SnapshotRow[] = [];
     let cursor: string | null = null;
     do {
-      const page = parseBucketRowsPage(
-        await this.api.call(
-          'GET',
-          `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
-        ),
+      const page: DecodedBucketRowsPage = await this.api.call(
+        parseBucketRowsPage,
+        'GET',
+        `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
       );
       if (page.newest) this.observe(page.newest);
       serverRows.push(...page.rows);

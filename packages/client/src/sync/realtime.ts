@@ -1,6 +1,5 @@
 import {
   KakeiboError,
-  parseReply,
   REALTIME_CLOSE,
   type RealtimeMessage,
   RealtimeMessageSchema,
@@ -67,12 +66,7 @@ export class RealtimeChannel {
     if (!this.active) return;
     let ticket: RealtimeTicket;
     try {
-      ticket = parseReply(
-        RealtimeTicketSchema,
-        await this.options.api.call('POST', '/v1/realtime/ticket'),
-        'realtime ticket',
-        'network.bad_response',
-      );
+      ticket = await this.options.api.call(RealtimeTicketSchema, 'POST', '/v1/realtime/ticket');
     } catch (error) {
       if (error instanceof KakeiboError && error.code.startsWith('auth.')) return; // signed out: sync says why
       return this.retry();

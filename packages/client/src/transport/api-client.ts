@@ -10,6 +10,7 @@ import {
   type SignatureAlg,
   signRequest,
 } from '@kakeibo/core';
+import type { z } from 'zod';
 
 /** The device's signing identity, kept in the local store. */
 export interface DeviceIdentity {
@@ -50,6 +51,26 @@ export interface InFlight<T> {
 }
 
 const nothing = () => {};
+
+/**
+ * How an answer's JSON becomes a value: a core schema (checked with core parseReply) or a reader of
+ * its own (the snapshot and repair page parsers, which also check every row).
+ */
+export type ReplyReader<T> = z.ZodType<T> | ((body: unknown) => T);
+
+/** For calls whose answer is not used (sign-out): whatever came, nothing of it is read. */
+export const IGNORE_REPLY: ReplyReader<void> = () => undefined;
+
+/**
+ * Reads an answer. A reply that fails its schema is `sync.invalid_response` on the sync routes and
+ * `network.bad_response` elsewhere (auth, devices, realtime tickets), naming the route.
+ */
+function readReply<T>(reply: ReplyReader<T>, json: unknown, method: string, pathAndQuery: string): T {
+  if (typeof reply === 'function') return reply(json);
+  const [path = ''] = pathAndQuery.split('?');
+  const code = path.startsWith('/v1/sync/') ? 'sync.invalid_response' : 'network.bad_response';
+  return parseReply(reply, json, `answer to ${method} ${path}`, code);
+}
 
 /** Bodies above this size are sent gzip-compressed (the signed digest covers the compressed bytes). */
 const GZIP_THRESHOLD = 8 * 1024;
@@ -92,17 +113,15 @@ export class ApiClient {
     this.compression = options.compression ?? true;
   }
 
-  /**
-   * The answer's JSON as it came: unknown until checked against its schema (core parseReply, or the
-   * page parsers), which every caller does before using any of it.
-   */
-  call(
+  /** The answer, read by `reply`: nothing of it reaches the caller unchecked. */
+  call<T>(
+    reply: ReplyReader<T>,
     method: 'GET' | 'POST',
     pathAndQuery: string,
     body?: unknown,
     auth: CallAuth = 'session',
-  ): Promise<unknown> {
-    return this.callNotifying(method, pathAndQuery, body, auth, nothing);
+  ): Promise<T> {
+    return this.callNotifying(reply, method, pathAndQuery, body, auth, nothing);
   }
 
   /**
@@ -111,38 +130,42 @@ export class ApiClient {
    * a whole page in one go): reading the session and signing take event-loop turns that such work
    * would otherwise hold up, so the request would only leave once the work was done.
    */
-  start(
+  start<T>(
+    reply: ReplyReader<T>,
     method: 'GET' | 'POST',
     pathAndQuery: string,
     body?: unknown,
     auth: CallAuth = 'session',
-  ): InFlight<unknown> {
+  ): InFlight<T> {
     let markSent = nothing;
     const sent = new Promise<void>((resolve) => {
       markSent = resolve;
     });
-    const reply = this.callNotifying(method, pathAndQuery, body, auth, markSent);
-    reply.then(markSent, markSent);
-    return { sent, reply };
+    const answer = this.callNotifying(reply, method, pathAndQuery, body, auth, markSent);
+    answer.then(markSent, markSent);
+    return { sent, reply: answer };
   }
 
-  private async callNotifying(
+  private async callNotifying<T>(
+    reply: ReplyReader<T>,
     method: string,
     pathAndQuery: string,
     body: unknown,
     auth: CallAuth,
     onSent: () => void,
-  ): Promise<unknown> {
+  ): Promise<T> {
     let session = auth === 'session' ? await this.activeSession() : null;
+    let json: unknown;
     try {
-      return await this.send(method, pathAndQuery, body, session?.accessToken, onSent);
+      json = await this.send(method, pathAndQuery, body, session?.accessToken, onSent);
     } catch (error) {
-      if (auth === 'session' && error instanceof KakeiboError && error.code === 'auth.token_expired') {
-        session = await this.refresh();
-        return this.send(method, pathAndQuery, body, session.accessToken, onSent);
+      if (!(auth === 'session' && error instanceof KakeiboError && error.code === 'auth.token_expired')) {
+        throw error;
       }
-      throw error;
+      session = await this.refresh();
+      json = await this.send(method, pathAndQuery, body, session.accessToken, onSent);
     }
+    return readReply(reply, json, method, pathAndQuery);
   }
 
   private async activeSession(): Promise<Session> {
@@ -161,11 +184,12 @@ export class ApiClient {
       try {
         const current = await this.options.loadSession();
         if (!current) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
-        const next = parseReply(
+        const path = '/v1/auth/refresh';
+        const next = readReply(
           SessionSchema,
-          await this.send('POST', '/v1/auth/refresh', { refreshToken: current.refreshToken }),
-          'session',
-          'network.bad_response',
+          await this.send('POST', path, { refreshToken: current.refreshToken }),
+          'POST',
+          path,
         );
         await this.options.saveSession(next);
         return next;
