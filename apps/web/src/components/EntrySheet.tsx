@@ -3,9 +3,10 @@ import { useCategories } from '../app/categories.js';
 import { useKakeibo } from '../app/kakeibo.js';
 import { locale, preferredCurrency, rememberCurrency } from '../app/preferences.js';
 import { today } from '../lib/dates.js';
-import { amountInput, CURRENCIES, readAmount } from '../lib/money.js';
+import { amountInput, readAmount } from '../lib/money.js';
 import { ConfirmButton } from './ConfirmButton.js';
 import { FormError } from './FormError.js';
+import { MoneyFields } from './MoneyFields.js';
 
 export type EntryKind = 'expense' | 'income';
 export interface EntryTarget {
@@ -165,29 +166,16 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
               ))}
             </fieldset>
             <div className="row-2">
-              <label className="field grow">
-                <span>Amount</span>
-                <input
-                  name="amount"
-                  inputMode="decimal"
-                  autoComplete="off"
-                  required
-                  autoFocus
-                  value={draft.amount}
-                  onChange={(e) => set({ amount: e.target.value })}
-                  aria-invalid={error ? true : undefined}
-                />
-              </label>
-              <label className="field">
-                <span>Currency</span>
-                <select value={draft.currency} onChange={(e) => set({ currency: e.target.value })}>
-                  {CURRENCIES.map((c) => (
-                    <option key={c} value={c}>
-                      {c}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <MoneyFields
+                label="Amount"
+                amount={draft.amount}
+                currency={draft.currency}
+                onAmount={(amount) => set({ amount })}
+                onCurrency={(currency) => set({ currency })}
+                required
+                autoFocus
+                invalid={error !== null}
+              />
             </div>
             <label className="field">
               <span>{draft.kind === 'expense' ? 'Payee' : 'Source'}</span>

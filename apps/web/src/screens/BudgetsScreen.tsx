@@ -4,9 +4,10 @@ import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { FormFooter } from '../components/FormFooter.js';
+import { MoneyFields } from '../components/MoneyFields.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { rangeLabel, thisMonth } from '../lib/dates.js';
-import { CURRENCIES, money, readAmount } from '../lib/money.js';
+import { money, readAmount } from '../lib/money.js';
 
 type Period = 'weekly' | 'monthly' | 'yearly';
 
@@ -118,18 +119,14 @@ function NewBudget() {
         </select>
       </label>
       <div className="row-2">
-        <label className="field grow">
-          <span>Limit</span>
-          <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} required />
-        </label>
-        <label className="field">
-          <span>Currency</span>
-          <select value={currency} onChange={(e) => setCurrency(e.target.value)}>
-            {CURRENCIES.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <MoneyFields
+          label="Limit"
+          amount={amount}
+          currency={currency}
+          onAmount={setAmount}
+          onCurrency={setCurrency}
+          required
+        />
         <label className="field">
           <span>Period</span>
           <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>

@@ -5,8 +5,9 @@ import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { FormFooter } from '../components/FormFooter.js';
+import { MoneyFields } from '../components/MoneyFields.js';
 import { dateLabel, today } from '../lib/dates.js';
-import { amountInput, CURRENCIES, money, readAmount } from '../lib/money.js';
+import { amountInput, money, readAmount } from '../lib/money.js';
 
 async function loadItems(kb: Kakeibo): Promise<MaterializedRow[]> {
   const page = await kb.inventory.list({ limit: 500 });
@@ -146,18 +147,13 @@ function NewItem() {
         </select>
       </label>
       <div className="row-2">
-        <label className="field grow">
-          <span>Price</span>
-          <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Currency</span>
-          <select value={currency} onChange={(e) => setCurrency(e.target.value)}>
-            {CURRENCIES.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <MoneyFields
+          label="Price"
+          amount={price}
+          currency={currency}
+          onAmount={setPrice}
+          onCurrency={setCurrency}
+        />
       </div>
       <div className="row-2">
         <label className="field grow">

@@ -1,18 +1,9 @@
-import type { FieldValue } from '@kakeibo/core';
+import type { DeviceInfo, FieldValue } from '@kakeibo/core';
 import { useEffect, useState } from 'react';
 import { useKakeibo, useLive, useStatus } from '../app/kakeibo.js';
 import { locale, type Theme, useTheme } from '../app/preferences.js';
 import { Link } from '../app/router.js';
 import { relativeTime } from '../lib/dates.js';
-
-interface Device {
-  id: string;
-  name: string;
-  platform: string;
-  createdAt: string;
-  lastSeenAt: string;
-  current: boolean;
-}
 
 /** Devices and sessions (with revoke), conflicts to review, changes the server refused, theme, sign out. */
 export function SettingsScreen() {
@@ -61,7 +52,7 @@ function Devices() {
   const kb = useKakeibo();
   const status = useStatus();
   const lang = locale();
-  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
 
@@ -72,7 +63,7 @@ function Devices() {
     kb.auth.devices().then(
       (list) => {
         if (!current) return;
-        setDevices(list as unknown as Device[]);
+        setDevices(list);
         setError(null);
       },
       (e: Error) => current && setError(e.message),
