@@ -28,10 +28,7 @@ export const ingestHttpSqlite: BenchCase = {
 
       // Warm-up (not timed): the first requests pay for JIT and lazy initialisation.
       for (const batch of opBatches(writer, 3, 200, EDIT_SHARE)) await device.push(batch);
-      for (const spent of [...Object.values(server.routes), ...Object.values(server.storageSpent)]) {
-        spent.calls = 0;
-        spent.ms = 0;
-      }
+      server.resetTimers();
 
       const batches = opBatches(writer, BATCHES, BATCH_SIZE, EDIT_SHARE);
       const sample = JSON.stringify({ ops: batches[0] });

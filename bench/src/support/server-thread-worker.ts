@@ -26,9 +26,7 @@ async function handle(server: BenchServer, call: ServerThreadCall): Promise<unkn
       );
       return undefined;
     case 'resetStats':
-      for (const totals of [...Object.values(server.routes), ...Object.values(server.storageSpent)]) {
-        Object.assign(totals, { calls: 0, ms: 0 });
-      }
+      server.resetTimers();
       return undefined;
     case 'stats':
       return { routes: server.routes, storageSpent: server.storageSpent };

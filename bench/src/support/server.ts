@@ -44,6 +44,8 @@ export interface BenchServer {
   /** Server-side time per route (Fastify's reply.elapsedTime: request received → response sent). */
   routes: Record<string, Spent>;
   storageSpent: Record<string, Spent>;
+  /** Sets every route and storage timer back to zero (after a warm-up or a fill). */
+  resetTimers(): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,12 @@ export async function startSqliteServer(
       storage,
       routes,
       storageSpent,
+      resetTimers: () => {
+        for (const spent of [...Object.values(routes), ...Object.values(storageSpent)]) {
+          spent.calls = 0;
+          spent.ms = 0;
+        }
+      },
       close: async () => {
         try {
           await opened.app.close();
