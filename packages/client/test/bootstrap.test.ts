@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   decodeRows,
+  type FieldState,
   isKakeiboError,
   LIMITS,
   MemoryReplica,
   type Op,
   type PackedRowMessage,
+  PROTOCOL_VERSION,
   packRow,
   type RowState,
   type TableName,
@@ -327,7 +329,7 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
 
     it('sends its protocol version with every request, and says so when the server speaks another', async () => {
       const { email, password } = await ledger();
-      let version = '1';
+      let version = String(PROTOCOL_VERSION);
       const seen = new Set<string | null>();
       const versioned: typeof globalThis.fetch = (input, init) => {
         const headers = new Headers(init?.headers);
@@ -338,8 +340,9 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       const d = await device('old-app', versioned);
       await d.auth.signIn({ email, password });
       expect(await d.sync()).toMatchObject({ verified: true });
-      expect(seen).toEqual(new Set(['1']));
-      version = '0';
+      expect(seen).toEqual(new Set(['2']));
+      // The version before packed rows became one flat list.
+      version = '1';
       await expect(d.sync()).rejects.toMatchObject({ code: 'protocol.unsupported' });
       expect(d.status().lastError).toMatchObject({
         code: 'protocol.unsupported',
@@ -417,7 +420,8 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
         if (!tamper || !String(input).includes('/v1/sync/snapshot')) return response;
         const body = (await response.json()) as { rows: PackedRowMessage[] };
         const victim = body.rows[5] as PackedRowMessage;
-        victim.packed = victim.packed.replace(/"amount":\[\d+/, '"amount":[-1');
+        const row = unpackRow(victim.packed);
+        victim.packed = packRow({ ...row, amount: { ...(row.amount as FieldState), value: -1 } });
         return new Response(JSON.stringify(body), {
           status: response.status,
           headers: { 'content-type': 'application/json', date: response.headers.get('date') ?? '' },

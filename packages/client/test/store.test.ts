@@ -116,10 +116,15 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       const rowId = newRowId();
       await store.applyLocal([device.edit('expenses', rowId, expenseFields({ payee: 'Old format' }))]);
       await store.close();
-      // The same file as the SDK wrote it before: SQLCipher 4, the same raw key.
+      // The same file as the SDK wrote it before: SQLCipher 4 with its 4 KiB pages, the same raw key.
+      // (Decrypted first: SQLite3 Multiple Ciphers changes no page size of an encrypted file.)
       const hex = Buffer.from(key).toString('hex');
       const raw = openStoreDatabase(file, key);
       raw.pragma('journal_mode = DELETE');
+      raw.pragma("rekey=''");
+      raw.pragma('page_size = 4096');
+      raw.exec('VACUUM');
+      expect(raw.pragma('page_size', { simple: true })).toBe(4096);
       raw.pragma("cipher='sqlcipher'");
       raw.pragma('legacy=4');
       raw.pragma(`rekey="x'${hex}'"`);
@@ -139,7 +144,12 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       legacy.close();
       const current = openStoreDatabase(file, key);
       expect(current.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 1 });
+      // An existing file keeps its page size; a new one gets the store's 16 KiB pages.
+      expect(current.pragma('page_size', { simple: true })).toBe(4096);
       current.close();
+      const fresh = openStoreDatabase(join(dirname(file), 'fresh.db'), key);
+      expect(fresh.pragma('page_size', { simple: true })).toBe(16_384);
+      fresh.close();
     });
 
     it('migrates idempotently: opening twice keeps the schema version and the data', async () => {
@@ -653,6 +663,44 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
   });
 
   describe('checksum buckets and repair', () => {
+    it('recomputes buckets summed with an older field hash when it opens, and only then', async () => {
+      const first = await stores.create();
+      const device = new TestDevice();
+      const ids = [newRowId(), newRowId(), newRowId()];
+      await first.store.applyLocal(
+        ids.map((id) => device.edit('expenses', id, expenseFields({ payee: id }))),
+      );
+      device.advance(1_000);
+      await first.store.applyLocal([device.edit('expenses', ids[0] as string, { amount: 5 })]);
+      const rows = async (store: SqliteLocalStore) =>
+        Promise.all(
+          ids.map(async (rowId) => ({
+            table: 'expenses',
+            rowId,
+            row: (await store.rowState('expenses', rowId)) as RowState,
+          })),
+        );
+      const expected = checksumOf(await rows(first.store));
+      expect(await first.store.checksum()).toEqual(expected);
+      // A store from before CHECKSUM_VERSION 2 has no version in its meta, and other sums.
+      const tamper = async (driver: SqlDriver, dropVersion: boolean) => {
+        await driver.run('UPDATE checksum_buckets SET lo = (lo + 99) % 4294967296');
+        if (dropVersion) await driver.run("DELETE FROM meta WHERE key = 'checksum.version'");
+      };
+      await tamper(first.driver, true);
+      await first.store.close();
+
+      const reopen = () => stores.create({ file: first.file, key: first.key, sealer: first.sealer ?? null });
+      const second = await reopen();
+      expect(await second.store.checksum()).toEqual(expected);
+      // Sums the meta says are current are trusted as they are: nothing is recomputed at every open.
+      await tamper(second.driver, false);
+      await second.store.close();
+      const third = await reopen();
+      expect(await third.store.checksum()).not.toEqual(expected);
+      expect((await third.store.checksum()).map((b) => b.fields)).toEqual(expected.map((b) => b.fields));
+    });
+
     it('lists the rows of one bucket and replaces a bucket with the server’s rows', async () => {
       const { store } = await stores.create();
       const device = new TestDevice();

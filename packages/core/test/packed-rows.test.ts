@@ -19,6 +19,7 @@ import {
   parseOp,
   parsePackedRow,
   type RowState,
+  unpackRow,
 } from '../src/sync/index.js';
 
 const DEVICE = 'aaaaaaaaaaaaaaaa';
@@ -63,6 +64,17 @@ function stored(ops: Op[]): { rowId: string; row: RowState; packed: string } {
   return { rowId, row, packed: packRow(row) };
 }
 
+/** A row in the first packed form, `{ s: [stamps], f: { field: [value, stampIndex] } }`. */
+function legacyText(row: RowState): string {
+  const s: string[] = [];
+  const f: Record<string, unknown> = {};
+  for (const [field, { value, stamp }] of Object.entries(row)) {
+    if (!s.includes(stamp)) s.push(stamp);
+    f[field] = [value, s.indexOf(stamp)];
+  }
+  return JSON.stringify({ s, f });
+}
+
 const refusal = (fn: () => unknown, what = 'it'): KakeiboError => {
   try {
     fn();
@@ -77,7 +89,7 @@ describe('packed rows from the wire (parsePackedRow)', () => {
   it('decode exactly what packRow wrote, rows with several stamps and escaped text included', () => {
     const rowId = uuidv7();
     const { row, packed } = stored([op(rowId, expense()), op(rowId, { amount: 1300, deleted: true }, S2)]);
-    expect(Object.keys(JSON.parse(packed).s)).toHaveLength(2);
+    expect(JSON.parse(packed)[0]).toHaveLength(2);
     const parsed = parsePackedRow('expenses', rowId, packed);
     expect(parsed.row).toEqual(row);
     expect(parsed.newest).toBe(S2);
@@ -112,46 +124,53 @@ describe('packed rows from the wire (parsePackedRow)', () => {
     );
   });
 
+  it('read rows stored in the first packed form ({ s, f }) exactly as before', () => {
+    const rowId = uuidv7();
+    const { row } = stored([op(rowId, expense()), op(rowId, { amount: 1300, deleted: true }, S2)]);
+    const legacy = legacyText(row);
+    expect(legacy.startsWith('{"s":')).toBe(true);
+    expect(unpackRow(legacy)).toEqual(row);
+    expect(parsePackedRow('expenses', rowId, legacy)).toEqual({ row, newest: S2 });
+  });
+
   it('refuse anything but the exact packed form, naming the row and the problem', () => {
     const rowId = uuidv7();
-    const good = JSON.parse(stored([op(rowId, expense())]).packed) as {
-      s: string[];
-      f: Record<string, unknown>;
-    };
+    const good = stored([op(rowId, expense())]).packed;
+    const flat = (stamps: unknown, ...entries: unknown[]) => JSON.stringify([stamps, ...entries]);
     const cases: Array<[string, string, RegExp]> = [
-      ['not JSON', '{"s":', /not JSON/],
-      ['an array', '[]', /not a packed row/],
-      ['an extra part', JSON.stringify({ ...good, x: 1 }), /unknown part "x"/],
-      ['no stamps', JSON.stringify({ s: [], f: good.f }), /no stamps/],
-      ['a malformed stamp', JSON.stringify({ s: ['2026-11-02'], f: good.f }), /not an HLC stamp/],
-      ['a stamp twice', JSON.stringify({ s: [S1, S1], f: good.f }), /listed twice/],
-      ['an unused stamp', JSON.stringify({ s: [S1, S2], f: good.f }), /no field has/],
-      ['fields as a list', JSON.stringify({ s: [S1], f: [] }), /not an object/],
-      ['no fields', JSON.stringify({ s: [S1], f: {} }), /no fields/],
-      [
-        'a stamp index out of range',
-        JSON.stringify({ s: [S1], f: { amount: [5, 1] } }),
-        /names no listed stamp/,
-      ],
-      [
-        'a field not as [value, index]',
-        JSON.stringify({ s: [S1], f: { amount: 5 } }),
-        /\[value, stamp index\]/,
-      ],
-      ['an unknown field', JSON.stringify({ s: [S1], f: { colour: ['red', 0] } }), /no field "colour"/],
-      ['an inherited name', JSON.stringify({ s: [S1], f: { toString: ['x', 0] } }), /no field "toString"/],
-      ['__proto__', `{"s":["${S1}"],"f":{"__proto__":["x",0]}}`, /no field "__proto__"/],
-      ['a float amount', JSON.stringify({ s: [S1], f: { amount: [12.5, 0] } }), /field "amount"/],
-      ['a negative amount', JSON.stringify({ s: [S1], f: { amount: [-5, 0] } }), /field "amount"/],
-      ['a bad date', JSON.stringify({ s: [S1], f: { date: ['2026-02-30', 0] } }), /field "date"/],
-      ['a control character', JSON.stringify({ s: [S1], f: { payee: ['a\u0001b', 0] } }), /field "payee"/],
-      ['repeated tags', JSON.stringify({ s: [S1], f: { tags: [['a', 'a'], 0] } }), /field "tags"/],
-      [
-        'too long',
-        JSON.stringify({ s: [S1], f: { note: ['x'.repeat(MAX_PACKED_ROW_CHARS), 0] } }),
-        /longer than/,
-      ],
+      ['not JSON', '[["x"],', /not JSON/],
+      ['a string', '"x"', /not a packed row/],
+      ['an empty list', '[]', /no stamps/],
+      ['no stamps', flat([], 'amount', 5, 0), /no stamps/],
+      ['stamps not a list', flat(S1, 'amount', 5, 0), /no stamps/],
+      ['a malformed stamp', flat(['2026-11-02'], 'amount', 5, 0), /not an HLC stamp/],
+      ['a stamp twice', flat([S1, S1], 'amount', 5, 0), /listed twice/],
+      ['an unused stamp', flat([S1, S2], 'amount', 5, 0), /no field has/],
+      ['no fields', flat([S1]), /no fields/],
+      ['a field cut short', flat([S1], 'amount', 5), /triples/],
+      ['a field name that is no string', flat([S1], 5, 5, 0), /not a field name/],
+      ['a stamp index out of range', flat([S1], 'amount', 5, 1), /names no listed stamp/],
+      ['a stamp index that is no integer', flat([S1], 'amount', 5, 0.5), /names no listed stamp/],
+      ['a field twice', flat([S1], 'amount', 5, 0, 'amount', 6, 0), /"amount" is listed twice/],
+      ['an unknown field', flat([S1], 'colour', 'red', 0), /no field "colour"/],
+      ['an inherited name', flat([S1], 'toString', 'x', 0), /no field "toString"/],
+      ['__proto__', flat([S1], '__proto__', 'x', 0), /no field "__proto__"/],
+      ['a float amount', flat([S1], 'amount', 12.5, 0), /field "amount"/],
+      ['a negative amount', flat([S1], 'amount', -5, 0), /field "amount"/],
+      ['a bad date', flat([S1], 'date', '2026-02-30', 0), /field "date"/],
+      ['a control character', flat([S1], 'payee', 'a\u0001b', 0), /field "payee"/],
+      ['repeated tags', flat([S1], 'tags', ['a', 'a'], 0), /field "tags"/],
+      ['too long', flat([S1], 'note', 'x'.repeat(MAX_PACKED_ROW_CHARS), 0), /longer than/],
+      // The first form, as strictly.
+      ['an extra part', `{"s":["${S1}"],"f":{},"x":1}`, /unknown part "x"/],
+      ['first form without stamps', JSON.stringify({ s: [], f: { amount: [5, 0] } }), /no stamps/],
+      ['first form, fields as a list', JSON.stringify({ s: [S1], f: [] }), /not an object/],
+      ['first form, no fields', JSON.stringify({ s: [S1], f: {} }), /no fields/],
+      ['first form, a bare value', JSON.stringify({ s: [S1], f: { amount: 5 } }), /\[value, stamp index\]/],
+      ['first form, __proto__', `{"s":["${S1}"],"f":{"__proto__":["x",0]}}`, /no field "__proto__"/],
+      ['first form, a bad value', JSON.stringify({ s: [S1], f: { amount: [-5, 0] } }), /field "amount"/],
     ];
+    expect(parsePackedRow('expenses', rowId, good).row.amount?.value).toBe(1250);
     for (const [what, text, message] of cases) {
       const error = refusal(() => parsePackedRow('expenses', rowId, text), what);
       expect([what, error.code]).toEqual([what, 'sync.invalid_row']);

@@ -28,8 +28,10 @@ describe('packed rows', () => {
         (row) => {
           const packed = packRow(row as RowState);
           expect(unpackRow(packed)).toEqual(row);
-          const { s } = JSON.parse(packed) as { s: string[] };
+          const [s, ...entries] = JSON.parse(packed) as [string[], ...unknown[]];
           expect(new Set(s).size).toBe(s.length);
+          // One flat list: [stamps, field, value, stamp index, …].
+          expect(entries).toHaveLength(3 * Object.keys(row).length);
         },
       ),
       { numRuns: 300 },

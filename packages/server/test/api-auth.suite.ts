@@ -79,21 +79,22 @@ export function apiAuthSuite(adapter: AdapterName) {
           headers: { 'content-type': 'application/json', ...(version && { 'kakeibo-protocol': version }) },
           body: JSON.stringify({ email: uniqueEmail('protocol'), password: PASSWORD }),
         });
-      for (const version of ['2', '0', 'one', '1.5']) {
+      // 1 is the version before packed rows became one flat list and the field hash put the stamp first.
+      for (const version of ['1', '3', '0', 'one', '2.5']) {
         const refused = await signIn(version);
         expect(refused.status).toBe(400);
-        expect(refused.headers.get('kakeibo-protocol')).toBe('1');
+        expect(refused.headers.get('kakeibo-protocol')).toBe('2');
         expect(await refused.json()).toMatchObject({
           code: 'protocol.unsupported',
-          supported: [1],
+          supported: [2],
           detail: expect.stringContaining('update the app'),
         });
       }
       // The current version, and no header at all (curl, scripts), reach the route: here its own
       // validation (the sign-in names no device).
-      for (const version of ['1', undefined]) {
+      for (const version of ['2', undefined]) {
         const answered = await signIn(version);
-        expect(answered.headers.get('kakeibo-protocol')).toBe('1');
+        expect(answered.headers.get('kakeibo-protocol')).toBe('2');
         expect(((await answered.json()) as { code: string }).code).toBe('validation.failed');
       }
     });

@@ -3,6 +3,7 @@ import {
   BUCKETS_PER_TABLE,
   type BucketTotal,
   bucketOf,
+  CHECKSUM_VERSION,
   type ChecksumBucket,
   ChecksumDelta,
   type Conflict,
@@ -84,6 +85,8 @@ const place = {
  * other, shows at open that the key given is the one that sealed them.
  */
 const SEALED_META_KEY = 'store.sealed';
+/** The meta key holding which CHECKSUM_VERSION the checksum_buckets follow (absent: version 1). */
+const CHECKSUM_VERSION_META_KEY = 'checksum.version';
 const SEALED_MARK = 'kakeibo-sealed-v1';
 
 /** A listed row with its place in list order. */
@@ -175,13 +178,17 @@ export class SqliteLocalStore implements LocalStore {
   /**
    * Brings the schema up to date, then checks the sealing: a store with sealed values opens only with
    * a sealer holding their key (`store.key_missing`), and a sealer's first open of a store written
-   * without one seals everything in it (see sealInPlace).
+   * without one seals everything in it (see sealInPlace). Checksum buckets summed with another
+   * definition of core's field hash (CHECKSUM_VERSION) are recomputed from the rows.
    */
   async migrate(): Promise<void> {
     await runMigrations(this.db);
     // A bulk load cut off before its end left the index dropped: put it back.
     await this.db.exec(ROWS_BY_DATE_INDEX);
     if (await this.checkSealing()) await this.sealInPlace();
+    if ((await this.getMeta(CHECKSUM_VERSION_META_KEY)) !== String(CHECKSUM_VERSION)) {
+      await this.recomputeChecksum();
+    }
   }
 
   /**
@@ -534,6 +541,7 @@ export class SqliteLocalStore implements LocalStore {
           return [b.table, b.bucket, hi, lo, b.fields];
         }),
       );
+      await this.setMeta(CHECKSUM_VERSION_META_KEY, String(CHECKSUM_VERSION));
     });
   }
 

@@ -44,7 +44,18 @@ function connect(file: string, setUp: (db: Database.Database) => Database.Databa
   }
 }
 
+/**
+ * The page size of a new store (an existing one keeps the size it was made with). 16 KiB rather than
+ * SQLite's 4 KiB: every page is encrypted and authenticated on its own, and a bootstrap writes tens
+ * of thousands of them; with a quarter as many pages, writing 100,000 rows in pages of 2,500 took
+ * about a fifth less time, and building the date index too. A local edit rewrites a few pages of
+ * 16 KiB, still microseconds of cipher work.
+ */
+const PAGE_SIZE = 16 * 1024;
+
 function configure(db: Database.Database): void {
+  // Only takes effect while the file is still empty: before anything else writes to it.
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   // With WAL, NORMAL may lose the last commits on power loss, never consistency.
   db.pragma('synchronous = NORMAL');

@@ -5,8 +5,11 @@
  * that older peers ignore keep it. A server refuses a request of a version it does not speak with
  * `protocol.unsupported` (naming the versions it speaks), so an outdated app says "update me"
  * instead of misreading pages; a request without the header (curl, scripts) is taken as current.
+ *
+ * 2: packed rows are one flat list, and the field hash of the checksum hashes the stamp before the
+ * field (docs/PROTOCOL.md §5, §6). A version-1 peer would refuse every row and see every bucket differ.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const PROTOCOL_HEADER = 'kakeibo-protocol';
 /** The versions this code speaks (a server may keep an older one for a while after a change). */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [PROTOCOL_VERSION];

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import type { Stamp } from '../clock/stamp.js';
 import { canonicalJson } from './canonical.js';
-import { absorb, type Hash64, hash64, hash64Hex, hashFieldParts, parseHash64Hex } from './hash64.js';
+import {
+  absorb,
+  absorbPart,
+  type Hash64,
+  type HashState,
+  hash64,
+  hash64Hex,
+  hashFieldParts,
+  parseHash64Hex,
+} from './hash64.js';
 
 /**
  * State checksum: the sum (lane-wise, modulo 2^32) of one hash per stored field, over
- * (table, row, field, stamp, value). Addition is commutative and invertible, so the checksum is
+ * (table, row, stamp, field, value). Addition is commutative and invertible, so the checksum is
  * independent of the order changes arrived in and is updated in O(1) when one field changes:
  * subtract the old field's hash, add the new one. Two replicas agree exactly when they hold the same
  * fields with the same stamps and values (up to a 2^-64 collision chance).
@@ -15,25 +24,39 @@ import { absorb, type Hash64, hash64, hash64Hex, hashFieldParts, parseHash64Hex 
  */
 export const BUCKETS_PER_TABLE = 16;
 
+/**
+ * The definition of fieldHash that stored sums follow. Version 1 hashed the field before the stamp;
+ * version 2 hashes the stamp first, so a row's fields that share a stamp (nearly all of them) hash
+ * the row, the stamp and the separators once instead of once per field: a third of the work. A store
+ * holding sums of another version recomputes them from its rows before using them.
+ */
+export const CHECKSUM_VERSION = 2;
+
 export const bucketOf = (rowId: string): number => Number.parseInt(rowId.charAt(rowId.length - 1), 16);
 
 export function fieldHash(table: string, rowId: string, field: string, stamp: Stamp, value: unknown): Hash64 {
-  return hash64(`${table}\u0000${rowId}\u0000${field}\u0000${stamp}\u0000${canonicalJson(value)}`);
+  return hash64(`${table}\u0000${rowId}\u0000${stamp}\u0000${field}\u0000${canonicalJson(value)}`);
 }
 
 /**
- * fieldHash for many fields of one row: the (table, row) prefix is hashed once. Bit-identical to
- * fieldHash (a test pins that); a 100,000-row snapshot hashes over a million fields, so this is the
- * checksum's hot path: the parts are fed to the hash one after the other instead of being joined
- * into a new string first, and a string value is fed as its JSON text without building that text
- * when it needs no escaping (nearly always).
+ * fieldHash for many fields of one row: the (table, row) prefix is hashed once, and the stamp once for
+ * each run of fields that share it. Bit-identical to fieldHash (a test pins that); a 100,000-row
+ * snapshot hashes over a million fields, so this is the checksum's hot path (see hashFieldParts).
  */
 export function rowFieldHasher(
   table: string,
   rowId: string,
 ): (field: string, stamp: Stamp, value: unknown) => Hash64 {
   const prefix = absorb(`${table}\u0000${rowId}\u0000`);
-  return (field, stamp, value) => hashFieldParts(prefix, field, stamp, value);
+  let lastStamp: string | undefined;
+  let stamped: HashState = prefix;
+  return (field, stamp, value) => {
+    if (stamp !== lastStamp) {
+      stamped = absorbPart(prefix, stamp);
+      lastStamp = stamp;
+    }
+    return hashFieldParts(stamped, field, value);
+  };
 }
 
 export interface BucketSum {

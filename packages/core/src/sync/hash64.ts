@@ -53,26 +53,31 @@ function finish(a: number, b: number): Hash64 {
 /** True for a UTF-16 unit JSON.stringify writes escaped (or, for surrogates, may): control, `"`, `\`. */
 const escapedInJson = (c: number) => c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff);
 
-/**
- * `hashFrom(state, field + NUL + stamp + NUL + canonicalJson(value))`, bit for bit, without building
- * that string: the checksum's hot path (a 100,000-row snapshot hashes over a million fields). A string
- * value is fed as `"…"` straight from its characters; only one JSON.stringify would escape something
- * in (rare) is serialised first. The loops are written out, not shared, so nothing is allocated per
- * part. Kept equal to the plain definition by a property test.
- */
-export function hashFieldParts(state: HashState, field: string, stamp: string, value: unknown): Hash64 {
+/** `absorb(part + NUL, state)` without building that string: a stamp, once per row and stamp. */
+export function absorbPart(state: HashState, part: string): HashState {
   let h1 = state.h1;
   let h2 = state.h2;
-  for (let i = 0; i < field.length; i++) {
-    const c = field.charCodeAt(i);
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, M1);
     h2 = Math.imul(h2 ^ c, M2);
   }
   // A NUL separator: x ^ 0 === x.
-  h1 = Math.imul(h1, M1);
-  h2 = Math.imul(h2, M2);
-  for (let i = 0; i < stamp.length; i++) {
-    const c = stamp.charCodeAt(i);
+  return { h1: Math.imul(h1, M1), h2: Math.imul(h2, M2) };
+}
+
+/**
+ * `hashFrom(state, field + NUL + canonicalJson(value))`, bit for bit, without building that string:
+ * the checksum's hot path (a 100,000-row snapshot hashes over a million fields). A string value is
+ * fed as `"…"` straight from its characters; only one JSON.stringify would escape something in (rare)
+ * is serialised first. The loops are written out, not shared, so nothing is allocated per part. Kept
+ * equal to the plain definition by a property test.
+ */
+export function hashFieldParts(state: HashState, field: string, value: unknown): Hash64 {
+  let h1 = state.h1;
+  let h2 = state.h2;
+  for (let i = 0; i < field.length; i++) {
+    const c = field.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, M1);
     h2 = Math.imul(h2 ^ c, M2);
   }

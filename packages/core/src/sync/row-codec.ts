@@ -1,24 +1,33 @@
 import { STAMP_RE, type Stamp } from '../clock/stamp.js';
 import { KakeiboError } from '../errors.js';
-import { fieldValueChecker } from './field-values.js';
+import { type FieldValueChecker, fieldValueChecker } from './field-values.js';
 import type { RowState } from './merge.js';
 import type { FieldValue } from './op.js';
 import type { TableName } from './tables.js';
 
 /**
  * How a stored row is written as text, on the server and on devices alike: each distinct stamp once,
- * `{ "s": [stamps], "f": { field: [value, stampIndex] } }`. Most fields of a row share the stamp of
- * the op that created it, so this is well under half the size of the RowState JSON, and both ingest
- * and bootstrap are bounded by the bytes SQLCipher encrypts and writes.
+ * then every field as a triple, `[[stamps], field, value, stampIndex, field, value, stampIndex, …]`.
+ * Most fields of a row share the stamp of the op that created it, so this is well under half the size
+ * of the RowState JSON, and both ingest and bootstrap are bounded by the bytes the ciphers encrypt and
+ * write. One flat array, because it is what a 100,000-row bootstrap parses 100,000 times: it parses in
+ * about 60 % of the time of the first form (below), and is a tenth shorter.
+ *
+ * The first form, `{ "s": [stamps], "f": { field: [value, stampIndex] } }`, is still read everywhere
+ * (rows stored before the change keep it until they are next written, and are sent as stored).
  */
-interface PackedRow {
+type PackedRowText = [stamps: string[], ...entries: unknown[]];
+interface LegacyPackedRow {
   s: string[];
   f: Record<string, [FieldValue, number]>;
 }
 
+/** Entries per field in the flat form: field, value, stamp index. */
+const ENTRY = 3;
+
 export function packRow(row: RowState): string {
   const stamps: string[] = [];
-  const f: PackedRow['f'] = {};
+  const packed: PackedRowText = [stamps];
   let last = '';
   let lastIndex = -1;
   for (const field in row) {
@@ -29,14 +38,26 @@ export function packRow(row: RowState): string {
     if (i < 0) i = stamps.push(stamp) - 1;
     last = stamp;
     lastIndex = i;
-    f[field] = [value, i];
+    packed.push(field, value, i);
   }
-  return JSON.stringify({ s: stamps, f } satisfies PackedRow);
+  return JSON.stringify(packed);
 }
 
+/** A stored row's text (either form) as a RowState; the text is trusted (see parsePackedRow). */
 export function unpackRow(text: string): RowState {
-  const { s: stamps, f } = JSON.parse(text) as PackedRow;
+  const parsed = JSON.parse(text) as PackedRowText | LegacyPackedRow;
   const row: RowState = {};
+  if (Array.isArray(parsed)) {
+    const stamps = parsed[0];
+    for (let i = 1; i < parsed.length; i += ENTRY) {
+      row[parsed[i] as string] = {
+        value: parsed[i + 1] as FieldValue,
+        stamp: stamps[parsed[i + 2] as number] as string,
+      };
+    }
+    return row;
+  }
+  const { s: stamps, f } = parsed;
   for (const field in f) {
     const entry = f[field] as [FieldValue, number];
     row[field] = { value: entry[0], stamp: stamps[entry[1]] as string };
@@ -59,10 +80,10 @@ export interface ParsedPackedRow {
 
 /**
  * Reads a packed row that arrived from elsewhere (a snapshot or repair page), trusting nothing: the
- * text must be exactly the packed form, every stamp an HLC stamp, listed once and used by a field,
- * every field one of `table`'s with a value its schema accepts as it is (field-values.ts). Throws
- * KakeiboError `sync.invalid_row`, naming the row and the first problem, so a malformed row is
- * refused before anything of it reaches a store.
+ * text must be exactly one of the packed forms, every stamp an HLC stamp, listed once and used by a
+ * field, every field one of `table`'s, once, with a value its schema accepts as it is
+ * (field-values.ts). Throws KakeiboError `sync.invalid_row`, naming the row and the first problem, so
+ * a malformed row is refused before anything of it reaches a store.
  */
 export function parsePackedRow(table: TableName, rowId: string, text: string): ParsedPackedRow {
   if (text.length > MAX_PACKED_ROW_CHARS) {
@@ -74,47 +95,89 @@ export function parsePackedRow(table: TableName, rowId: string, text: string): P
   } catch {
     throw invalidRow(table, rowId, 'it is not JSON');
   }
-  if (!isPlainObject(parsed)) throw invalidRow(table, rowId, 'it is not a packed row');
+  const fields = new FieldReader(table, rowId);
+  if (Array.isArray(parsed)) {
+    fields.readStamps(parsed[0]);
+    if (parsed.length % ENTRY !== 1)
+      throw fields.invalid('its fields are not [field, value, stamp index] triples');
+    for (let i = 1; i < parsed.length; i += ENTRY) {
+      const field: unknown = parsed[i];
+      if (typeof field !== 'string') throw fields.invalid(`entry ${i} is not a field name`);
+      fields.read(field, parsed[i + 1], parsed[i + 2]);
+    }
+    return fields.done();
+  }
+  if (!isPlainObject(parsed)) throw fields.invalid('it is not a packed row');
   for (const part in parsed) {
-    if (part !== 's' && part !== 'f') throw invalidRow(table, rowId, `it has an unknown part "${part}"`);
+    if (part !== 's' && part !== 'f') throw fields.invalid(`it has an unknown part "${part}"`);
   }
-  const { s: stamps, f: fields } = parsed as Partial<PackedRow>;
-  if (!Array.isArray(stamps) || stamps.length === 0) throw invalidRow(table, rowId, 'it lists no stamps');
-  let newest = '';
-  for (let i = 0; i < stamps.length; i++) {
-    const stamp = stamps[i];
-    if (typeof stamp !== 'string' || !STAMP_RE.test(stamp)) {
-      throw invalidRow(table, rowId, `stamp ${i} is not an HLC stamp`);
-    }
-    if (stamps.indexOf(stamp) !== i) throw invalidRow(table, rowId, `stamp ${stamp} is listed twice`);
-    if (stamp > newest) newest = stamp;
-  }
-  if (!isPlainObject(fields)) throw invalidRow(table, rowId, 'its fields are not an object');
-  // Nearly every row has one stamp, which any field uses: only several need counting.
-  const used = stamps.length > 1 ? new Uint8Array(stamps.length) : undefined;
-  const checker = fieldValueChecker(table);
-  const row: RowState = {};
-  let count = 0;
-  for (const field in fields) {
-    const entry = fields[field];
+  const { s: stamps, f: entries } = parsed as Partial<LegacyPackedRow>;
+  fields.readStamps(stamps);
+  if (!isPlainObject(entries)) throw fields.invalid('its fields are not an object');
+  for (const field in entries) {
+    const entry = entries[field];
     if (!Array.isArray(entry) || entry.length !== 2) {
-      throw invalidRow(table, rowId, `field "${field}" is not [value, stamp index]`);
+      throw fields.invalid(`field "${field}" is not [value, stamp index]`);
     }
-    const value: unknown = entry[0];
-    const index: unknown = entry[1];
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= stamps.length) {
-      throw invalidRow(table, rowId, `field "${field}" names no listed stamp`);
-    }
-    const problem = checker.problem(field, value);
-    if (problem?.kind === 'unknown_field') throw invalidRow(table, rowId, `${table} has no field "${field}"`);
-    if (problem) throw invalidRow(table, rowId, `field "${field}" ${problem.message}`);
-    if (used) used[index] = 1;
-    row[field] = { value: value as FieldValue, stamp: stamps[index] as string };
-    count += 1;
+    fields.read(field, entry[0], entry[1]);
   }
-  if (count === 0) throw invalidRow(table, rowId, 'it has no fields');
-  if (used?.includes(0)) throw invalidRow(table, rowId, 'it lists a stamp no field has');
-  return { row, newest };
+  return fields.done();
+}
+
+/** The checks both packed forms share, as one row's stamps and fields are read. */
+class FieldReader {
+  private readonly row: RowState = {};
+  private stamps: string[] = [];
+  private newest = '';
+  /** Which stamps a field used; only kept when there are several (nearly every row has one). */
+  private used: Uint8Array | undefined;
+  private count = 0;
+  private readonly checker: FieldValueChecker;
+
+  constructor(
+    private readonly table: TableName,
+    private readonly rowId: string,
+  ) {
+    this.checker = fieldValueChecker(table);
+  }
+
+  readStamps(stamps: unknown): void {
+    if (!Array.isArray(stamps) || stamps.length === 0) throw this.invalid('it lists no stamps');
+    for (let i = 0; i < stamps.length; i++) {
+      const stamp: unknown = stamps[i];
+      if (typeof stamp !== 'string' || !STAMP_RE.test(stamp)) {
+        throw this.invalid(`stamp ${i} is not an HLC stamp`);
+      }
+      if (stamps.indexOf(stamp) !== i) throw this.invalid(`stamp ${stamp} is listed twice`);
+      if (stamp > this.newest) this.newest = stamp;
+    }
+    this.stamps = stamps as string[];
+    if (stamps.length > 1) this.used = new Uint8Array(stamps.length);
+  }
+
+  read(field: string, value: unknown, index: unknown): void {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= this.stamps.length) {
+      throw this.invalid(`field "${field}" names no listed stamp`);
+    }
+    const problem = this.checker.problem(field, value);
+    if (problem?.kind === 'unknown_field') throw this.invalid(`${this.table} has no field "${field}"`);
+    if (problem) throw this.invalid(`field "${field}" ${problem.message}`);
+    // Known fields only get here, so no Object.prototype name is ever set or mistaken for a field.
+    if (Object.hasOwn(this.row, field)) throw this.invalid(`field "${field}" is listed twice`);
+    if (this.used) this.used[index] = 1;
+    this.row[field] = { value: value as FieldValue, stamp: this.stamps[index] as string };
+    this.count += 1;
+  }
+
+  done(): ParsedPackedRow {
+    if (this.count === 0) throw this.invalid('it has no fields');
+    if (this.used?.includes(0)) throw this.invalid('it lists a stamp no field has');
+    return { row: this.row, newest: this.newest };
+  }
+
+  invalid(problem: string): KakeiboError {
+    return invalidRow(this.table, this.rowId, problem);
+  }
 }
 
 const invalidRow = (table: TableName, rowId: string, problem: string) =>

@@ -11,6 +11,7 @@ import {
 } from '@kakeibo/core';
 import { sql, type Transaction } from 'kysely';
 import type { BulkColumn } from './bulk.js';
+import { ensureChecksumVersion } from './checksum-version.js';
 import { decodeRow, encodeConflictBody, encodeOpFields, encodePrev, encodeRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import type { DialectTraits } from './dialect.js';
@@ -40,11 +41,13 @@ export async function appendOps(
   return ctx.db.transaction().execute(async (trx) => {
     const ledger = await trx
       .selectFrom('ledgers')
-      .select('head')
+      .select(['head', 'checksum_version'])
       .where('id', '=', ledgerId)
       .$if(ctx.traits.lockLedgerRow, (q) => q.forUpdate())
       .executeTakeFirst();
     if (!ledger) throw ledgerNotFound(ledgerId);
+    // Before this batch's delta is added: the sums it adds to must follow the current definition.
+    await ensureChecksumVersion(trx, ledgerId, int(ledger.checksum_version), sealer);
     let head = int(ledger.head);
 
     // Known ids are duplicates (a retried push); so is an id repeated within this batch.

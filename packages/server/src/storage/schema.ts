@@ -23,6 +23,8 @@ export interface LedgersTable {
   /** The ledger's data key sealed by the master key (PostgreSQL); null where the file is encrypted whole. */
   wrapped_key: string | null;
   created_at: string;
+  /** core's CHECKSUM_VERSION that the ledger's checksum_buckets follow (older ones are recomputed). */
+  checksum_version: ColumnType<number, number | undefined, number>;
 }
 
 export interface DevicesTable {

@@ -1,4 +1,5 @@
 import {
+  CHECKSUM_VERSION,
   type Conflict,
   hash64Hex,
   type LoggedOp,
@@ -6,6 +7,7 @@ import {
   type RowState,
   type TableName,
 } from '@kakeibo/core';
+import { upgradeChecksum } from './checksum-version.js';
 import { decodeConflict, decodeOpFields, decodePrev, decodeRow, packedRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
@@ -137,19 +139,37 @@ export async function getRow(
   return decodeRow(await sealerFor(ctx, ledgerId), ledgerId, table, rowId, row.fields);
 }
 
-/** The head and the buckets, read in one transaction so they describe the same state. */
+/**
+ * The head and the buckets, read in one transaction so they describe the same state; sums that follow
+ * an older field hash are recomputed first (checksum-version.ts).
+ */
 export async function checksum(
   ctx: StorageContext,
   ledgerId: string,
 ): Promise<{ seq: number; buckets: ChecksumBucketRecord[] }> {
+  const read = await readChecksum(ctx, ledgerId);
+  if (read.version === CHECKSUM_VERSION) return { seq: read.seq, buckets: read.buckets };
+  await upgradeChecksum(ctx, ledgerId);
+  const { seq, buckets } = await readChecksum(ctx, ledgerId);
+  return { seq, buckets };
+}
+
+async function readChecksum(
+  ctx: StorageContext,
+  ledgerId: string,
+): Promise<{ seq: number; buckets: ChecksumBucketRecord[]; version: number }> {
   let tx = ctx.db.transaction();
   if (ctx.traits.snapshotReads) tx = tx.setIsolationLevel('repeatable read');
   return tx.execute(async (trx) => {
     const ledger = await trx
       .selectFrom('ledgers')
-      .select('head')
+      .select(['head', 'checksum_version'])
       .where('id', '=', ledgerId)
       .executeTakeFirst();
+    // An unknown ledger reads as empty, in the current version (there is nothing to recompute).
+    if (!ledger) return { seq: 0, buckets: [], version: CHECKSUM_VERSION };
+    const version = int(ledger.checksum_version);
+    if (version !== CHECKSUM_VERSION) return { seq: 0, buckets: [], version };
     const rows = await trx
       .selectFrom('checksum_buckets')
       .select(['tbl', 'bucket', 'hi', 'lo', 'fields'])
@@ -166,7 +186,7 @@ export async function checksum(
     }
     // Sorted here, not by SQL: PostgreSQL's collation need not be the code-point order core uses.
     buckets.sort((a, b) => (a.table === b.table ? a.bucket - b.bucket : a.table < b.table ? -1 : 1));
-    return { seq: ledger ? int(ledger.head) : 0, buckets };
+    return { seq: int(ledger.head), buckets, version };
   });
 }
 

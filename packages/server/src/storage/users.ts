@@ -1,4 +1,4 @@
-import { KakeiboError } from '@kakeibo/core';
+import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
 import type { Selectable } from 'kysely';
 import type { StorageContext } from './context.js';
 import { LEDGER_TABLES, type UsersTable } from './schema.js';
@@ -51,6 +51,8 @@ export async function createUser(
           head: 0,
           wrapped_key: key?.wrapped ?? null,
           created_at: record.createdAt,
+          // A new ledger has no rows: its (empty) buckets follow the current definition.
+          checksum_version: CHECKSUM_VERSION,
         })
         .execute();
     });

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './0001-initial.js';
+import { checksumVersion } from './0002-checksum-version.js';
 
 /**
  * Migrations are listed here rather than discovered in a folder, so they run the same from src/
@@ -7,6 +8,7 @@ import { initial } from './0001-initial.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-checksum-version': checksumVersion,
 };
 
 const provider: MigrationProvider = {

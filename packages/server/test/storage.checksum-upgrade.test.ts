@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Op, uuidv7 } from '@kakeibo/core';
+import Database from 'better-sqlite3-multiple-ciphers';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresStorage, openSqliteStorage, type Storage } from '../src/storage/index.js';
+import { expenseFields, newAccount, newExpenses, Reference, Writer } from './storage.fixtures.js';
+import { createTestDatabase, type TestDatabase } from './support/pg.js';
+
+/**
+ * A ledger whose checksum buckets were summed with an older field hash (stored before the definition
+ * changed) has them recomputed from its rows the first time they are used, by a checksum read or by
+ * an append, on both databases. The old state is made the only way it can arise: by the database
+ * itself saying version 1, over a raw connection, with sums that are not those of the current hash.
+ */
+
+/** Raw SQL on the storage's own database, behind the storage's back. */
+interface RawDatabase {
+  run(sql: string, params?: unknown[]): Promise<void>;
+  value(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+interface Adapter {
+  name: string;
+  open(): Promise<Storage>;
+  raw(): Promise<RawDatabase & { close(): Promise<void> }>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteAdapter(): Adapter {
+  const dir = mkdtempSync(join(tmpdir(), 'kakeibo-checksum-upgrade-'));
+  const file = join(dir, 'upgrade.db');
+  const key = randomBytes(32);
+  return {
+    name: 'sqlite',
+    open: () => openSqliteStorage({ file, key }),
+    async raw() {
+      const db = new Database(file);
+      db.pragma("cipher='sqlcipher'");
+      db.pragma('legacy=4');
+      db.pragma(`key="x'${key.toString('hex')}'"`);
+      return {
+        run: async (sql, params = []) => {
+          db.prepare(sql).run(...params);
+        },
+        value: async (sql, params = []) =>
+          db
+            .prepare(sql)
+            .pluck()
+            .get(...params),
+        close: async () => db.close(),
+      };
+    },
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresAdapter(): Adapter {
+  let database: TestDatabase | undefined;
+  const masterKey = randomBytes(32);
+  const url = () => (database as TestDatabase).url;
+  return {
+    name: 'postgres',
+    async open() {
+      database ??= await createTestDatabase();
+      return openPostgresStorage({ connectionString: url(), masterKey, poolSize: 2 });
+    },
+    async raw() {
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      // pg numbers its parameters; the statements below are written with `?`.
+      const numbered = (sql: string) => {
+        let n = 0;
+        return sql.replace(/\?/g, () => `$${++n}`);
+      };
+      return {
+        run: async (sql, params = []) => {
+          await client.query(numbered(sql), params);
+        },
+        value: async (sql, params = []) =>
+          Object.values((await client.query(numbered(sql), params)).rows[0] ?? {})[0],
+        close: () => client.end(),
+      };
+    },
+    cleanup: async () => database?.drop(),
+  };
+}
+
+const adapters = [sqliteAdapter(), postgresAdapter()];
+afterAll(async () => {
+  for (const adapter of adapters) await adapter.cleanup();
+});
+
+/** Puts the ledger back as a server before the change left it: version 1, sums of another hash. */
+async function asVersionOne(adapter: Adapter, ledgerId: string): Promise<void> {
+  const raw = await adapter.raw();
+  try {
+    await raw.run('UPDATE ledgers SET checksum_version = 1 WHERE id = ?', [ledgerId]);
+    await raw.run('UPDATE checksum_buckets SET hi = (hi + 12345) % 4294967296 WHERE ledger_id = ?', [
+      ledgerId,
+    ]);
+    // A bucket the rows do not have: a recompute must drop it, not only overwrite the others.
+    await raw.run(
+      "INSERT INTO checksum_buckets (ledger_id, tbl, bucket, hi, lo, fields) VALUES (?, 'income', 3, 7, 7, 1)",
+      [ledgerId],
+    );
+  } finally {
+    await raw.close();
+  }
+}
+
+async function versionOf(adapter: Adapter, ledgerId: string): Promise<number> {
+  const raw = await adapter.raw();
+  try {
+    return Number(await raw.value('SELECT checksum_version FROM ledgers WHERE id = ?', [ledgerId]));
+  } finally {
+    await raw.close();
+  }
+}
+
+/** Over a thousand rows (the recompute pages by 1,000), some edited later by another writer. */
+function ledgerOps(): { ops: Op[]; writer: Writer } {
+  const writer = new Writer();
+  const ops = newExpenses(writer, 1_100);
+  const other = new Writer();
+  other.see(ops);
+  for (const op of ops.slice(0, 40))
+    ops.push(other.edit('expenses', op.rowId, { amount: 77, note: 'later' }));
+  ops.push(other.edit('expenses', ops[1]?.rowId as string, { deleted: true }));
+  return { ops, writer };
+}
+
+describe.each(adapters)('checksums of an older field hash, $name', (adapter) => {
+  it('are recomputed from the rows at the first checksum read, then kept current by appends', async () => {
+    let storage = await adapter.open();
+    const { ledgerId } = await newAccount(storage);
+    expect(await versionOf(adapter, ledgerId)).toBe(2);
+    const { ops, writer } = ledgerOps();
+    await storage.appendOps(ledgerId, ops);
+    const reference = new Reference();
+    reference.push(ops);
+    await storage.close();
+
+    await asVersionOne(adapter, ledgerId);
+    storage = await adapter.open();
+    try {
+      expect(await storage.checksum(ledgerId)).toEqual({
+        seq: ops.length,
+        buckets: reference.replica.checksum.toBuckets(),
+      });
+      expect(await versionOf(adapter, ledgerId)).toBe(2);
+
+      const more = [writer.edit('expenses', uuidv7(), expenseFields({ payee: 'After the upgrade' }))];
+      await storage.appendOps(ledgerId, more);
+      reference.push(more);
+      expect((await storage.checksum(ledgerId)).buckets).toEqual(reference.replica.checksum.toBuckets());
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('are recomputed before an append adds its changes, when the append comes first', async () => {
+    let storage = await adapter.open();
+    const { ledgerId } = await newAccount(storage);
+    const { ops, writer } = ledgerOps();
+    await storage.appendOps(ledgerId, ops);
+    const reference = new Reference();
+    reference.push(ops);
+    await storage.close();
+
+    await asVersionOne(adapter, ledgerId);
+    storage = await adapter.open();
+    try {
+      const edit = [writer.edit('expenses', ops[0]?.rowId as string, { amount: 4_200 })];
+      await storage.appendOps(ledgerId, edit);
+      reference.push(edit);
+      expect(await versionOf(adapter, ledgerId)).toBe(2);
+      expect((await storage.checksum(ledgerId)).buckets).toEqual(reference.replica.checksum.toBuckets());
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('are left alone when the ledger says they follow the current hash', async () => {
+    const storage = await adapter.open();
+    const { ledgerId } = await newAccount(storage);
+    const { ops } = ledgerOps();
+    await storage.appendOps(ledgerId, ops);
+    const before = await storage.checksum(ledgerId);
+    await storage.close();
+
+    // The same tampering without the version: nothing is recomputed (no rows are read for it).
+    const raw = await adapter.raw();
+    try {
+      await raw.run('UPDATE checksum_buckets SET fields = fields + 1 WHERE ledger_id = ?', [ledgerId]);
+    } finally {
+      await raw.close();
+    }
+    const reopened = await adapter.open();
+    try {
+      const after = await reopened.checksum(ledgerId);
+      expect(after.buckets.map((b) => b.fields)).toEqual(before.buckets.map((b) => b.fields + 1));
+    } finally {
+      await reopened.close();
+    }
+  });
+});
