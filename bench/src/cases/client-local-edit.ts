@@ -53,8 +53,9 @@ export const clientLocalEdit: BenchCase = {
         await kb.close();
       }
 
-      // Baseline: the minimal edit by hand on a raw connection: read the row's JSON, change the
-      // amount in it and in its column, write it back, in one transaction per edit.
+      // Baseline: the minimal edit by hand on a raw connection: read the row's JSON (core's packed
+      // list: [stamps, field, value, stamp index, …]), change the amount in it and in its column,
+      // write it back, in one transaction per edit.
       const raw: number[] = [];
       const db = device.dir.openRaw();
       try {
@@ -64,9 +65,8 @@ export const clientLocalEdit: BenchCase = {
         );
         const edit = db.transaction((id: string, amount: number) => {
           const { fields } = select.get(id) as { fields: string };
-          const stored = JSON.parse(fields) as { f: Record<string, [unknown, number]> };
-          const entry = stored.f.amount;
-          if (entry) entry[0] = amount;
+          const stored = JSON.parse(fields) as unknown[];
+          for (let i = 1; i < stored.length; i += 3) if (stored[i] === 'amount') stored[i + 1] = amount;
           update.run(JSON.stringify(stored), amount, id);
         });
         for (const [i, id] of ids.entries()) {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Op, parseOp } from '@kakeibo/core';
 import { type BenchServer, type StorageMethod, startSqliteServer } from './server.js';
+import { threadCpuSeconds } from './thread-cpu.js';
 
 /** The server thread's side of ServerThread (server-thread.ts): one server, driven by messages. */
 
@@ -17,6 +18,9 @@ export type ServerThreadCall =
 
 export type ServerThreadReply = { id: number; value: unknown } | { id: number; error: string };
 
+/** The server thread's CPU time when the timers were last reset. */
+let cpuAtReset = threadCpuSeconds();
+
 async function handle(server: BenchServer, call: ServerThreadCall): Promise<unknown> {
   switch (call.kind) {
     case 'append':
@@ -27,9 +31,16 @@ async function handle(server: BenchServer, call: ServerThreadCall): Promise<unkn
       return undefined;
     case 'resetStats':
       server.resetTimers();
+      cpuAtReset = threadCpuSeconds();
       return undefined;
-    case 'stats':
-      return { routes: server.routes, storageSpent: server.storageSpent };
+    case 'stats': {
+      const cpu = threadCpuSeconds();
+      return {
+        routes: server.routes,
+        storageSpent: server.storageSpent,
+        ...(cpu !== undefined && cpuAtReset !== undefined && { cpuSeconds: cpu - cpuAtReset }),
+      };
+    }
     case 'close':
       await server.close();
       return undefined;

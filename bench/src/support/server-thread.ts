@@ -10,6 +10,8 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 export interface ServerThreadStats {
   routes: Record<string, Spent>;
   storageSpent: Record<string, Spent>;
+  /** CPU time of the server thread since the last resetStats (Linux only). */
+  cpuSeconds?: number;
 }
 
 /**
