@@ -106,6 +106,52 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
   });
 });
 
+describe.each(STORE_MODES)('rows in the first packed form ({ s, f }), $mode', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  afterEach(() => stores.cleanup());
+
+  /** A row as servers stored it before packed rows became one flat list. */
+  const firstForm = (row: RowState): string => {
+    const s: string[] = [];
+    const f: Record<string, unknown> = {};
+    for (const [field, { value, stamp }] of Object.entries(row)) {
+      if (!s.includes(stamp)) s.push(stamp);
+      f[field] = [value, s.indexOf(stamp)];
+    }
+    return JSON.stringify({ s, f });
+  };
+
+  it('are stored as they came, read like any other, and written in the flat form once they change', async () => {
+    const { store, driver } = await stores.create();
+    const device = new TestDevice();
+    const ids = [newRowId(), newRowId()];
+    const ops = ids.map((id, i) => device.edit('expenses', id, expenseFields({ payee: `payee ${i}` })));
+    const { replica, rows } = packedRows(ops);
+    const old = rows.map((r) => ({ ...r, packed: firstForm(unpackRow(r.packed)) }));
+    await store.bulkLoad(() => store.applyRows(decodeRows(old).rows));
+
+    for (const id of ids) expect(await store.rowState('expenses', id)).toEqual(replica.row('expenses', id));
+    expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+    const storedText = async (id: string) =>
+      (await driver.all<{ fields: string }>('SELECT fields FROM rows WHERE row_id = ?', [id]))[0]?.fields;
+    if (!sealed) expect(await storedText(ids[0] as string)).toBe(old[0]?.packed);
+
+    device.advance(1_000);
+    const edit = device.edit('expenses', ids[0] as string, { amount: 4_321 });
+    replica.apply(edit);
+    await store.applyLocal([edit]);
+    expect(await store.rowState('expenses', ids[0] as string)).toEqual(
+      replica.row('expenses', ids[0] as string),
+    );
+    expect((await store.get('expenses', ids[1] as string))?.payee).toBe('payee 1');
+    expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+    if (!sealed) {
+      expect((await storedText(ids[0] as string))?.startsWith('[[')).toBe(true);
+      expect(await storedText(ids[1] as string)).toBe(old[1]?.packed);
+    }
+  });
+});
+
 describe.each(STORE_MODES)('reads during a bulk load, $mode', ({ sealed }) => {
   const stores = new TestStores({ sealed });
   afterEach(() => stores.cleanup());

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Op, uuidv7 } from '@kakeibo/core';
+import { type Op, type PackedRowMessage, parsePackedRow, unpackRow, uuidv7 } from '@kakeibo/core';
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from './support/pg.js';
 interface RawDatabase {
   run(sql: string, params?: unknown[]): Promise<void>;
   value(sql: string, params?: unknown[]): Promise<unknown>;
+  all(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
 }
 
 interface Adapter {
@@ -51,6 +52,7 @@ function sqliteAdapter(): Adapter {
             .prepare(sql)
             .pluck()
             .get(...params),
+        all: async (sql, params = []) => db.prepare(sql).all(...params) as Array<Record<string, unknown>>,
         close: async () => db.close(),
       };
     },
@@ -82,6 +84,7 @@ function postgresAdapter(): Adapter {
         },
         value: async (sql, params = []) =>
           Object.values((await client.query(numbered(sql), params)).rows[0] ?? {})[0],
+        all: async (sql, params = []) => (await client.query(numbered(sql), params)).rows,
         close: () => client.end(),
       };
     },
@@ -205,6 +208,73 @@ describe.each(adapters)('checksums of an older field hash, $name', (adapter) => 
       expect(after.buckets.map((b) => b.fields)).toEqual(before.buckets.map((b) => b.fields + 1));
     } finally {
       await reopened.close();
+    }
+  });
+});
+
+describe('rows an older SQLite server stored in the first packed form ({ s, f })', () => {
+  const adapter = adapters[0] as Adapter;
+
+  it('are read, summed, sent as stored, and written in the flat form once an append changes them', async () => {
+    let storage = await adapter.open();
+    const { ledgerId } = await newAccount(storage);
+    const { ops, writer } = ledgerOps();
+    await storage.appendOps(ledgerId, ops);
+    const reference = new Reference();
+    reference.push(ops);
+    await storage.close();
+
+    // Values are stored as they are on SQLite (the file is encrypted whole), so the old text can be
+    // written back exactly as an older server wrote it.
+    const raw = await adapter.raw();
+    try {
+      const stored = await raw.all(
+        "SELECT row_id, fields FROM entity_rows WHERE ledger_id = ? AND tbl = 'expenses'",
+        [ledgerId],
+      );
+      for (const { row_id, fields } of stored) {
+        const row = unpackRow(String(fields));
+        const s: string[] = [];
+        const f: Record<string, unknown> = {};
+        for (const [field, { value, stamp }] of Object.entries(row)) {
+          if (!s.includes(stamp)) s.push(stamp);
+          f[field] = [value, s.indexOf(stamp)];
+        }
+        await raw.run(
+          "UPDATE entity_rows SET fields = ? WHERE ledger_id = ? AND tbl = 'expenses' AND row_id = ?",
+          [JSON.stringify({ s, f }), ledgerId, row_id],
+        );
+      }
+    } finally {
+      await raw.close();
+    }
+    await asVersionOne(adapter, ledgerId);
+
+    storage = await adapter.open();
+    try {
+      expect((await storage.checksum(ledgerId)).buckets).toEqual(reference.replica.checksum.toBuckets());
+      const first = ops[0] as Op;
+      expect(await storage.getRow(ledgerId, 'expenses', first.rowId)).toEqual(
+        reference.replica.row('expenses', first.rowId),
+      );
+      const page = await storage.readSnapshot(ledgerId, null, 50);
+      const expense = page.find((r) => r.table === 'expenses') as PackedRowMessage;
+      expect(expense.packed.startsWith('{"s":')).toBe(true);
+      expect(parsePackedRow('expenses', expense.rowId, expense.packed).row).toEqual(
+        reference.replica.row('expenses', expense.rowId),
+      );
+
+      const edit = [writer.edit('expenses', first.rowId, { note: 'edited after the upgrade' })];
+      await storage.appendOps(ledgerId, edit);
+      reference.push(edit);
+      expect(await storage.getRow(ledgerId, 'expenses', first.rowId)).toEqual(
+        reference.replica.row('expenses', first.rowId),
+      );
+      expect((await storage.checksum(ledgerId)).buckets).toEqual(reference.replica.checksum.toBuckets());
+      const again = await storage.readSnapshot(ledgerId, null, 1_000);
+      expect(again.find((r) => r.rowId === first.rowId)?.packed.startsWith('[[')).toBe(true);
+    } finally {
+      await storage.close();
     }
   });
 });
