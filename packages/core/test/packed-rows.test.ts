@@ -21,6 +21,7 @@ import {
   type RowState,
   unpackRow,
 } from '../src/sync/index.js';
+import { firstPackedForm } from './support/first-packed-form.js';
 
 const DEVICE = 'aaaaaaaaaaaaaaaa';
 const stamp = (ms: number, counter = 0, device = DEVICE) =>
@@ -62,17 +63,6 @@ function stored(ops: Op[]): { rowId: string; row: RowState; packed: string } {
   const rowId = ops[0]?.rowId as string;
   const row = replica.row('expenses', rowId) as RowState;
   return { rowId, row, packed: packRow(row) };
-}
-
-/** A row in the first packed form, `{ s: [stamps], f: { field: [value, stampIndex] } }`. */
-function legacyText(row: RowState): string {
-  const s: string[] = [];
-  const f: Record<string, unknown> = {};
-  for (const [field, { value, stamp }] of Object.entries(row)) {
-    if (!s.includes(stamp)) s.push(stamp);
-    f[field] = [value, s.indexOf(stamp)];
-  }
-  return JSON.stringify({ s, f });
 }
 
 const refusal = (fn: () => unknown, what = 'it'): KakeiboError => {
@@ -127,7 +117,7 @@ describe('packed rows from the wire (parsePackedRow)', () => {
   it('read rows stored in the first packed form ({ s, f }) exactly as before', () => {
     const rowId = uuidv7();
     const { row } = stored([op(rowId, expense()), op(rowId, { amount: 1300, deleted: true }, S2)]);
-    const legacy = legacyText(row);
+    const legacy = firstPackedForm(row);
     expect(legacy.startsWith('{"s":')).toBe(true);
     expect(unpackRow(legacy)).toEqual(row);
     expect(parsePackedRow('expenses', rowId, legacy)).toEqual({ row, newest: S2 });

@@ -6,6 +6,7 @@ import { type Op, type PackedRowMessage, parsePackedRow, unpackRow, uuidv7 } fro
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
 import { openPostgresStorage, openSqliteStorage, type Storage } from '../src/storage/index.js';
 import { expenseFields, newAccount, newExpenses, Reference, Writer } from './storage.fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/pg.js';
@@ -136,19 +137,35 @@ function ledgerOps(): { ops: Op[]; writer: Writer } {
   return { ops, writer };
 }
 
+/**
+ * A ledger of ledgerOps(), closed and put back to version 1 (asVersionOne), with whatever else an
+ * older server left (`older`, over a raw connection), then opened again.
+ */
+async function upgradedLedger(
+  adapter: Adapter,
+  older: (raw: RawDatabase, ledgerId: string) => Promise<void> = async () => {},
+) {
+  const before = await adapter.open();
+  const { ledgerId } = await newAccount(before);
+  expect(await versionOf(adapter, ledgerId)).toBe(2);
+  const { ops, writer } = ledgerOps();
+  await before.appendOps(ledgerId, ops);
+  const reference = new Reference();
+  reference.push(ops);
+  await before.close();
+  const raw = await adapter.raw();
+  try {
+    await older(raw, ledgerId);
+  } finally {
+    await raw.close();
+  }
+  await asVersionOne(adapter, ledgerId);
+  return { storage: await adapter.open(), ledgerId, ops, writer, reference };
+}
+
 describe.each(adapters)('checksums of an older field hash, $name', (adapter) => {
   it('are recomputed from the rows at the first checksum read, then kept current by appends', async () => {
-    let storage = await adapter.open();
-    const { ledgerId } = await newAccount(storage);
-    expect(await versionOf(adapter, ledgerId)).toBe(2);
-    const { ops, writer } = ledgerOps();
-    await storage.appendOps(ledgerId, ops);
-    const reference = new Reference();
-    reference.push(ops);
-    await storage.close();
-
-    await asVersionOne(adapter, ledgerId);
-    storage = await adapter.open();
+    const { storage, ledgerId, ops, writer, reference } = await upgradedLedger(adapter);
     try {
       expect(await storage.checksum(ledgerId)).toEqual({
         seq: ops.length,
@@ -166,16 +183,7 @@ describe.each(adapters)('checksums of an older field hash, $name', (adapter) => 
   });
 
   it('are recomputed before an append adds its changes, when the append comes first', async () => {
-    let storage = await adapter.open();
-    const { ledgerId } = await newAccount(storage);
-    const { ops, writer } = ledgerOps();
-    await storage.appendOps(ledgerId, ops);
-    const reference = new Reference();
-    reference.push(ops);
-    await storage.close();
-
-    await asVersionOne(adapter, ledgerId);
-    storage = await adapter.open();
+    const { storage, ledgerId, ops, writer, reference } = await upgradedLedger(adapter);
     try {
       const edit = [writer.edit('expenses', ops[0]?.rowId as string, { amount: 4_200 })];
       await storage.appendOps(ledgerId, edit);
@@ -216,41 +224,21 @@ describe('rows an older SQLite server stored in the first packed form ({ s, f })
   const adapter = adapters[0] as Adapter;
 
   it('are read, summed, sent as stored, and written in the flat form once an append changes them', async () => {
-    let storage = await adapter.open();
-    const { ledgerId } = await newAccount(storage);
-    const { ops, writer } = ledgerOps();
-    await storage.appendOps(ledgerId, ops);
-    const reference = new Reference();
-    reference.push(ops);
-    await storage.close();
-
     // Values are stored as they are on SQLite (the file is encrypted whole), so the old text can be
     // written back exactly as an older server wrote it.
-    const raw = await adapter.raw();
-    try {
+    const firstForm = async (raw: RawDatabase, ledgerId: string) => {
       const stored = await raw.all(
         "SELECT row_id, fields FROM entity_rows WHERE ledger_id = ? AND tbl = 'expenses'",
         [ledgerId],
       );
       for (const { row_id, fields } of stored) {
-        const row = unpackRow(String(fields));
-        const s: string[] = [];
-        const f: Record<string, unknown> = {};
-        for (const [field, { value, stamp }] of Object.entries(row)) {
-          if (!s.includes(stamp)) s.push(stamp);
-          f[field] = [value, s.indexOf(stamp)];
-        }
         await raw.run(
           "UPDATE entity_rows SET fields = ? WHERE ledger_id = ? AND tbl = 'expenses' AND row_id = ?",
-          [JSON.stringify({ s, f }), ledgerId, row_id],
+          [firstPackedForm(unpackRow(String(fields))), ledgerId, row_id],
         );
       }
-    } finally {
-      await raw.close();
-    }
-    await asVersionOne(adapter, ledgerId);
-
-    storage = await adapter.open();
+    };
+    const { storage, ledgerId, ops, writer, reference } = await upgradedLedger(adapter, firstForm);
     try {
       expect((await storage.checksum(ledgerId)).buckets).toEqual(reference.replica.checksum.toBuckets());
       const first = ops[0] as Op;
