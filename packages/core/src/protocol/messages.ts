@@ -101,11 +101,11 @@ export const SnapshotRequestSchema = z.strictObject({
 
 /**
  * A row as snapshot and repair pages carry it: its fields in core's packed form (sync/row-codec.ts,
- * `[[stamps],field,value,stampIndex,…]`, or rows stored earlier in the first form) as JSON text, which is exactly how storage on both
- * sides keeps a row: the server sends what it stored and a device stores what it received, with no
- * re-encoding on either side, and the text is under half the size of `{field: {value, stamp}}`. The
- * envelope is checked here; the text itself by `decodeRows` (protocol/rows.ts), before any of it is
- * stored.
+ * `[[stamps],field,value,stampIndex,…]`, or the first form for rows stored before it) as JSON text,
+ * which is exactly how storage on both sides keeps a row: the server sends what it stored and a
+ * device stores what it received, with no re-encoding on either side, and the text is under half the
+ * size of `{field: {value, stamp}}`. The envelope is checked here; the text itself by `decodeRows`
+ * (protocol/rows.ts), before any of it is stored.
  */
 export const PackedRowSchema = z.strictObject({
   table: TableNameSchema,

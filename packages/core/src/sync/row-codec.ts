@@ -11,7 +11,7 @@ import type { TableName } from './tables.js';
  * Most fields of a row share the stamp of the op that created it, so this is well under half the size
  * of the RowState JSON, and both ingest and bootstrap are bounded by the bytes the ciphers encrypt and
  * write. One flat array, because it is what a 100,000-row bootstrap parses 100,000 times: it parses in
- * about 60 % of the time of the first form (below), and is a tenth shorter.
+ * about two thirds of the time of the first form (below), and is a tenth shorter.
  *
  * The first form, `{ "s": [stamps], "f": { field: [value, stampIndex] } }`, is still read everywhere
  * (rows stored before the change keep it until they are next written, and are sent as stored).
