@@ -30,6 +30,15 @@ export function openCipherDatabase(file: string, key: Buffer = randomBytes(32)):
   return db;
 }
 
+/** The same file without any encryption: what the brief's "raw SQLite" floor is. */
+export function openPlainDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
 /**
  * A minimal local store: expenses as columns (what queries read) plus each field's HLC stamp (what
  * later merges need), indexed by date for the list screen. Stamps are kept compactly, as the server
