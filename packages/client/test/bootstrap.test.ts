@@ -107,6 +107,37 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
   });
 });
 
+describe.each(STORE_MODES)('one row twice on one page, $mode', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  afterEach(() => stores.cleanup());
+
+  it('merges the second into the first as it came, columns and checksum included', async () => {
+    const { store } = await stores.create();
+    const device = new TestDevice();
+    const id = newRowId();
+    const other = newRowId();
+    const replica = new MemoryReplica();
+    const created = device.edit('expenses', id, expenseFields({ payee: 'First', amount: 100 }));
+    replica.apply(created);
+    replica.apply(device.edit('expenses', other, expenseFields({ payee: 'Other' })));
+    const before = packRow(replica.row('expenses', id) as RowState);
+    device.advance(1_000);
+    replica.apply(device.edit('expenses', id, { payee: 'Second', amount: 250 }));
+    const after = packRow(replica.row('expenses', id) as RowState);
+    const page = decodeRows([
+      { table: 'expenses', rowId: id, packed: before },
+      { table: 'expenses', rowId: other, packed: packRow(replica.row('expenses', other) as RowState) },
+      { table: 'expenses', rowId: id, packed: after },
+    ]);
+    const changed = await store.bulkLoad(() => store.applyRows(page.rows));
+    expect(changed.get('expenses')?.sort()).toEqual([id, other].sort());
+    expect(await store.rowState('expenses', id)).toEqual(replica.row('expenses', id));
+    expect(await store.get('expenses', id)).toMatchObject({ payee: 'Second', amount: 250 });
+    expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+    expect((await store.list('expenses', { search: 'second' })).items.map((r) => r.id)).toEqual([id]);
+  });
+});
+
 describe.each(STORE_MODES)('rows in the first packed form ({ s, f }), $mode', ({ sealed }) => {
   const stores = new TestStores({ sealed });
   afterEach(() => stores.cleanup());

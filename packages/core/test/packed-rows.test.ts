@@ -11,6 +11,8 @@ import {
   SnapshotPageSchema,
 } from '../src/protocol/index.js';
 import {
+  ChecksumDelta,
+  checkPackedRow,
   fieldValueProblem,
   MAX_PACKED_ROW_CHARS,
   MemoryReplica,
@@ -19,6 +21,7 @@ import {
   parseOp,
   parsePackedRow,
   type RowState,
+  rowStateOf,
   unpackRow,
 } from '../src/sync/index.js';
 import { firstPackedForm } from './support/first-packed-form.js';
@@ -180,6 +183,71 @@ describe('packed rows from the wire (parsePackedRow)', () => {
       expect(fieldValueProblem('expenses', 'amount', '100')?.kind).toBe('invalid');
       expect(fieldValueProblem('income', 'payee', 'x')?.kind).toBe('unknown_field');
     }
+  });
+});
+
+describe('checked rows (checkPackedRow): the same checks, without a RowState', () => {
+  it('give the values, the flat form and the sums parsePackedRow and addRow give, for both forms', () => {
+    const rowId = uuidv7();
+    const { row, packed } = stored([op(rowId, expense()), op(rowId, { amount: 1300, note: 'x' }, S2)]);
+    for (const text of [packed, firstPackedForm(row)]) {
+      const checked = checkPackedRow('expenses', rowId, text);
+      expect(checked.newest).toBe(S2);
+      expect(rowStateOf(checked)).toEqual(row);
+      expect(checked.values).toEqual(Object.fromEntries(Object.entries(row).map(([f, s]) => [f, s.value])));
+      // Whatever form it came in, the checked row is in the flat form.
+      expect(rowStateOf({ ...checked, flat: JSON.parse(packed) })).toEqual(row);
+      const fromState = new ChecksumDelta();
+      fromState.addRow('expenses', rowId, row);
+      const fromChecked = new ChecksumDelta();
+      fromChecked.addChecked('expenses', rowId, checked);
+      expect(fromChecked.buckets()).toEqual(fromState.buckets());
+    }
+  });
+
+  it('sum exactly as addRow for every row a replica of random edits holds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record(
+            { amount: fc.integer({ min: 1, max: 10_000 }), note: fc.string({ maxLength: 8 }) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 4 },
+        ),
+        (edits) => {
+          const rowId = uuidv7();
+          const ops = [op(rowId, expense())];
+          edits.forEach((fields, i) => {
+            if (
+              Object.keys(fields).length &&
+              fieldValueProblem('expenses', 'note', fields.note ?? '') === null
+            )
+              ops.push(op(rowId, fields, stamp(10 + i, 0, 'cccccccccccccccc')));
+          });
+          const { row, packed } = stored(ops);
+          const a = new ChecksumDelta();
+          a.addRow('expenses', rowId, row);
+          const b = new ChecksumDelta();
+          b.addChecked('expenses', rowId, checkPackedRow('expenses', rowId, packed));
+          expect(b.buckets()).toEqual(a.buckets());
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('are what snapshot pages decode to, their RowState built only when asked for', () => {
+    const rowId = uuidv7();
+    const { row, packed } = stored([op(rowId, expense())]);
+    const [decoded] = parseSnapshotPage({
+      watermark: 1,
+      rows: [{ table: 'expenses', rowId, packed }],
+      nextCursor: null,
+    }).rows;
+    expect(decoded?.checked?.values.payee).toBe(expense().payee);
+    expect(decoded?.fields).toEqual(row);
+    expect(decoded?.fields).toBe(decoded?.fields);
   });
 });
 

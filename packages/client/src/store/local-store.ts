@@ -4,6 +4,7 @@ import {
   type BucketTotal,
   bucketOf,
   CHECKSUM_VERSION,
+  type CheckedRow,
   type ChecksumBucket,
   ChecksumDelta,
   type Conflict,
@@ -32,7 +33,7 @@ import {
 
 import { decodeCursor, encodeCursor, type Position, pageLimit, type WalkedRow, walkSql } from './listing.js';
 import { runMigrations, STORE_TABLES } from './migrations.js';
-import { ROW_COLUMNS, rowValues, searchableText, searchText } from './row-columns.js';
+import { ROW_COLUMNS, rowValues, searchableText, searchText, valuesOf } from './row-columns.js';
 import { unreadable } from './sealer.js';
 import {
   type CategorySpending,
@@ -97,22 +98,48 @@ interface Listed {
   position: Position;
 }
 
+/**
+ * A row a write transaction stores: its merged state (`packed`: its text as it came, when stored
+ * exactly as it came), or a snapshot row stored as it came (`incoming`), whose RowState is only built
+ * if something in the same transaction merges into it.
+ */
+type ChangedRow =
+  | { table: TableName; rowId: string; row: RowState; packed?: string }
+  | { table: TableName; rowId: string; incoming: CheckedSnapshotRow };
+
+/** A snapshot row decodeRows checked: its text and its checked form are there. */
+type CheckedSnapshotRow = SnapshotRow & { packed: string; checked: CheckedRow };
+
+const isChecked = (row: SnapshotRow): row is CheckedSnapshotRow =>
+  row.checked !== undefined && row.packed !== undefined;
+
 /** The stored state a write transaction works on: rows loaded once, merged in memory, written once. */
 class WriteSet {
   readonly loaded = new Map<string, RowState>();
-  /** `packed`: the row's text as it came (SnapshotRow.packed), when it is stored exactly as it came. */
-  readonly changed = new Map<string, { table: TableName; rowId: string; row: RowState; packed?: string }>();
+  readonly changed = new Map<string, ChangedRow>();
   readonly delta = new ChecksumDelta();
 
   current(table: TableName, rowId: string): RowState | undefined {
     const key = rowKey(table, rowId);
-    return this.changed.get(key)?.row ?? this.loaded.get(key);
+    const changed = this.changed.get(key);
+    if (changed === undefined) return this.loaded.get(key);
+    return 'incoming' in changed ? changed.incoming.fields : changed.row;
   }
 
   /** Records a row the store did not have, stored whole (every field added). */
   added(table: TableName, rowId: string, row: RowState, packed?: string): void {
     this.delta.addRow(table, rowId, row);
-    this.changed.set(rowKey(table, rowId), { table, rowId, row, ...(packed !== undefined && { packed }) });
+    this.changed.set(
+      rowKey(table, rowId),
+      packed === undefined ? { table, rowId, row } : { table, rowId, row, packed },
+    );
+  }
+
+  /** `added` for a checked snapshot row, stored as it came: summed from its checked form. */
+  addedAsItCame(incoming: CheckedSnapshotRow): void {
+    const { table, rowId } = incoming;
+    this.delta.addChecked(table, rowId, incoming.checked);
+    this.changed.set(rowKey(table, rowId), { table, rowId, incoming });
   }
 
   /** Records one merge result; a merge that changed nothing leaves the row as it was. */
@@ -416,18 +443,21 @@ export class SqliteLocalStore implements LocalStore {
     }
     return this.db.transaction(async () => {
       const set = await this.load(rows);
-      for (const { table, rowId, fields, packed } of rows) {
+      for (const incoming of rows) {
+        // `fields` is read only where needed: a checked row builds its RowState on first read.
+        const { table, rowId } = incoming;
         let row = set.current(table, rowId);
         if (row === undefined) {
           // A row new to this device (every row of a bootstrap): every field is stored as it came,
           // which is what mergeOp does on an absent row, without grouping by stamp first.
           // The incoming states are stored as they are (never mutated later: merges copy), and so is
           // the packed text they were decoded from, when they came as one.
-          if (hasFields(fields)) set.added(table, rowId, fields, packed);
+          if (isChecked(incoming)) set.addedAsItCame(incoming);
+          else if (hasFields(incoming.fields)) set.added(table, rowId, incoming.fields, incoming.packed);
           continue;
         }
         const changes: FieldChange[] = [];
-        for (const op of opsOfFields(table, rowId, fields)) {
+        for (const op of opsOfFields(table, rowId, incoming.fields)) {
           const result = mergeOp(row, op);
           if (result.changes.length > 0) {
             row = result.row;
@@ -759,7 +789,7 @@ export class SqliteLocalStore implements LocalStore {
     for (let batch = limit + 1; ; batch = Math.min(batch * 2, SEARCH_BATCH_MAX)) {
       const rows = await this.walk(tables, query, position, undefined, batch);
       for (const row of rows) {
-        if (!searchableText(row.row).includes(needle)) continue;
+        if (!searchableText(valuesOf(row.row)).includes(needle)) continue;
         found.push(row);
         if (found.length > limit) return found;
       }
@@ -775,18 +805,23 @@ export class SqliteLocalStore implements LocalStore {
   }
 
   /** Upserts whole rows: fields packed (and sealed, all of them at once), derived columns recomputed. */
-  private async writeRows(
-    rows: ReadonlyArray<{ table: TableName; rowId: string; row: RowState; packed?: string }>,
-  ) {
+  private async writeRows(rows: readonly ChangedRow[]) {
     const fields = await this.sealEach(
       rows,
-      (r) => r.packed ?? packRow(r.row),
+      (r) => ('incoming' in r ? r.incoming.packed : (r.packed ?? packRow(r.row))),
       (r) => place.row(r.table, r.rowId),
     );
     await this.insertMany(
       'rows',
       ROW_COLUMNS,
-      rows.map((r, i) => rowValues(r.table, r.rowId, r.row, fields[i] as string | Uint8Array)),
+      rows.map((r, i) =>
+        rowValues(
+          r.table,
+          r.rowId,
+          'incoming' in r ? r.incoming.checked.values : valuesOf(r.row),
+          fields[i] as string | Uint8Array,
+        ),
+      ),
       UPSERT_ROWS,
     );
   }

@@ -1,9 +1,18 @@
-import { categoryIdOf, isDeleted, type RowState, sortDateOf, type TableName } from '@kakeibo/core';
+import {
+  categoryIdOfValues,
+  type FieldValues,
+  isDeletedValues,
+  type RowState,
+  sortDateOfValues,
+  type TableName,
+} from '@kakeibo/core';
 import type { SqlValue } from './types.js';
 
 /**
  * The columns of `rows` derived from a row's fields, recomputed on every write so the indexes
- * always describe the current state. Both the Node and the browser store call exactly this.
+ * always describe the current state. Both the Node and the browser store call exactly this. They are
+ * computed from the values by field name: a row stored as it came from a snapshot has those without
+ * its RowState ever being built (core CheckedRow); any other row gives them with `valuesOf`.
  */
 export interface RowColumns {
   deleted: 0 | 1;
@@ -18,19 +27,26 @@ export interface RowColumns {
 const SEARCH_FIELDS = ['payee', 'source', 'name', 'note', 'notes'] as const;
 const MONEY_TABLES: ReadonlySet<string> = new Set<TableName>(['expenses', 'income']);
 
-export function rowColumns(table: TableName, row: RowState): RowColumns {
+/** A RowState's values by field name. */
+export function valuesOf(row: RowState): FieldValues {
+  const values: Record<string, FieldValues[string]> = {};
+  for (const field in row) values[field] = row[field]?.value;
+  return values;
+}
+
+export function rowColumns(table: TableName, values: FieldValues): RowColumns {
   let amount: number | null = null;
   let currency: string | null = null;
   if (MONEY_TABLES.has(table)) {
-    const a = row.amount?.value;
-    const c = row.currency?.value;
+    const a = values.amount;
+    const c = values.currency;
     if (typeof a === 'number' && Number.isSafeInteger(a)) amount = a;
     if (typeof c === 'string') currency = c;
   }
   return {
-    deleted: isDeleted(row) ? 1 : 0,
-    sortDate: sortDateOf(row),
-    categoryId: categoryIdOf(row),
+    deleted: isDeletedValues(values) ? 1 : 0,
+    sortDate: sortDateOfValues(values),
+    categoryId: categoryIdOfValues(values),
     amount,
     currency,
   };
@@ -40,10 +56,10 @@ export function rowColumns(table: TableName, row: RowState): RowColumns {
  * The text substring search looks in (payee, source, name, note, notes), normalised: the `search`
  * column of an unsealed store, and what a sealed store's search filters opened rows by.
  */
-export function searchableText(row: RowState): string {
+export function searchableText(values: FieldValues): string {
   let text = '';
   for (const field of SEARCH_FIELDS) {
-    const value = row[field]?.value;
+    const value = values[field];
     if (typeof value === 'string' && value !== '') text = text === '' ? value : `${text}\n${value}`;
   }
   return searchText(text);
@@ -59,11 +75,11 @@ export const searchText = (text: string): string => text.toLowerCase();
 export function rowValues(
   table: TableName,
   rowId: string,
-  row: RowState,
+  values: FieldValues,
   fields: string | Uint8Array,
 ): SqlValue[] {
-  const c = rowColumns(table, row);
-  const search = typeof fields === 'string' ? searchableText(row) : '';
+  const c = rowColumns(table, values);
+  const search = typeof fields === 'string' ? searchableText(values) : '';
   return [table, rowId, fields, c.deleted, c.sortDate, c.categoryId, c.amount, c.currency, search];
 }
 

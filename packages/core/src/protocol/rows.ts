@@ -1,6 +1,6 @@
 import type { Stamp } from '../clock/stamp.js';
 import type { RowState } from '../sync/merge.js';
-import { parsePackedRow } from '../sync/row-codec.js';
+import { type CheckedRow, checkPackedRow, rowStateOf } from '../sync/row-codec.js';
 import type { TableName } from '../sync/tables.js';
 import { BucketRowsPageSchema, type PackedRowMessage, SnapshotPageSchema } from './messages.js';
 import { parseReply } from './replies.js';
@@ -15,6 +15,31 @@ export interface SnapshotRow {
    * a store may keep this text as it is for a row it did not have, instead of packing `fields` again.
    */
   packed?: string;
+  /**
+   * The row as checkPackedRow read it, set only by `decodeRows`: what a store needs of a row it did
+   * not have (values, fields with stamps), without `fields` ever being built.
+   */
+  checked?: CheckedRow;
+}
+
+/**
+ * A row decodeRows checked: its RowState (`fields`) is built only if something asks for it (a row the
+ * store already had, to merge), since a bootstrap stores every row as it came.
+ */
+class DecodedRow implements SnapshotRow {
+  private state: RowState | undefined;
+
+  constructor(
+    readonly table: TableName,
+    readonly rowId: string,
+    readonly packed: string,
+    readonly checked: CheckedRow,
+  ) {}
+
+  get fields(): RowState {
+    this.state ??= rowStateOf(this.checked);
+    return this.state;
+  }
 }
 
 export interface DecodedRows {
@@ -23,15 +48,15 @@ export interface DecodedRows {
   newest: Stamp | undefined;
 }
 
-/** Checks and decodes packed rows (see parsePackedRow); throws `sync.invalid_row` at the first bad one. */
+/** Checks and decodes packed rows (see checkPackedRow); throws `sync.invalid_row` at the first bad one. */
 export function decodeRows(rows: readonly PackedRowMessage[]): DecodedRows {
   const decoded: SnapshotRow[] = new Array(rows.length);
   let newest: Stamp | undefined;
   for (let i = 0; i < rows.length; i++) {
     const { table, rowId, packed } = rows[i] as PackedRowMessage;
-    const parsed = parsePackedRow(table, rowId, packed);
-    if (newest === undefined || parsed.newest > newest) newest = parsed.newest;
-    decoded[i] = { table, rowId, fields: parsed.row, packed };
+    const checked = checkPackedRow(table, rowId, packed);
+    if (newest === undefined || checked.newest > newest) newest = checked.newest;
+    decoded[i] = new DecodedRow(table, rowId, packed, checked);
   }
   return { rows: decoded, newest };
 }

@@ -1,5 +1,7 @@
 import { bucketOf, rowFieldHasher } from './checksum.js';
+import type { Hash64 } from './hash64.js';
 import type { FieldChange, FieldState, RowState } from './merge.js';
+import { type CheckedRow, PACKED_ENTRY, PACKED_FIRST_FIELD } from './row-codec.js';
 
 export interface BucketTotal {
   table: string;
@@ -29,10 +31,7 @@ export class ChecksumDelta {
         sum.lo = (sum.lo - h.lo) >>> 0;
         sum.fields -= 1;
       }
-      const h = fieldHash(field, after.stamp, after.value);
-      sum.hi = (sum.hi + h.hi) >>> 0;
-      sum.lo = (sum.lo + h.lo) >>> 0;
-      sum.fields += 1;
+      addHash(sum, fieldHash(field, after.stamp, after.value));
     }
   }
 
@@ -45,10 +44,17 @@ export class ChecksumDelta {
     const fieldHash = rowFieldHasher(table, rowId);
     for (const field in row) {
       const { value, stamp } = row[field] as FieldState;
-      const h = fieldHash(field, stamp, value);
-      sum.hi = (sum.hi + h.hi) >>> 0;
-      sum.lo = (sum.lo + h.lo) >>> 0;
-      sum.fields += 1;
+      addHash(sum, fieldHash(field, stamp, value));
+    }
+  }
+
+  /** `addRow` for a row as checkPackedRow read it, straight from its flat form (no RowState built). */
+  addChecked(table: string, rowId: string, { flat }: CheckedRow): void {
+    const sum = this.sumOf(table, rowId);
+    const fieldHash = rowFieldHasher(table, rowId);
+    const stamps = flat[0] as readonly string[];
+    for (let i = PACKED_FIRST_FIELD; i < flat.length; i += PACKED_ENTRY) {
+      addHash(sum, fieldHash(flat[i] as string, stamps[flat[i + 2] as number] as string, flat[i + 1]));
     }
   }
 
@@ -67,6 +73,13 @@ export class ChecksumDelta {
     }
     return sum;
   }
+}
+
+/** One more field in a bucket: its hash added lane-wise modulo 2^32. */
+function addHash(sum: BucketTotal, h: Hash64): void {
+  sum.hi = (sum.hi + h.hi) >>> 0;
+  sum.lo = (sum.lo + h.lo) >>> 0;
+  sum.fields += 1;
 }
 
 /** Adds a delta to a stored sum; the result is empty (to be deleted) when all three are zero. */

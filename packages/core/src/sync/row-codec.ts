@@ -22,8 +22,10 @@ interface LegacyPackedRow {
   f: Record<string, [FieldValue, number]>;
 }
 
+/** Where the fields start in the flat form (after the stamps), and the entries each takes. */
+export const PACKED_FIRST_FIELD = 1;
 /** Entries per field in the flat form: field, value, stamp index. */
-const ENTRY = 3;
+export const PACKED_ENTRY = 3;
 
 export function packRow(row: RowState): string {
   const stamps: string[] = [];
@@ -46,17 +48,8 @@ export function packRow(row: RowState): string {
 /** A stored row's text (either form) as a RowState; the text is trusted (see parsePackedRow). */
 export function unpackRow(text: string): RowState {
   const parsed = JSON.parse(text) as PackedRowText | LegacyPackedRow;
+  if (Array.isArray(parsed)) return rowStateOf({ flat: parsed });
   const row: RowState = {};
-  if (Array.isArray(parsed)) {
-    const stamps = parsed[0];
-    for (let i = 1; i < parsed.length; i += ENTRY) {
-      row[parsed[i] as string] = {
-        value: parsed[i + 1] as FieldValue,
-        stamp: stamps[parsed[i + 2] as number] as string,
-      };
-    }
-    return row;
-  }
   const { s: stamps, f } = parsed;
   for (const field in f) {
     const entry = f[field] as [FieldValue, number];
@@ -79,6 +72,21 @@ export interface ParsedPackedRow {
 }
 
 /**
+ * A packed row checked by `checkPackedRow`, without its RowState built: a bootstrap stores 100,000
+ * rows it did not have, and needs of each only its values (for the derived columns), its fields
+ * with their stamps once (for the checksum), and the text it came as. `rowStateOf` builds the
+ * RowState when a row has to be merged after all.
+ */
+export interface CheckedRow {
+  /** In the flat form as it parses, `[stamps, field, value, stampIndex, …]` (a first-form row is brought to it). */
+  readonly flat: readonly unknown[];
+  /** Each field's value by field name. */
+  readonly values: Readonly<Record<string, FieldValue>>;
+  /** The newest of its stamps (a device's clock follows it). */
+  readonly newest: Stamp;
+}
+
+/**
  * Reads a packed row that arrived from elsewhere (a snapshot or repair page), trusting nothing: the
  * text must be exactly one of the packed forms, every stamp an HLC stamp, listed once and used by a
  * field, every field one of `table`'s, once, with a value its schema accepts as it is
@@ -86,6 +94,25 @@ export interface ParsedPackedRow {
  * a malformed row is refused before anything of it reaches a store.
  */
 export function parsePackedRow(table: TableName, rowId: string, text: string): ParsedPackedRow {
+  const checked = checkPackedRow(table, rowId, text);
+  return { row: rowStateOf(checked), newest: checked.newest };
+}
+
+/** The RowState of a checked row (or of any row in the flat form). */
+export function rowStateOf({ flat }: Pick<CheckedRow, 'flat'>): RowState {
+  const stamps = flat[0] as readonly string[];
+  const row: RowState = {};
+  for (let i = PACKED_FIRST_FIELD; i < flat.length; i += PACKED_ENTRY) {
+    row[flat[i] as string] = {
+      value: flat[i + 1] as FieldValue,
+      stamp: stamps[flat[i + 2] as number] as string,
+    };
+  }
+  return row;
+}
+
+/** Checks a packed row exactly as parsePackedRow does, without building its RowState (see CheckedRow). */
+export function checkPackedRow(table: TableName, rowId: string, text: string): CheckedRow {
   if (text.length > MAX_PACKED_ROW_CHARS) {
     throw invalidRow(table, rowId, `it is longer than ${MAX_PACKED_ROW_CHARS} characters`);
   }
@@ -95,24 +122,28 @@ export function parsePackedRow(table: TableName, rowId: string, text: string): P
   } catch {
     throw invalidRow(table, rowId, 'it is not JSON');
   }
-  const fields = new FieldReader(table, rowId);
   if (Array.isArray(parsed)) {
+    const fields = new FieldReader(table, rowId, parsed);
     fields.readStamps(parsed[0]);
-    if (parsed.length % ENTRY !== 1)
+    if (parsed.length % PACKED_ENTRY !== PACKED_FIRST_FIELD)
       throw fields.invalid('its fields are not [field, value, stamp index] triples');
-    for (let i = 1; i < parsed.length; i += ENTRY) {
+    for (let i = PACKED_FIRST_FIELD; i < parsed.length; i += PACKED_ENTRY) {
       const field: unknown = parsed[i];
       if (typeof field !== 'string') throw fields.invalid(`entry ${i} is not a field name`);
       fields.read(field, parsed[i + 1], parsed[i + 2]);
     }
     return fields.done();
   }
+  // The first form: read into the flat form as it goes.
+  const flat: unknown[] = [];
+  const fields = new FieldReader(table, rowId, flat);
   if (!isPlainObject(parsed)) throw fields.invalid('it is not a packed row');
   for (const part in parsed) {
     if (part !== 's' && part !== 'f') throw fields.invalid(`it has an unknown part "${part}"`);
   }
   const { s: stamps, f: entries } = parsed as Partial<LegacyPackedRow>;
   fields.readStamps(stamps);
+  flat.push(stamps);
   if (!isPlainObject(entries)) throw fields.invalid('its fields are not an object');
   for (const field in entries) {
     const entry = entries[field];
@@ -120,13 +151,14 @@ export function parsePackedRow(table: TableName, rowId: string, text: string): P
       throw fields.invalid(`field "${field}" is not [value, stamp index]`);
     }
     fields.read(field, entry[0], entry[1]);
+    flat.push(field, entry[0], entry[1]);
   }
   return fields.done();
 }
 
 /** The checks both packed forms share, as one row's stamps and fields are read. */
 class FieldReader {
-  private readonly row: RowState = {};
+  private readonly values: Record<string, FieldValue> = {};
   private stamps: string[] = [];
   private newest = '';
   /** Which stamps a field used; only kept when there are several (nearly every row has one). */
@@ -137,6 +169,8 @@ class FieldReader {
   constructor(
     private readonly table: TableName,
     private readonly rowId: string,
+    /** The row in the flat form, which done() hands on. */
+    private readonly flat: readonly unknown[],
   ) {
     this.checker = fieldValueChecker(table);
   }
@@ -163,16 +197,16 @@ class FieldReader {
     if (problem?.kind === 'unknown_field') throw this.invalid(`${this.table} has no field "${field}"`);
     if (problem) throw this.invalid(`field "${field}" ${problem.message}`);
     // Known fields only get here, so no Object.prototype name is ever set or mistaken for a field.
-    if (Object.hasOwn(this.row, field)) throw this.invalid(`field "${field}" is listed twice`);
+    if (Object.hasOwn(this.values, field)) throw this.invalid(`field "${field}" is listed twice`);
     if (this.used) this.used[index] = 1;
-    this.row[field] = { value: value as FieldValue, stamp: this.stamps[index] as string };
+    this.values[field] = value as FieldValue;
     this.count += 1;
   }
 
-  done(): ParsedPackedRow {
+  done(): CheckedRow {
     if (this.count === 0) throw this.invalid('it has no fields');
     if (this.used?.includes(0)) throw this.invalid('it lists a stamp no field has');
-    return { row: this.row, newest: this.newest };
+    return { flat: this.flat, values: this.values, newest: this.newest };
   }
 
   invalid(problem: string): KakeiboError {
@@ -189,19 +223,25 @@ const invalidRow = (table: TableName, rowId: string, problem: string) =>
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A row's field values by field name (CheckedRow.values): what derived columns are computed from. */
+export type FieldValues = Readonly<Record<string, FieldValue | undefined>>;
+
 /** The fields a row is listed by date with: the first of these it has. */
 const DATE_FIELDS = ['date', 'purchaseDate', 'startDate'] as const;
 
-/** The calendar date a row sorts by in lists and date filters; '' when it has none (sorts last). */
-export function sortDateOf(row: RowState): string {
+function firstDate(valueIn: (field: string) => unknown): string {
   for (const field of DATE_FIELDS) {
-    const value = row[field]?.value;
+    const value = valueIn(field);
     if (typeof value === 'string') return value;
   }
   return '';
 }
 
-export function categoryIdOf(row: RowState): string | null {
-  const value = row.categoryId?.value;
-  return typeof value === 'string' ? value : null;
-}
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The calendar date a row sorts by in lists and date filters; '' when it has none (sorts last). */
+export const sortDateOf = (row: RowState): string => firstDate((field) => row[field]?.value);
+export const sortDateOfValues = (values: FieldValues): string => firstDate((field) => values[field]);
+
+export const categoryIdOf = (row: RowState): string | null => stringOrNull(row.categoryId?.value);
+export const categoryIdOfValues = (values: FieldValues): string | null => stringOrNull(values.categoryId);
