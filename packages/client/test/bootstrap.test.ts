@@ -21,8 +21,16 @@ import { type AdapterName, startTestServer, type TestServer } from '../../server
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import { isLoopback } from '../src/node/open.js';
 import type { LocalStore } from '../src/store/index.js';
+import { SqliteLocalStore } from '../src/store/local-store.js';
 import { openNodeDriver } from '../src/store/node-driver.js';
-import { expenseFields, newRowId, STORE_MODES, TestDevice, TestStores } from './support/store.js';
+import {
+  expenseFields,
+  newRowId,
+  recordSelects,
+  STORE_MODES,
+  TestDevice,
+  TestStores,
+} from './support/store.js';
 
 /**
  * Bootstrap of a new device from packed snapshot rows: the store keeps each checked text as it came
@@ -104,6 +112,61 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
     // Search reads the stored text (unsealed) or opens the rows (sealed): both find the row.
     const found = await store.list('expenses', { search: 'CROISSANT' });
     expect(found.items.map((r) => r.id)).toEqual([ids[3]]);
+  });
+});
+
+describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  afterEach(() => stores.cleanup());
+
+  const pageOf = (ops: readonly Op[]) => decodeRows(packedRows(ops).rows).rows;
+
+  it('inserts its pages without looking their rows up', async () => {
+    const opened = await stores.create();
+    const watched = recordSelects(opened.driver);
+    const store = new SqliteLocalStore(watched.recording, {
+      ...(opened.sealer && { sealer: opened.sealer }),
+    });
+    const device = new TestDevice();
+    const first = [newRowId(), newRowId()].map((id) =>
+      device.edit('expenses', id, expenseFields({ payee: id })),
+    );
+    const second = [newRowId()].map((id) => device.edit('expenses', id, expenseFields({ payee: id })));
+    await store.bulkLoad(async () => {
+      await store.applyRows(pageOf(first));
+      await store.applyRows(pageOf(second));
+    });
+    const lookups = watched.seen.filter((q) => /FROM rows WHERE tbl = \? AND row_id IN/.test(q.sql));
+    expect(lookups).toEqual([]);
+    const replica = new MemoryReplica();
+    for (const op of [...first, ...second]) replica.apply(op);
+    for (const [key, row] of replica.snapshot()) {
+      expect(await store.rowState('expenses', key.split('/')[1] as string)).toEqual(row);
+    }
+    expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+  });
+
+  it('merges a page whose row the device wrote meanwhile, instead of overwriting it', async () => {
+    const { store } = await stores.create();
+    const server = new TestDevice(-60_000);
+    const device = new TestDevice();
+    const [shared, other] = [newRowId(), newRowId()];
+    const fromServer = [
+      server.edit('expenses', shared, expenseFields({ payee: 'Server', amount: 100 })),
+      server.edit('expenses', other, expenseFields({ payee: 'Other' })),
+    ];
+    const local = device.edit('expenses', shared, { payee: 'Local' });
+    const replica = new MemoryReplica();
+    for (const op of [...fromServer, local]) replica.apply(op);
+    await store.bulkLoad(async () => {
+      await store.applyLocal([local]);
+      await store.applyRows(pageOf(fromServer));
+    });
+    expect(await store.get('expenses', shared)).toMatchObject({ payee: 'Local', amount: 100 });
+    expect(await store.rowState('expenses', shared)).toEqual(replica.row('expenses', shared));
+    expect((await store.get('expenses', other))?.payee).toBe('Other');
+    expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+    expect(await store.outboxCount()).toBe(1);
   });
 });
 

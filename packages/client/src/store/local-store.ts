@@ -113,6 +113,18 @@ type CheckedSnapshotRow = SnapshotRow & { packed: string; checked: CheckedRow };
 const isChecked = (row: SnapshotRow): row is CheckedSnapshotRow =>
   row.checked !== undefined && row.packed !== undefined;
 
+/** Every row checked (so storable as it came), and none twice in the page. */
+function allNewLooking(rows: readonly SnapshotRow[]): rows is readonly CheckedSnapshotRow[] {
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (!isChecked(row)) return false;
+    const key = rowKey(row.table, row.rowId);
+    if (keys.has(key)) return false;
+    keys.add(key);
+  }
+  return true;
+}
+
 /** The stored state a write transaction works on: rows loaded once, merged in memory, written once. */
 class WriteSet {
   readonly loaded = new Map<string, RowState>();
@@ -194,6 +206,11 @@ export class SqliteLocalStore implements LocalStore {
    * and reports while a new device bootstraps), they just may not pin an index that is not there.
    */
   private dateIndexed = true;
+  /**
+   * True during a bulk load into a store that had no rows (a first bootstrap): a snapshot page then
+   * goes in without looking its rows up first (see applyRows).
+   */
+  private loadingIntoEmpty = false;
 
   constructor(
     private readonly db: SqlDriver,
@@ -241,9 +258,11 @@ export class SqliteLocalStore implements LocalStore {
     const withIndexLater = async () => {
       await this.db.exec('DROP INDEX IF EXISTS rows_by_date');
       this.dateIndexed = false;
+      this.loadingIntoEmpty = true;
       try {
         return await load();
       } finally {
+        this.loadingIntoEmpty = false;
         await this.db.exec(ROWS_BY_DATE_INDEX);
         this.dateIndexed = true;
       }
@@ -441,6 +460,14 @@ export class SqliteLocalStore implements LocalStore {
       if (!isTableName(row.table))
         throw new KakeiboError('op.invalid', `Unknown table ${String(row.table)}.`);
     }
+    if (this.loadingIntoEmpty && allNewLooking(rows)) {
+      try {
+        return await this.insertAsTheyCame(rows);
+      } catch {
+        // A row was there after all (written meanwhile, or sent twice): nothing of the page was
+        // written (its transaction rolled back), so it is merged the usual way below.
+      }
+    }
     return this.db.transaction(async () => {
       const set = await this.load(rows);
       for (const incoming of rows) {
@@ -467,6 +494,20 @@ export class SqliteLocalStore implements LocalStore {
         set.merged(table, rowId, row, changes);
       }
       await this.write(set);
+      return set.changedByTable();
+    });
+  }
+
+  /**
+   * A first bootstrap's page, every row new to the store (the store was empty when the load began and
+   * snapshot pages never repeat a row): inserted as they came without looking any of them up, by
+   * plain INSERTs, so a row that is there after all fails the page instead of being overwritten.
+   */
+  private insertAsTheyCame(rows: readonly CheckedSnapshotRow[]): Promise<Map<TableName, string[]>> {
+    return this.db.transaction(async () => {
+      const set = new WriteSet();
+      for (const row of rows) set.addedAsItCame(row);
+      await this.write(set, '');
       return set.changedByTable();
     });
   }
@@ -798,14 +839,17 @@ export class SqliteLocalStore implements LocalStore {
     }
   }
 
-  /** Writes the changed rows (multi-row upserts) and adds the delta to the checksum buckets. */
-  private async write(set: WriteSet): Promise<void> {
-    await this.writeRows([...set.changed.values()]);
+  /**
+   * Writes the changed rows (multi-row upserts; with `onConflict` '' plain inserts, which fail on a
+   * row that exists) and adds the delta to the checksum buckets.
+   */
+  private async write(set: WriteSet, onConflict = UPSERT_ROWS): Promise<void> {
+    await this.writeRows([...set.changed.values()], onConflict);
     await this.addToBuckets(set.delta.buckets());
   }
 
   /** Upserts whole rows: fields packed (and sealed, all of them at once), derived columns recomputed. */
-  private async writeRows(rows: readonly ChangedRow[]) {
+  private async writeRows(rows: readonly ChangedRow[], onConflict = UPSERT_ROWS) {
     const fields = await this.sealEach(
       rows,
       (r) => ('incoming' in r ? r.incoming.packed : (r.packed ?? packRow(r.row))),
@@ -822,7 +866,7 @@ export class SqliteLocalStore implements LocalStore {
           fields[i] as string | Uint8Array,
         ),
       ),
-      UPSERT_ROWS,
+      onConflict,
     );
   }
 
