@@ -113,16 +113,25 @@ type CheckedSnapshotRow = SnapshotRow & { packed: string; checked: CheckedRow };
 const isChecked = (row: SnapshotRow): row is CheckedSnapshotRow =>
   row.checked !== undefined && row.packed !== undefined;
 
-/** Every row checked (so storable as it came), and none twice in the page. */
-function allNewLooking(rows: readonly SnapshotRow[]): rows is readonly CheckedSnapshotRow[] {
-  const keys = new Set<string>();
+/**
+ * Every row checked (so storable as it came), and none twice in the page. Snapshot pages come in
+ * (table, row id) order, and strictly ascending rows cannot repeat, so a key per row is only built
+ * for a page in another order (a server whose collation sorts ids differently).
+ */
+function checkedAndDistinct(rows: readonly SnapshotRow[]): rows is readonly CheckedSnapshotRow[] {
+  let ascending = true;
+  let previous: SnapshotRow | undefined;
   for (const row of rows) {
     if (!isChecked(row)) return false;
-    const key = rowKey(row.table, row.rowId);
-    if (keys.has(key)) return false;
-    keys.add(key);
+    if (
+      previous !== undefined &&
+      (row.table < previous.table || (row.table === previous.table && row.rowId <= previous.rowId))
+    ) {
+      ascending = false;
+    }
+    previous = row;
   }
-  return true;
+  return ascending || new Set(rows.map((row) => rowKey(row.table, row.rowId))).size === rows.length;
 }
 
 /** The stored state a write transaction works on: rows loaded once, merged in memory, written once. */
@@ -460,7 +469,7 @@ export class SqliteLocalStore implements LocalStore {
       if (!isTableName(row.table))
         throw new KakeiboError('op.invalid', `Unknown table ${String(row.table)}.`);
     }
-    if (this.loadingIntoEmpty && allNewLooking(rows)) {
+    if (this.loadingIntoEmpty && checkedAndDistinct(rows)) {
       try {
         return await this.insertAsTheyCame(rows);
       } catch {

@@ -1,4 +1,4 @@
-import { bucketOf, rowFieldHasher } from './checksum.js';
+import { bucketOf, RowHasher } from './checksum.js';
 import type { Hash64 } from './hash64.js';
 import type { FieldChange, FieldState, RowState } from './merge.js';
 import { type CheckedRow, PACKED_ENTRY, PACKED_FIRST_FIELD } from './row-codec.js';
@@ -23,15 +23,15 @@ export class ChecksumDelta {
   add(table: string, rowId: string, changes: readonly FieldChange[]): void {
     if (changes.length === 0) return;
     const sum = this.sumOf(table, rowId);
-    const fieldHash = rowFieldHasher(table, rowId);
+    const hasher = new RowHasher(table, rowId);
     for (const { field, before, after } of changes) {
       if (before) {
-        const h = fieldHash(field, before.stamp, before.value);
+        const h = hasher.hash(field, before.stamp, before.value);
         sum.hi = (sum.hi - h.hi) >>> 0;
         sum.lo = (sum.lo - h.lo) >>> 0;
         sum.fields -= 1;
       }
-      addHash(sum, fieldHash(field, after.stamp, after.value));
+      addHash(sum, hasher.hash(field, after.stamp, after.value));
     }
   }
 
@@ -41,20 +41,20 @@ export class ChecksumDelta {
    */
   addRow(table: string, rowId: string, row: RowState): void {
     const sum = this.sumOf(table, rowId);
-    const fieldHash = rowFieldHasher(table, rowId);
+    const hasher = new RowHasher(table, rowId);
     for (const field in row) {
       const { value, stamp } = row[field] as FieldState;
-      addHash(sum, fieldHash(field, stamp, value));
+      addHash(sum, hasher.hash(field, stamp, value));
     }
   }
 
   /** `addRow` for a row as checkPackedRow read it, straight from its flat form (no RowState built). */
   addChecked(table: string, rowId: string, { flat }: CheckedRow): void {
     const sum = this.sumOf(table, rowId);
-    const fieldHash = rowFieldHasher(table, rowId);
+    const hasher = new RowHasher(table, rowId);
     const stamps = flat[0] as readonly string[];
     for (let i = PACKED_FIRST_FIELD; i < flat.length; i += PACKED_ENTRY) {
-      addHash(sum, fieldHash(flat[i] as string, stamps[flat[i + 2] as number] as string, flat[i + 1]));
+      addHash(sum, hasher.hash(flat[i] as string, stamps[flat[i + 2] as number] as string, flat[i + 1]));
     }
   }
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Stamp } from '../clock/stamp.js';
 import { canonicalJson } from './canonical.js';
 import {
-  absorb,
   absorbPart,
+  HASH_SEED,
   type Hash64,
   type HashState,
   hash64,
@@ -47,16 +47,31 @@ export function rowFieldHasher(
   table: string,
   rowId: string,
 ): (field: string, stamp: Stamp, value: unknown) => Hash64 {
-  const prefix = absorb(`${table}\u0000${rowId}\u0000`);
-  let lastStamp: string | undefined;
-  let stamped: HashState = prefix;
-  return (field, stamp, value) => {
-    if (stamp !== lastStamp) {
-      stamped = absorbPart(prefix, stamp);
-      lastStamp = stamp;
+  const hasher = new RowHasher(table, rowId);
+  return (field, stamp, value) => hasher.hash(field, stamp, value);
+}
+
+/**
+ * rowFieldHasher as an object, for the loops that hash every field of many rows (ChecksumDelta): one
+ * small object per row, and the prefix absorbed part by part rather than joined into a new string.
+ */
+export class RowHasher {
+  private readonly prefix: HashState;
+  private lastStamp: string | undefined;
+  private stamped: HashState;
+
+  constructor(table: string, rowId: string) {
+    this.prefix = absorbPart(absorbPart(HASH_SEED, table), rowId);
+    this.stamped = this.prefix;
+  }
+
+  hash(field: string, stamp: Stamp, value: unknown): Hash64 {
+    if (stamp !== this.lastStamp) {
+      this.stamped = absorbPart(this.prefix, stamp);
+      this.lastStamp = stamp;
     }
-    return hashFieldParts(stamped, field, value);
-  };
+    return hashFieldParts(this.stamped, field, value);
+  }
 }
 
 export interface BucketSum {

@@ -17,12 +17,13 @@ export interface HashState {
   h2: number;
 }
 
-const SEED: HashState = Object.freeze({ h1: 0xdeadbeef, h2: 0x41c6ce57 });
+/** The state before any input. */
+export const HASH_SEED: HashState = Object.freeze({ h1: 0xdeadbeef, h2: 0x41c6ce57 });
 const M1 = 0x9e3779b1;
 const M2 = 0x5f356495;
 
 /** Feeds `input` into a state. hash64(a + b) === hashFrom(absorb(a), b), so a shared prefix is hashed once. */
-export function absorb(input: string, from: HashState = SEED): HashState {
+export function absorb(input: string, from: HashState = HASH_SEED): HashState {
   let h1 = from.h1;
   let h2 = from.h2;
   for (let i = 0; i < input.length; i++) {
@@ -127,7 +128,7 @@ export function hashFieldParts(state: HashState, field: string, value: unknown):
 }
 
 export function hash64(input: string): Hash64 {
-  return hashFrom(SEED, input);
+  return hashFrom(HASH_SEED, input);
 }
 
 export const hash64Hex = ({ hi, lo }: Hash64): string =>
