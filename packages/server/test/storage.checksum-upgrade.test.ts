@@ -195,6 +195,34 @@ describe.each(adapters)('checksums of an older field hash, $name', (adapter) => 
     }
   });
 
+  it('are recomputed once and kept exact when appends and checksum reads race for them', async () => {
+    const { storage, ledgerId, ops, reference } = await upgradedLedger(adapter);
+    try {
+      // Writers that have seen the ledger, each editing rows of its own: no two touch one row.
+      const writers = [0, 1, 2, 3].map(() => {
+        const w = new Writer();
+        w.see(ops);
+        return w;
+      });
+      const batches = writers.map((w, i) =>
+        ops.slice(i * 10, i * 10 + 10).map((op) => w.edit('expenses', op.rowId, { amount: 1_000 + i })),
+      );
+      await Promise.all([
+        ...batches.map((batch) => storage.appendOps(ledgerId, batch)),
+        storage.checksum(ledgerId),
+        storage.checksum(ledgerId),
+      ]);
+      for (const batch of batches) reference.push(batch);
+      expect(await versionOf(adapter, ledgerId)).toBe(2);
+      expect(await storage.checksum(ledgerId)).toEqual({
+        seq: ops.length + 40,
+        buckets: reference.replica.checksum.toBuckets(),
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('are left alone when the ledger says they follow the current hash', async () => {
     const storage = await adapter.open();
     const { ledgerId } = await newAccount(storage);
