@@ -383,6 +383,16 @@ describe('background sync', () => {
     });
     expect(await seen).toEqual([made.id]);
     expect((await b.expenses.get(made.id))?.payee).toBe('Market');
+    // The change is emitted while the round that pulled it is still going (it verifies next): the
+    // round then ends by recording when it synced.
+    await new Promise<void>((resolve) => {
+      const ended = () => {
+        const status = b.status();
+        if (!status.syncing && status.lastSyncedAt !== null) resolve();
+      };
+      b.on('status', ended);
+      ended();
+    });
     a.stopSync();
     b.stopSync();
     expect(b.status()).toMatchObject({ online: true, pendingOps: 0, signedIn: true });
