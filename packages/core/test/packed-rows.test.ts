@@ -19,7 +19,6 @@ import {
   type Op,
   packRow,
   parseOp,
-  parsePackedRow,
   type RowState,
   rowStateOf,
   unpackRow,
@@ -78,14 +77,14 @@ const refusal = (fn: () => unknown, what = 'it'): KakeiboError => {
   throw new Error(`expected a KakeiboError for ${what}`);
 };
 
-describe('packed rows from the wire (parsePackedRow)', () => {
+describe('packed rows from the wire (checkPackedRow)', () => {
   it('decode exactly what packRow wrote, rows with several stamps and escaped text included', () => {
     const rowId = uuidv7();
     const { row, packed } = stored([op(rowId, expense()), op(rowId, { amount: 1300, deleted: true }, S2)]);
     expect(JSON.parse(packed)[0]).toHaveLength(2);
-    const parsed = parsePackedRow('expenses', rowId, packed);
-    expect(parsed.row).toEqual(row);
-    expect(parsed.newest).toBe(S2);
+    const checked = checkPackedRow('expenses', rowId, packed);
+    expect(rowStateOf(checked)).toEqual(row);
+    expect(checked.newest).toBe(S2);
   });
 
   it('accept every row a replica of valid ops holds (random values, random edits)', () => {
@@ -111,7 +110,7 @@ describe('packed rows from the wire (parsePackedRow)', () => {
           if (Object.keys(fields).length) ops.push(op(rowId, fields, stamp(10 + i, 0, 'cccccccccccccccc')));
         });
         const { row, packed } = stored(ops);
-        expect(parsePackedRow('expenses', rowId, packed).row).toEqual(row);
+        expect(rowStateOf(checkPackedRow('expenses', rowId, packed))).toEqual(row);
       }),
       { numRuns: 200 },
     );
@@ -123,7 +122,9 @@ describe('packed rows from the wire (parsePackedRow)', () => {
     const legacy = firstPackedForm(row);
     expect(legacy.startsWith('{"s":')).toBe(true);
     expect(unpackRow(legacy)).toEqual(row);
-    expect(parsePackedRow('expenses', rowId, legacy)).toEqual({ row, newest: S2 });
+    const checked = checkPackedRow('expenses', rowId, legacy);
+    expect(rowStateOf(checked)).toEqual(row);
+    expect(checked.newest).toBe(S2);
   });
 
   it('refuse anything but the exact packed form, naming the row and the problem', () => {
@@ -163,9 +164,9 @@ describe('packed rows from the wire (parsePackedRow)', () => {
       ['first form, __proto__', `{"s":["${S1}"],"f":{"__proto__":["x",0]}}`, /no field "__proto__"/],
       ['first form, a bad value', JSON.stringify({ s: [S1], f: { amount: [-5, 0] } }), /field "amount"/],
     ];
-    expect(parsePackedRow('expenses', rowId, good).row.amount?.value).toBe(1250);
+    expect(checkPackedRow('expenses', rowId, good).values.amount).toBe(1250);
     for (const [what, text, message] of cases) {
-      const error = refusal(() => parsePackedRow('expenses', rowId, text), what);
+      const error = refusal(() => checkPackedRow('expenses', rowId, text), what);
       expect([what, error.code]).toEqual([what, 'sync.invalid_row']);
       expect(error.message, what).toMatch(message);
       expect(error.message, what).toContain(`expenses/${rowId}`);
@@ -186,8 +187,8 @@ describe('packed rows from the wire (parsePackedRow)', () => {
   });
 });
 
-describe('checked rows (checkPackedRow): the same checks, without a RowState', () => {
-  it('give the values, the flat form and the sums parsePackedRow and addRow give, for both forms', () => {
+describe('checked rows (checkPackedRow): what a store needs, without a RowState', () => {
+  it('give the values, the flat form and the sums addRow gives, for both forms', () => {
     const rowId = uuidv7();
     const { row, packed } = stored([op(rowId, expense()), op(rowId, { amount: 1300, note: 'x' }, S2)]);
     for (const text of [packed, firstPackedForm(row)]) {

@@ -21,7 +21,7 @@ describe('packed rows', () => {
       fc.property(
         fc.dictionary(
           // Field names come from the table schemas; "__proto__" is none of them (parseOp and
-          // parsePackedRow refuse it) and would set a plain object's prototype instead of a field.
+          // checkPackedRow refuse it) and would set a plain object's prototype instead of a field.
           fc.string({ minLength: 1, maxLength: 12 }).filter((name) => name !== '__proto__'),
           fc.record({ value: valueArb, stamp: stampArb }),
         ),

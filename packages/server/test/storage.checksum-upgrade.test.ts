@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Op, type PackedRowMessage, parsePackedRow, unpackRow, uuidv7 } from '@kakeibo/core';
+import { checkPackedRow, type Op, type PackedRowMessage, rowStateOf, unpackRow, uuidv7 } from '@kakeibo/core';
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -276,7 +276,7 @@ describe('rows an older SQLite server stored in the first packed form ({ s, f })
       const page = await storage.readSnapshot(ledgerId, null, 50);
       const expense = page.find((r) => r.table === 'expenses') as PackedRowMessage;
       expect(expense.packed.startsWith('{"s":')).toBe(true);
-      expect(parsePackedRow('expenses', expense.rowId, expense.packed).row).toEqual(
+      expect(rowStateOf(checkPackedRow('expenses', expense.rowId, expense.packed))).toEqual(
         reference.replica.row('expenses', expense.rowId),
       );
 

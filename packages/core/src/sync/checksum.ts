@@ -39,21 +39,11 @@ export function fieldHash(table: string, rowId: string, field: string, stamp: St
 }
 
 /**
- * fieldHash for many fields of one row: the (table, row) prefix is hashed once, and the stamp once for
- * each run of fields that share it. Bit-identical to fieldHash (a test pins that); a 100,000-row
- * snapshot hashes over a million fields, so this is the checksum's hot path (see hashFieldParts).
- */
-export function rowFieldHasher(
-  table: string,
-  rowId: string,
-): (field: string, stamp: Stamp, value: unknown) => Hash64 {
-  const hasher = new RowHasher(table, rowId);
-  return (field, stamp, value) => hasher.hash(field, stamp, value);
-}
-
-/**
- * rowFieldHasher as an object, for the loops that hash every field of many rows (ChecksumDelta): one
- * small object per row, and the prefix absorbed part by part rather than joined into a new string.
+ * fieldHash for the fields of one row, for the loops that hash every field of many rows
+ * (ChecksumDelta): the (table, row) prefix is hashed once, part by part rather than joined into a new
+ * string, and the stamp once for each run of fields that share it. Bit-identical to fieldHash (a test
+ * pins that); a 100,000-row snapshot hashes over a million fields, so this is the checksum's hot path
+ * (see hashFieldParts).
  */
 export class RowHasher {
   private readonly prefix: HashState;

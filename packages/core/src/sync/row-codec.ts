@@ -45,7 +45,7 @@ export function packRow(row: RowState): string {
   return JSON.stringify(packed);
 }
 
-/** A stored row's text (either form) as a RowState; the text is trusted (see parsePackedRow). */
+/** A stored row's text (either form) as a RowState; the text is trusted (see checkPackedRow). */
 export function unpackRow(text: string): RowState {
   const parsed = JSON.parse(text) as PackedRowText | LegacyPackedRow;
   if (Array.isArray(parsed)) return rowStateOf({ flat: parsed });
@@ -65,12 +65,6 @@ export function unpackRow(text: string): RowState {
  */
 export const MAX_PACKED_ROW_CHARS = 256 * 1024;
 
-/** A packed row read by `parsePackedRow`: its fields, and the newest of its stamps. */
-export interface ParsedPackedRow {
-  row: RowState;
-  newest: Stamp;
-}
-
 /**
  * A packed row checked by `checkPackedRow`, without its RowState built: a bootstrap stores 100,000
  * rows it did not have, and needs of each only its values (for the derived columns), its fields
@@ -86,18 +80,6 @@ export interface CheckedRow {
   readonly newest: Stamp;
 }
 
-/**
- * Reads a packed row that arrived from elsewhere (a snapshot or repair page), trusting nothing: the
- * text must be exactly one of the packed forms, every stamp an HLC stamp, listed once and used by a
- * field, every field one of `table`'s, once, with a value its schema accepts as it is
- * (field-values.ts). Throws KakeiboError `sync.invalid_row`, naming the row and the first problem, so
- * a malformed row is refused before anything of it reaches a store.
- */
-export function parsePackedRow(table: TableName, rowId: string, text: string): ParsedPackedRow {
-  const checked = checkPackedRow(table, rowId, text);
-  return { row: rowStateOf(checked), newest: checked.newest };
-}
-
 /** The RowState of a checked row (or of any row in the flat form). */
 export function rowStateOf({ flat }: Pick<CheckedRow, 'flat'>): RowState {
   const stamps = flat[0] as readonly string[];
@@ -111,7 +93,14 @@ export function rowStateOf({ flat }: Pick<CheckedRow, 'flat'>): RowState {
   return row;
 }
 
-/** Checks a packed row exactly as parsePackedRow does, without building its RowState (see CheckedRow). */
+/**
+ * Reads a packed row that arrived from elsewhere (a snapshot or repair page), trusting nothing: the
+ * text must be exactly one of the packed forms, every stamp an HLC stamp, listed once and used by a
+ * field, every field one of `table`'s, once, with a value its schema accepts as it is
+ * (field-values.ts). Throws KakeiboError `sync.invalid_row`, naming the row and the first problem, so
+ * a malformed row is refused before anything of it reaches a store. Its RowState is not built (see
+ * CheckedRow; `rowStateOf` builds it).
+ */
 export function checkPackedRow(table: TableName, rowId: string, text: string): CheckedRow {
   if (text.length > MAX_PACKED_ROW_CHARS) {
     throw invalidRow(table, rowId, `it is longer than ${MAX_PACKED_ROW_CHARS} characters`);
