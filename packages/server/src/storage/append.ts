@@ -9,9 +9,9 @@ import {
   type RowState,
   sortDateOf,
 } from '@kakeibo/core';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { BulkColumn } from './bulk.js';
-import { ensureChecksumVersion } from './checksum-version.js';
+import { addToBuckets, ensureChecksumVersion } from './checksum-buckets.js';
 import { decodeRow, encodeConflictBody, encodeOpFields, encodePrev, encodeRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import type { DialectTraits } from './dialect.js';
@@ -264,35 +264,4 @@ function insertConflicts(
     // A conflict id is deterministic; one already recorded stays as first recorded.
     onConflict: { columns: ['ledger_id', 'id'] },
   });
-}
-
-/**
- * Adds the batch's delta to the stored bucket sums in one upsert: lanes modulo 2^32 (both terms are
- * below 2^32, so the sum fits a 64-bit integer before the modulo), field counts added.
- */
-async function addToBuckets(trx: Trx, ledgerId: string, delta: ChecksumDelta) {
-  const changes = delta.buckets();
-  if (changes.length === 0) return;
-  const lane = (column: 'hi' | 'lo') =>
-    sql<number>`(${sql.ref(`checksum_buckets.${column}`)} + ${sql.ref(`excluded.${column}`)}) % 4294967296`;
-  await trx
-    .insertInto('checksum_buckets')
-    .values(
-      changes.map((change) => ({
-        ledger_id: ledgerId,
-        tbl: change.table,
-        bucket: change.bucket,
-        hi: change.hi,
-        lo: change.lo,
-        fields: change.fields,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['ledger_id', 'tbl', 'bucket']).doUpdateSet({
-        hi: lane('hi'),
-        lo: lane('lo'),
-        fields: sql<number>`${sql.ref('checksum_buckets.fields')} + ${sql.ref('excluded.fields')}`,
-      }),
-    )
-    .execute();
 }

@@ -7,7 +7,7 @@ import {
   type RowState,
   type TableName,
 } from '@kakeibo/core';
-import { upgradeChecksum } from './checksum-version.js';
+import { upgradeChecksum } from './checksum-buckets.js';
 import { decodeConflict, decodeOpFields, decodePrev, decodeRow, packedRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
@@ -141,7 +141,7 @@ export async function getRow(
 
 /**
  * The head and the buckets, read in one transaction so they describe the same state; sums that follow
- * an older field hash are recomputed first (checksum-version.ts).
+ * an older field hash are recomputed first (checksum-buckets.ts).
  */
 export async function checksum(
   ctx: StorageContext,

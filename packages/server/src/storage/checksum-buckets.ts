@@ -1,16 +1,17 @@
 import { CHECKSUM_VERSION, ChecksumDelta } from '@kakeibo/core';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { decodeRow } from './codec.js';
 import { type StorageContext, sealerFor } from './context.js';
 import type { Sealer } from './ledger-keys.js';
 import type { Database } from './schema.js';
 
 /**
- * Stored checksum buckets follow one definition of core's field hash (CHECKSUM_VERSION), recorded per
- * ledger in ledgers.checksum_version. A ledger whose sums follow another one (summed before the
- * definition changed, or restored from such a backup) has them recomputed from its rows the first
- * time they are used: before an append adds its delta, and before a checksum is read. Lazily, one
- * ledger at a time, so an upgraded instance starts at once and only active ledgers pay.
+ * The stored checksum buckets of each ledger. Appends add their deltas to them (addToBuckets), and
+ * they follow one definition of core's field hash (CHECKSUM_VERSION), recorded per ledger in
+ * ledgers.checksum_version. A ledger whose sums follow another one (summed before the definition
+ * changed, or restored from such a backup) has them recomputed from its rows the first time they are
+ * used: before an append adds its delta, and before a checksum is read. Lazily, one ledger at a
+ * time, so an upgraded instance starts at once and only active ledgers pay.
  */
 
 /** Rows read per statement while recomputing: memory stays bounded whatever the ledger's size. */
@@ -50,23 +51,9 @@ export async function ensureChecksumVersion(
     if (last === undefined || rows.length < REBUILD_PAGE) break;
     after = { tbl: last.tbl, rowId: last.row_id };
   }
+  // Emptied, then the sums added as an append adds its delta.
   await trx.deleteFrom('checksum_buckets').where('ledger_id', '=', ledgerId).execute();
-  const buckets = sums.buckets();
-  if (buckets.length > 0) {
-    await trx
-      .insertInto('checksum_buckets')
-      .values(
-        buckets.map((b) => ({
-          ledger_id: ledgerId,
-          tbl: b.table,
-          bucket: b.bucket,
-          hi: b.hi,
-          lo: b.lo,
-          fields: b.fields,
-        })),
-      )
-      .execute();
-  }
+  await addToBuckets(trx, ledgerId, sums);
   await trx
     .updateTable('ledgers')
     .set({ checksum_version: CHECKSUM_VERSION })
@@ -87,4 +74,39 @@ export async function upgradeChecksum(ctx: StorageContext, ledgerId: string): Pr
       .executeTakeFirst();
     if (ledger) await ensureChecksumVersion(trx, ledgerId, ledger.checksum_version, sealer);
   });
+}
+
+/**
+ * Adds the batch's delta to the stored bucket sums in one upsert: lanes modulo 2^32 (both terms are
+ * below 2^32, so the sum fits a 64-bit integer before the modulo), field counts added.
+ */
+export async function addToBuckets(
+  trx: Transaction<Database>,
+  ledgerId: string,
+  delta: ChecksumDelta,
+): Promise<void> {
+  const changes = delta.buckets();
+  if (changes.length === 0) return;
+  const lane = (column: 'hi' | 'lo') =>
+    sql<number>`(${sql.ref(`checksum_buckets.${column}`)} + ${sql.ref(`excluded.${column}`)}) % 4294967296`;
+  await trx
+    .insertInto('checksum_buckets')
+    .values(
+      changes.map((change) => ({
+        ledger_id: ledgerId,
+        tbl: change.table,
+        bucket: change.bucket,
+        hi: change.hi,
+        lo: change.lo,
+        fields: change.fields,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['ledger_id', 'tbl', 'bucket']).doUpdateSet({
+        hi: lane('hi'),
+        lo: lane('lo'),
+        fields: sql<number>`${sql.ref('checksum_buckets.fields')} + ${sql.ref('excluded.fields')}`,
+      }),
+    )
+    .execute();
 }
