@@ -114,9 +114,10 @@ const isChecked = (row: SnapshotRow): row is CheckedSnapshotRow =>
   row.checked !== undefined && row.packed !== undefined;
 
 /**
- * Every row checked (so storable as it came), and none twice in the page. Snapshot pages come in
- * (table, row id) order, and strictly ascending rows cannot repeat, so a key per row is only built
- * for a page in another order (a server whose collation sorts ids differently).
+ * Every row checked (so storable as it came), and none twice in the page: a row twice would not fail
+ * the plain INSERTs (the write set keeps one entry per row) but would be summed twice. Snapshot pages
+ * come in (table, row id) order, and strictly ascending rows cannot repeat, so a key per row is only
+ * built for a page in another order (a server whose collation sorts ids differently).
  */
 function checkedAndDistinct(rows: readonly SnapshotRow[]): rows is readonly CheckedSnapshotRow[] {
   let ascending = true;
