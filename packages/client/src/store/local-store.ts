@@ -113,28 +113,6 @@ type CheckedSnapshotRow = SnapshotRow & { packed: string; checked: CheckedRow };
 const isChecked = (row: SnapshotRow): row is CheckedSnapshotRow =>
   row.checked !== undefined && row.packed !== undefined;
 
-/**
- * Every row checked (so storable as it came), and none twice in the page: a row twice would not fail
- * the plain INSERTs (the write set keeps one entry per row) but would be summed twice. Snapshot pages
- * come in (table, row id) order, and strictly ascending rows cannot repeat, so a key per row is only
- * built for a page in another order (a server whose collation sorts ids differently).
- */
-function checkedAndDistinct(rows: readonly SnapshotRow[]): rows is readonly CheckedSnapshotRow[] {
-  let ascending = true;
-  let previous: SnapshotRow | undefined;
-  for (const row of rows) {
-    if (!isChecked(row)) return false;
-    if (
-      previous !== undefined &&
-      (row.table < previous.table || (row.table === previous.table && row.rowId <= previous.rowId))
-    ) {
-      ascending = false;
-    }
-    previous = row;
-  }
-  return ascending || new Set(rows.map((row) => rowKey(row.table, row.rowId))).size === rows.length;
-}
-
 /** The stored state a write transaction works on: rows loaded once, merged in memory, written once. */
 class WriteSet {
   readonly loaded = new Map<string, RowState>();
@@ -157,11 +135,17 @@ class WriteSet {
     );
   }
 
-  /** `added` for a checked snapshot row, stored as it came: summed from its checked form. */
-  addedAsItCame(incoming: CheckedSnapshotRow): void {
+  /**
+   * `added` for a checked snapshot row, stored as it came: summed from its checked form. False (and
+   * nothing recorded) when the set has the row already: that one must be merged into instead.
+   */
+  addedAsItCame(incoming: CheckedSnapshotRow): boolean {
     const { table, rowId } = incoming;
+    const key = rowKey(table, rowId);
+    if (this.changed.has(key) || this.loaded.has(key)) return false;
     this.delta.addChecked(table, rowId, incoming.checked);
-    this.changed.set(rowKey(table, rowId), { table, rowId, incoming });
+    this.changed.set(key, { table, rowId, incoming });
+    return true;
   }
 
   /** Records one merge result; a merge that changed nothing leaves the row as it was. */
@@ -470,12 +454,12 @@ export class SqliteLocalStore implements LocalStore {
       if (!isTableName(row.table))
         throw new KakeiboError('op.invalid', `Unknown table ${String(row.table)}.`);
     }
-    if (this.loadingIntoEmpty && checkedAndDistinct(rows)) {
+    if (this.loadingIntoEmpty && rows.every(isChecked)) {
       try {
         return await this.insertAsTheyCame(rows);
       } catch {
-        // A row was there after all (written meanwhile, or sent twice): nothing of the page was
-        // written (its transaction rolled back), so it is merged the usual way below.
+        // A row was there after all (written meanwhile, or twice in the page): nothing of the page
+        // was written (its transaction rolled back), so it is merged the usual way below.
       }
     }
     return this.db.transaction(async () => {
@@ -489,6 +473,7 @@ export class SqliteLocalStore implements LocalStore {
           // which is what mergeOp does on an absent row, without grouping by stamp first.
           // The incoming states are stored as they are (never mutated later: merges copy), and so is
           // the packed text they were decoded from, when they came as one.
+          // (current() found nothing, so addedAsItCame takes the row.)
           if (isChecked(incoming)) set.addedAsItCame(incoming);
           else if (hasFields(incoming.fields)) set.added(table, rowId, incoming.fields, incoming.packed);
           continue;
@@ -511,12 +496,17 @@ export class SqliteLocalStore implements LocalStore {
   /**
    * A first bootstrap's page, every row new to the store (the store was empty when the load began and
    * snapshot pages never repeat a row): inserted as they came without looking any of them up, by
-   * plain INSERTs, so a row that is there after all fails the page instead of being overwritten.
+   * plain INSERTs, so a row that is there after all fails the page instead of being overwritten, as
+   * does a row twice in the page (which the write set would otherwise keep once but sum twice).
    */
   private insertAsTheyCame(rows: readonly CheckedSnapshotRow[]): Promise<Map<TableName, string[]>> {
     return this.db.transaction(async () => {
       const set = new WriteSet();
-      for (const row of rows) set.addedAsItCame(row);
+      for (const row of rows) {
+        if (!set.addedAsItCame(row)) {
+          throw new KakeiboError('store.row_twice', `Row ${row.table}/${row.rowId} is twice in one page.`);
+        }
+      }
       await this.write(set, '');
       return set.changedByTable();
     });
