@@ -1,3 +1,5 @@
+import { gunzipSync } from 'node:zlib';
+import { LIMITS } from '@kakeibo/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kakeibo } from '../src/index.js';
 import { type Harness, harness, openDeviceStore } from './support-server.js';
@@ -227,6 +229,94 @@ describe('faults', () => {
     expect(await everything(a)).toEqual(await everything(b));
     expect(((await everything(a)).expenses as unknown[]).length).toBe(21);
   });
+});
+
+describe('a long offline period', () => {
+  /** What one request to the sync routes carried and brought back. */
+  interface Exchange {
+    path: string;
+    requestBytes: number;
+    pushedOps: number;
+    pulledOps: number;
+  }
+
+  /** A fetch that can be cut off (the device is offline) and records every sync exchange. */
+  function recordingFetch() {
+    const state = { offline: false, exchanges: [] as Exchange[] };
+    const recording: typeof fetch = async (input, init) => {
+      if (state.offline) throw new TypeError('fetch failed: network is down');
+      const url = new URL(String(input));
+      const response = await fetch(input, init);
+      if (!url.pathname.startsWith('/v1/sync/')) return response;
+      let body = init?.body instanceof Uint8Array ? Buffer.from(init.body) : Buffer.alloc(0);
+      const requestBytes = body.length;
+      if (new Headers(init?.headers).get('content-encoding') === 'gzip') body = gunzipSync(body);
+      const sent = body.length > 0 ? (JSON.parse(body.toString('utf8')) as { ops?: unknown[] }) : {};
+      const answer = (await response.clone().json()) as { ops?: unknown[] };
+      state.exchanges.push({
+        path: url.pathname,
+        requestBytes,
+        pushedOps: url.pathname === '/v1/sync/push' ? (sent.ops?.length ?? 0) : 0,
+        pulledOps: url.pathname === '/v1/sync/pull' ? (answer.ops?.length ?? 0) : 0,
+      });
+      return response;
+    };
+    return { state, fetch: recording };
+  }
+
+  it('catches up on tens of thousands of queued ops in bounded requests, both ways', async () => {
+    const address = email();
+    const a = recordingFetch();
+    const b = recordingFetch();
+    const laptop = await h.device('laptop', { fetch: a.fetch });
+    await laptop.auth.signUp({ email: address, password: PASSWORD });
+    const phone = await h.device('phone', { fetch: b.fetch });
+    await phone.auth.signIn({ email: address, password: PASSWORD });
+    await phone.sync(); // the phone has synced before: it will catch up by pulling, not by a snapshot
+
+    // Weeks without a network: imports, everyday entries and corrections pile up in the outbox.
+    a.state.offline = true;
+    const created = [];
+    for (let batch = 0; batch < 4; batch++) {
+      created.push(
+        ...(await laptop.expenses.createMany(
+          Array.from({ length: 5000 }, (_, i) => ({
+            amount: batch * 5000 + i + 1,
+            currency: 'EUR',
+            date: `2026-0${batch + 1}-1${i % 10}`,
+            payee: `shop ${batch}-${i}`,
+          })),
+        )),
+      );
+    }
+    for (const expense of created.slice(0, 2000))
+      await laptop.expenses.update(expense.id, { note: 'checked' });
+    for (const expense of created.slice(2000, 2500)) await laptop.expenses.remove(expense.id);
+    await expect(laptop.sync()).rejects.toMatchObject({ code: 'network.unreachable' });
+    expect(laptop.status()).toMatchObject({ online: false, pendingOps: 22_500 });
+
+    // Back online: one round pushes everything, never more than a bounded batch per request.
+    a.state.offline = false;
+    expect(await laptop.sync()).toMatchObject({ pushed: 22_500, verified: true });
+    expect(laptop.status().pendingOps).toBe(0);
+    const pushes = a.state.exchanges.filter((x) => x.path === '/v1/sync/push');
+    expect(pushes.length).toBeGreaterThanOrEqual(Math.ceil(22_500 / LIMITS.maxPushOps));
+    expect(pushes.reduce((n, x) => n + x.pushedOps, 0)).toBe(22_500);
+    for (const push of pushes) {
+      expect(push.pushedOps).toBeLessThanOrEqual(LIMITS.maxPushOps);
+      expect(push.requestBytes).toBeLessThanOrEqual(LIMITS.maxPushBytes);
+    }
+
+    // The other device pulls all of it page by page, each page bounded, and ends up identical.
+    expect(await phone.sync()).toMatchObject({ pulled: 22_500, verified: true });
+    const pulls = b.state.exchanges.filter((x) => x.path === '/v1/sync/pull');
+    expect(pulls.length).toBeGreaterThanOrEqual(Math.ceil(22_500 / LIMITS.maxPullOps));
+    for (const pull of pulls) expect(pull.pulledOps).toBeLessThanOrEqual(LIMITS.maxPullOps);
+    const onPhone = await everything(phone);
+    expect(onPhone.expenses).toHaveLength(20_000);
+    expect((onPhone.expenses as Array<{ deleted?: boolean }>).filter((x) => x.deleted)).toHaveLength(500);
+    expect(await everything(laptop)).toEqual(onPhone);
+  }, 120_000);
 });
 
 describe('local data at rest', () => {
