@@ -12,8 +12,9 @@ import { threadCpuSeconds } from './thread-cpu.js';
  * devices before it, neither of which a real device has.
  *
  * Protocol: the parent sends one BootstrapTask over IPC; this process opens the SDK on the task's
- * empty data dir, signs in, times `kb.sync()`, closes, sends back a BootstrapReport (or
- * `{ error }`) and exits.
+ * empty data dir, signs in and says `'signed-in'`; the parent resets the server's timers (so they
+ * count the sync alone, not the sign-in's password hashing) and answers `'sync'`; this process times
+ * `kb.sync()`, closes, sends back a BootstrapReport (or `{ error }`) and exits.
  */
 
 export interface BootstrapTask {
@@ -41,7 +42,10 @@ export interface BootstrapReport {
   clientCpuSeconds?: number;
 }
 
-export type BootstrapReply = { report: BootstrapReport } | { error: string };
+export type BootstrapReply = 'signed-in' | { report: BootstrapReport } | { error: string };
+
+/** The parent's go-ahead, once the server's timers are reset. */
+const nextMessage = () => new Promise<unknown>((resolve) => process.once('message', resolve));
 
 async function bootstrap(task: BootstrapTask): Promise<BootstrapReport> {
   // The Node key store reads it when the SDK opens.
@@ -58,6 +62,9 @@ async function bootstrap(task: BootstrapTask): Promise<BootstrapReport> {
     await kb.auth.signIn({ email: task.email, password: task.password });
     const signInMs = now() - signInStarted;
     const storeSpent = timeMethods(sdkStore(kb), ['applyRows', 'applyPulled', 'checksum']);
+    const go = nextMessage();
+    send('signed-in');
+    await go;
 
     collectGarbage();
     const rss = new RssSampler(20);
@@ -84,12 +91,14 @@ async function bootstrap(task: BootstrapTask): Promise<BootstrapReport> {
 
 process.once('message', (task: BootstrapTask) => {
   bootstrap(task).then(
-    (report) => send({ report }),
+    (report) => send({ report }, () => process.exit(0)),
     (error: unknown) =>
-      send({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      send({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () =>
+        process.exit(0),
+      ),
   );
 });
 
-function send(reply: BootstrapReply): void {
-  process.send?.(reply, () => process.exit(0));
+function send(reply: BootstrapReply, then: () => void = () => {}): void {
+  process.send?.(reply, then);
 }

@@ -185,8 +185,11 @@ type TimedBootstrap = Omit<BootstrapMeasurement, 'storedExpenses' | 'runsMs'>;
 /** A device process that has not reported in this long is stuck: killed, and the case fails. */
 const DEVICE_PROCESS_TIMEOUT_MS = 60_000;
 
-/** Runs one fresh device's bootstrap in a process of its own (bootstrap-device.ts). */
-function runDeviceProcess(task: BootstrapTask): Promise<BootstrapReport> {
+/**
+ * Runs one fresh device's bootstrap in a process of its own (bootstrap-device.ts); `signedIn` runs
+ * between its sign-in and its sync.
+ */
+function runDeviceProcess(task: BootstrapTask, signedIn: () => Promise<void>): Promise<BootstrapReport> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./bootstrap-device.js', import.meta.url)), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -204,11 +207,18 @@ function runDeviceProcess(task: BootstrapTask): Promise<BootstrapReport> {
         reject(new Error(`the device process did not report within ${DEVICE_PROCESS_TIMEOUT_MS} ms`)),
       );
     }, DEVICE_PROCESS_TIMEOUT_MS);
-    child.once('message', (reply: BootstrapReply) =>
+    child.on('message', (reply: BootstrapReply) => {
+      if (reply === 'signed-in') {
+        signedIn().then(
+          () => child.send('sync'),
+          (error: unknown) => settle(() => reject(error)),
+        );
+        return;
+      }
       settle(() =>
         'report' in reply ? resolve(reply.report) : reject(new Error(`device process: ${reply.error}`)),
-      ),
-    );
+      );
+    });
     child.once('error', (error) => settle(() => reject(error)));
     child.once('exit', (code, signal) =>
       settle(() =>
@@ -227,15 +237,17 @@ async function timedBootstrap(
   log: (line: string) => void,
 ): Promise<TimedBootstrap> {
   const { server, email, writer, fillSeconds } = filled;
-  await server.resetStats();
-  const report = await runDeviceProcess({
-    serverUrl: server.url,
-    email,
-    password: BENCH_PASSWORD,
-    dataDir: dir.dataDir,
-    keyDir: dir.keyDir,
-    deviceName,
-  });
+  const report = await runDeviceProcess(
+    {
+      serverUrl: server.url,
+      email,
+      password: BENCH_PASSWORD,
+      dataDir: dir.dataDir,
+      keyDir: dir.keyDir,
+      deviceName,
+    },
+    () => server.resetStats(),
+  );
   const { cpuSeconds: serverCpuSeconds, ...timers } = await server.stats();
   const { result, syncMs, clientCpuSeconds } = report;
   const cpu = (s: number | undefined) => (s === undefined ? 'n/a' : `${s.toFixed(2)} s`);
