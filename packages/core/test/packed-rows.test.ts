@@ -87,6 +87,31 @@ describe('packed rows from the wire (checkPackedRow)', () => {
     expect(checked.newest).toBe(S2);
   });
 
+  it('are ASCII text, every other character escaped, and read back to exactly the same values', () => {
+    const rowId = uuidv7();
+    const payees = ['Bäckerei', 'コンビニ', 'croissant 🥐', 'naïve — “quoted”', 'plain'];
+    for (const payee of payees) {
+      const { row, packed } = stored([op(rowId, expense({ payee, tags: ['ü', 'タグ'] }))]);
+      expect(packed).toMatch(/^[\x20-\x7e]*$/);
+      expect(unpackRow(packed)).toEqual(row);
+      expect(rowStateOf(checkPackedRow('expenses', rowId, packed))).toEqual(row);
+      expect((unpackRow(packed).payee as { value: unknown }).value).toBe(payee);
+    }
+    // Nothing changes for text that is ASCII already: the packed text is plain JSON.
+    const ascii = stored([op(rowId, expense({ payee: 'plain', note: '' }))]);
+    expect(ascii.packed).toBe(JSON.stringify(JSON.parse(ascii.packed)));
+    // The checksum hashes the values, so it is the same whichever way the text was written.
+    const raw = stored([op(rowId, expense({ payee: 'Bäckerei' }))]);
+    const rawText = raw.packed.replace(/\\u00e4/g, 'ä');
+    expect(rawText).not.toBe(raw.packed);
+    const sums = (text: string) => {
+      const delta = new ChecksumDelta();
+      delta.addChecked('expenses', rowId, checkPackedRow('expenses', rowId, text));
+      return delta.buckets();
+    };
+    expect(sums(rawText)).toEqual(sums(raw.packed));
+  });
+
   it('accept every row a replica of valid ops holds (random values, random edits)', () => {
     const text = fc
       .string({ maxLength: 30, unit: 'grapheme' })
