@@ -135,17 +135,11 @@ class WriteSet {
     );
   }
 
-  /**
-   * `added` for a checked snapshot row, stored as it came: summed from its checked form. False (and
-   * nothing recorded) when the set has the row already: that one must be merged into instead.
-   */
-  addedAsItCame(incoming: CheckedSnapshotRow): boolean {
+  /** `added` for a checked snapshot row, stored as it came: summed from its checked form. */
+  addedAsItCame(incoming: CheckedSnapshotRow): void {
     const { table, rowId } = incoming;
-    const key = rowKey(table, rowId);
-    if (this.changed.has(key) || this.loaded.has(key)) return false;
     this.delta.addChecked(table, rowId, incoming.checked);
-    this.changed.set(key, { table, rowId, incoming });
-    return true;
+    this.changed.set(rowKey(table, rowId), { table, rowId, incoming });
   }
 
   /** Records one merge result; a merge that changed nothing leaves the row as it was. */
@@ -473,7 +467,6 @@ export class SqliteLocalStore implements LocalStore {
           // which is what mergeOp does on an absent row, without grouping by stamp first.
           // The incoming states are stored as they are (never mutated later: merges copy), and so is
           // the packed text they were decoded from, when they came as one.
-          // (current() found nothing, so addedAsItCame takes the row.)
           if (isChecked(incoming)) set.addedAsItCame(incoming);
           else if (hasFields(incoming.fields)) set.added(table, rowId, incoming.fields, incoming.packed);
           continue;
@@ -495,20 +488,28 @@ export class SqliteLocalStore implements LocalStore {
 
   /**
    * A first bootstrap's page, every row new to the store (the store was empty when the load began and
-   * snapshot pages never repeat a row): inserted as they came without looking any of them up, by
-   * plain INSERTs, so a row that is there after all fails the page instead of being overwritten, as
-   * does a row twice in the page (which the write set would otherwise keep once but sum twice).
+   * snapshot pages never repeat a row): inserted as they came by plain INSERTs, without looking any
+   * of them up and without a write set (no key or map entry per row), so a row that is there after
+   * all fails the page instead of being overwritten, as does a row twice in the page (both copies are
+   * inserted, and the second clashes with the first).
    */
   private insertAsTheyCame(rows: readonly CheckedSnapshotRow[]): Promise<Map<TableName, string[]>> {
     return this.db.transaction(async () => {
-      const set = new WriteSet();
-      for (const row of rows) {
-        if (!set.addedAsItCame(row)) {
-          throw new KakeiboError('store.row_twice', `Row ${row.table}/${row.rowId} is twice in one page.`);
-        }
+      const delta = new ChecksumDelta();
+      const changed = new Map<TableName, string[]>();
+      const writes: ChangedRow[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const incoming = rows[i] as CheckedSnapshotRow;
+        const { table, rowId } = incoming;
+        delta.addChecked(table, rowId, incoming.checked);
+        writes[i] = { table, rowId, incoming };
+        const ids = changed.get(table);
+        if (ids) ids.push(rowId);
+        else changed.set(table, [rowId]);
       }
-      await this.write(set, '');
-      return set.changedByTable();
+      await this.writeRows(writes, '');
+      await this.addToBuckets(delta.buckets());
+      return changed;
     });
   }
 
@@ -839,16 +840,16 @@ export class SqliteLocalStore implements LocalStore {
     }
   }
 
-  /**
-   * Writes the changed rows (multi-row upserts; with `onConflict` '' plain inserts, which fail on a
-   * row that exists) and adds the delta to the checksum buckets.
-   */
-  private async write(set: WriteSet, onConflict = UPSERT_ROWS): Promise<void> {
-    await this.writeRows([...set.changed.values()], onConflict);
+  /** Writes the changed rows (multi-row upserts) and adds the delta to the checksum buckets. */
+  private async write(set: WriteSet): Promise<void> {
+    await this.writeRows([...set.changed.values()]);
     await this.addToBuckets(set.delta.buckets());
   }
 
-  /** Upserts whole rows: fields packed (and sealed, all of them at once), derived columns recomputed. */
+  /**
+   * Upserts whole rows: fields packed (and sealed, all of them at once), derived columns recomputed.
+   * With `onConflict` '' they are plain inserts, which fail on a row that exists.
+   */
   private async writeRows(rows: readonly ChangedRow[], onConflict = UPSERT_ROWS) {
     const fields = await this.sealEach(
       rows,
