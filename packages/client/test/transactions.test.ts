@@ -73,6 +73,43 @@ describe.each(STORE_MODES)('transactions and monthly totals, $mode store', ({ se
     expect(await ids({ search: 'oops' })).toEqual([]);
   });
 
+  it('fetches the next page of a list ahead, so scrolling on reads nothing from the store', async () => {
+    const { store } = await stores.create();
+    const reads: Array<string | undefined> = [];
+    const list = store.list.bind(store);
+    store.list = (table, query) => {
+      reads.push(query.cursor);
+      return list(table, query);
+    };
+    const kb = await Kakeibo.create({ serverUrl: 'http://127.0.0.1:9', deviceName: 'offline', store });
+    open.push(kb);
+    await kb.expenses.createMany(
+      Array.from({ length: 120 }, (_, i) => ({
+        amount: i + 1,
+        currency: 'EUR',
+        date: `2026-11-${String((i % 28) + 1).padStart(2, '0')}`,
+      })),
+    );
+    const first = await kb.expenses.list({ limit: 50 });
+    expect(first.items).toHaveLength(50);
+    // The second page is asked for in the background, without anybody waiting for it.
+    await expect.poll(() => reads.length).toBe(2);
+    expect(reads[1]).toBe(first.nextCursor);
+    const second = await kb.expenses.list({ limit: 50, cursor: first.nextCursor as string });
+    expect(second.items).toHaveLength(50);
+    expect(second.items.some((e) => first.items.some((f) => f.id === e.id))).toBe(false);
+    await expect.poll(() => reads.length).toBe(3); // …and the third, the last one, ahead of that
+    const third = await kb.expenses.list({ limit: 50, cursor: second.nextCursor as string });
+    expect(third).toMatchObject({ nextCursor: null });
+    expect(third.items).toHaveLength(20);
+    expect(reads).toHaveLength(3); // scrolling itself read nothing
+
+    // A change drops the cached pages: the next list reads the store again.
+    await kb.expenses.update(first.items[0]?.id as string, { amount: 9_999 });
+    expect((await kb.expenses.list({ limit: 50 })).items[0]).toMatchObject({ amount: 9_999 });
+    expect(reads.length).toBeGreaterThan(3);
+  });
+
   it('serves lists and totals from the cache until an expense or an income changes', async () => {
     const kb = await offline();
     await kb.expenses.create({ amount: 450, currency: 'JPY', date: '2026-11-02', payee: 'Bakery' });
