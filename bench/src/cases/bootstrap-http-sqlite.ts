@@ -19,7 +19,7 @@ const PAGE = 1000;
 export const bootstrapHttpSqlite: BenchCase = {
   name: 'bootstrap-http-sqlite',
   summary:
-    'A fresh device bootstraps a 100,000-expense ledger: GET /v1/sync/snapshot?limit=1000 until nextCursor is null, each page applied into a local SQLCipher table in one transaction. The real client SDK arrives with a later issue; this measures the server side plus a minimal applier.',
+    "A minimal raw-HTTP device bootstraps a 100,000-expense ledger: GET /v1/sync/snapshot?limit=1000 until nextCursor is null, each page applied into a local SQLCipher table in one transaction, server in the same thread. A reference for the server side of a bootstrap; the real SDK, and the brief's 1.5 s budget, are client-bootstrap's.",
   timeoutMs: 180_000,
   async run({ baseline, log }) {
     const server = await startSqliteServer({ timed: ['readSnapshot'] });
@@ -107,8 +107,8 @@ export const bootstrapHttpSqlite: BenchCase = {
               metric: 'bootstrap end to end',
               value: seconds,
               unit: 's',
+              // No target: the brief's bootstrap budget is the SDK's, measured by client-bootstrap.
               ...versusBaseline(baseline, 'seconds', seconds),
-              target: { of: 'value', max: 1.5 },
             },
             {
               metric: 'rows applied',
