@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppHarness,
@@ -99,6 +99,38 @@ describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
     await expect.poll(() => a.page.getByTestId('device').count()).toBe(1);
     await b.page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
     await b.page.getByRole('alert').filter({ hasText: 'Your data on this device is kept.' }).waitFor();
+  });
+
+  it('says when the server needs a newer app, keeps the changes, and syncs after the reload', async () => {
+    const { context, page } = await app.device();
+    await signUp(page, `e2e-update-${Date.now()}@example.com`);
+    await expect.poll(() => syncStatus(page)).toMatch(/All changes synced/);
+
+    // The server moved on to a protocol this copy of the app does not speak: sync is refused so.
+    const refuse = (route: Route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          code: 'protocol.unsupported',
+          detail: 'This server speaks Kakeibo protocol 3, not 2: update the app (or the server).',
+        }),
+      });
+    await context.route('**/v1/sync/**', refuse);
+    await addExpense(page, { amount: '4.20', payee: 'Newsagent' });
+    await expect
+      .poll(() => syncStatus(page), { timeout: 30_000 })
+      .toBe('A newer version of Kakeibo is needed to sync · 1 change waiting on this device\nReload');
+
+    // The new version is out (here: the server speaks this one again); the reload brings it.
+    await context.unroute('**/v1/sync/**', refuse);
+    await page.getByTestId('sync-status').getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await expect.poll(() => syncStatus(page), { timeout: 30_000 }).toMatch(/All changes synced/);
+    await page.getByRole('button', { name: /Newsagent/ }).waitFor();
   });
 
   it('manages categories, filters and searches entries, reports them, links belongings to purchases', async () => {

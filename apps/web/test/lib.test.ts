@@ -85,4 +85,24 @@ describe('the sync status in plain words', () => {
     expect(text({ lastSyncedAt: '2026-12-01T09:58:00Z', rejectedOps: 2 })).toBe('2 refused, see Settings');
     expect(text({ online: false, rejectedOps: 1 })).toBe('Offline · 1 refused, see Settings');
   });
+
+  it('asks for a reload when the server speaks a newer protocol, saying the changes are kept', () => {
+    const outdated = {
+      lastError: { code: 'protocol.unsupported', message: 'This server speaks Kakeibo protocol 3, not 2.' },
+    };
+    const status = (patch: Partial<SyncStatus>) =>
+      describeStatus({ ...base, ...outdated, ...patch }, 'en-US', Date.parse('2026-12-01T10:00:00Z'));
+    expect(status({})).toEqual({
+      tone: 'error',
+      text: 'A newer version of Kakeibo is needed to sync',
+      action: 'update',
+    });
+    expect(status({ pendingOps: 3 }).text).toBe(
+      'A newer version of Kakeibo is needed to sync · 3 changes waiting on this device',
+    );
+    // Any other failure offers no reload.
+    expect(
+      describeStatus({ ...base, lastError: { code: 'network.unreachable', message: 'x' } }, 'en-US').action,
+    ).toBeUndefined();
+  });
 });

@@ -7,6 +7,8 @@ import { relativeTime } from '../lib/dates.js';
 /**
  * The sync state in plain words, always on screen: offline, syncing, N changes waiting, last synced,
  * or what went wrong. A polite live region, so screen readers hear it change without being interrupted.
+ * When the server speaks a newer protocol than this copy of the app, it says so and offers the reload
+ * that brings the new version (sync cannot succeed before; the changes wait on the device meanwhile).
  */
 export function SyncStatusBar() {
   const status = useStatus();
@@ -16,20 +18,46 @@ export function SyncStatusBar() {
     const timer = setInterval(() => rerender((n) => n + 1), 30_000);
     return () => clearInterval(timer);
   }, []);
-  const { tone, text } = describeStatus(status, locale());
+  const { tone, text, action } = describeStatus(status, locale());
   return (
     <output className={`sync sync-${tone}`} aria-live="polite" data-testid="sync-status">
       <span className="sync-dot" aria-hidden="true" />
       {text}
+      {action === 'update' && (
+        <button type="button" className="link-button" onClick={() => void reloadToUpdate()}>
+          Reload
+        </button>
+      )}
     </output>
   );
+}
+
+/** How long a reload waits for a newer service worker to take over before reloading anyway. */
+const UPDATE_WAIT_MS = 5_000;
+
+/**
+ * Fetches the app's service worker again and reloads once a newer one controls the page (it takes over
+ * as soon as it is installed: registerType 'autoUpdate'), so the reload gets the new version rather
+ * than the cached old one; with no worker (or none newer) it simply reloads.
+ */
+async function reloadToUpdate(): Promise<void> {
+  const registration = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
+  if (registration) {
+    const replaced = new Promise<void>((resolve) => {
+      navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true });
+      setTimeout(resolve, UPDATE_WAIT_MS);
+    });
+    await registration.update().catch(() => undefined);
+    if (registration.installing || registration.waiting) await replaced;
+  }
+  location.reload();
 }
 
 export function describeStatus(
   status: SyncStatus,
   lang: string,
   now: number = Date.now(),
-): { tone: 'ok' | 'busy' | 'offline' | 'error'; text: string } {
+): { tone: 'ok' | 'busy' | 'offline' | 'error'; text: string; action?: 'update' } {
   const waiting =
     status.pendingOps === 0
       ? ''
@@ -42,6 +70,14 @@ export function describeStatus(
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
   if (!status.online) return { tone: 'offline', text: join('Offline', waiting, refused) };
   if (status.syncing) return { tone: 'busy', text: join('Syncing…', waiting, refused) };
+  if (status.lastError?.code === 'protocol.unsupported') {
+    const kept = status.pendingOps > 0 ? `${waiting} on this device` : '';
+    return {
+      tone: 'error',
+      text: join('A newer version of Kakeibo is needed to sync', kept),
+      action: 'update',
+    };
+  }
   if (status.lastError)
     return { tone: 'error', text: join(`Sync failed: ${status.lastError.message}`, waiting, refused) };
   if (refused) return { tone: 'error', text: join(waiting, refused) };
