@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
 import { openPostgresStorage, openSqliteStorage, type Storage } from '../src/storage/index.js';
+import { useSqlCipher } from '../src/storage/sqlite-cipher.js';
 import { expenseFields, newAccount, newExpenses, Reference, Writer } from './storage.fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/pg.js';
 
@@ -41,9 +42,7 @@ function sqliteAdapter(): Adapter {
     open: () => openSqliteStorage({ file, key }),
     async raw() {
       const db = new Database(file);
-      db.pragma("cipher='sqlcipher'");
-      db.pragma('legacy=4');
-      db.pragma(`key="x'${key.toString('hex')}'"`);
+      useSqlCipher(db, key);
       return {
         run: async (sql, params = []) => {
           db.prepare(sql).run(...params);

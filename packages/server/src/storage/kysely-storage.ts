@@ -24,6 +24,8 @@ export interface KyselyStorageOptions {
    */
   masterKey?: Buffer;
   now?: () => string;
+  /** Runs when the storage closes, before its database connection does (SQLite: its checkpointer). */
+  beforeClose?: () => Promise<void>;
 }
 
 /**
@@ -33,9 +35,11 @@ export interface KyselyStorageOptions {
 export class KyselyStorage implements Storage {
   readonly kind: string;
   private readonly ctx: StorageContext;
+  private readonly beforeClose: () => Promise<void>;
 
   constructor(options: KyselyStorageOptions) {
     this.kind = options.traits.kind;
+    this.beforeClose = options.beforeClose ?? (async () => {});
     this.ctx = {
       db: options.db,
       traits: options.traits,
@@ -45,7 +49,10 @@ export class KyselyStorage implements Storage {
   }
 
   migrate = () => migrateToLatest(this.ctx.db as Kysely<unknown>);
-  close = () => this.ctx.db.destroy();
+  close = async () => {
+    await this.beforeClose();
+    await this.ctx.db.destroy();
+  };
 
   createUser = (user: { id: string; email: string; passwordHash: string; ledgerId: string }) =>
     users.createUser(this.ctx, user);

@@ -4,6 +4,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { sqliteTraits } from './dialect.js';
 import { KyselyStorage } from './kysely-storage.js';
 import type { Database as Schema } from './schema.js';
+import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
+import { useSqlCipher } from './sqlite-cipher.js';
 import type { Storage } from './types.js';
 
 export interface SqliteStorageOptions {
@@ -26,14 +28,14 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   }
   const db = new Database(options.file);
   try {
-    db.pragma("cipher='sqlcipher'");
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${options.key.toString('hex')}'"`);
+    useSqlCipher(db, options.key);
     verifyKey(db, options.file);
     db.pragma('journal_mode = WAL');
     // With WAL, NORMAL loses at most the last commits on power loss, never consistency.
     db.pragma('synchronous = NORMAL');
     // Checkpoint the WAL in bigger steps: ingest batches then rewrite each hot page far less often.
+    // Normally the checkpointer thread copies it long before (see startCheckpointer): this is the
+    // backstop for when that thread is not running.
     db.pragma('wal_autocheckpoint = 10000');
     // A 64 MiB page cache keeps the hot index pages decrypted in memory across batches.
     db.pragma('cache_size = -65536');
@@ -43,12 +45,18 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     db.close();
     throw error;
   }
+  let checkpointer: Checkpointer | null = null;
   const storage = new KyselyStorage({
     db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }),
     traits: sqliteTraits,
+    beforeClose: async () => {
+      await checkpointer?.stop();
+    },
   });
   try {
     await storage.migrate();
+    // Started once the file is set up (WAL mode, migrated): its connection only ever checkpoints.
+    checkpointer = await startCheckpointer(options.file, options.key);
   } catch (error) {
     await storage.close();
     throw error;
