@@ -20,7 +20,7 @@ import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
 import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import { isLoopback } from '../src/node/open.js';
-import type { LocalStore } from '../src/store/index.js';
+import type { LocalStore, SqlDriver } from '../src/store/index.js';
 import { SqliteLocalStore } from '../src/store/local-store.js';
 import { openNodeDriver } from '../src/store/node-driver.js';
 import {
@@ -144,6 +144,27 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
       expect(await store.rowState('expenses', key.split('/')[1] as string)).toEqual(row);
     }
     expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
+  });
+
+  it('reports a page that fails for another reason as it is, instead of merging it row by row', async () => {
+    const opened = await stores.create();
+    const watched = recordSelects(opened.driver);
+    const full = new Error('database or disk is full');
+    const failing: SqlDriver = {
+      ...watched.recording,
+      run: (sql, params) =>
+        sql.startsWith('INSERT INTO rows ') && !sql.includes('ON CONFLICT')
+          ? Promise.reject(full)
+          : watched.recording.run(sql, params),
+    };
+    const store = new SqliteLocalStore(failing, { ...(opened.sealer && { sealer: opened.sealer }) });
+    const device = new TestDevice();
+    const page = pageOf([device.edit('expenses', newRowId(), expenseFields({ payee: 'Kept out' }))]);
+    await expect(store.bulkLoad(() => store.applyRows(page))).rejects.toBe(full);
+    // Not retried as a merge (which would look the row up and upsert it past the failure).
+    expect(watched.seen.filter((q) => /FROM rows WHERE tbl = \? AND row_id IN/.test(q.sql))).toEqual([]);
+    expect((await store.list('expenses', {})).items).toEqual([]);
+    expect(await store.checksum()).toEqual([]);
   });
 
   it('merges a page whose row the device wrote meanwhile, instead of overwriting it', async () => {

@@ -451,9 +451,11 @@ export class SqliteLocalStore implements LocalStore {
     if (this.loadingIntoEmpty && rows.every(isChecked)) {
       try {
         return await this.insertAsTheyCame(rows);
-      } catch {
+      } catch (error) {
         // A row was there after all (written meanwhile, or twice in the page): nothing of the page
-        // was written (its transaction rolled back), so it is merged the usual way below.
+        // was written (its transaction rolled back), so it is merged the usual way below. Any other
+        // failure (a full disk) is the page's own, and is reported as it is.
+        if (!isRowClash(error)) throw error;
       }
     }
     return this.db.transaction(async () => {
@@ -1072,6 +1074,13 @@ export class SqliteLocalStore implements LocalStore {
     return rows.length;
   }
 }
+
+/**
+ * The failure of a plain INSERT into `rows` of a row that is there: SQLite's own message, the same
+ * through better-sqlite3 and the WASM build ("UNIQUE constraint failed: rows.tbl, rows.row_id").
+ */
+const isRowClash = (error: unknown): boolean =>
+  error instanceof Error && error.message.includes('UNIQUE constraint failed: rows.');
 
 const UPSERT_ROWS = ` ON CONFLICT (tbl, row_id) DO UPDATE SET ${ROW_COLUMNS.slice(2)
   .map((c) => `${c} = excluded.${c}`)
