@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../../../apps/web/harness/src/chromium.js';
 import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import type { PageApi } from './browser/page/main.js';
@@ -16,8 +17,6 @@ import { serveWithProxy } from './browser/static-proxy.js';
  * device share an account through a real `kakeibo serve` process, reached by the page through a
  * same-origin reverse proxy (the server sends no CORS headers).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(
     `browser.test.ts skipped: ${CHROMIUM} is missing (CI must install Debian's chromium package).`,
@@ -65,14 +64,7 @@ describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, 
   ): Promise<{ context: BrowserContext; page: Page; profile: string }> {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     contexts.push(context);
     const page = context.pages()[0] ?? (await context.newPage());

@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServeProcess, startServeProcess } from '@kakeibo/cli';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
 /** The Playwright types a harness user handles, so that it needs no playwright-core import of its own. */
 export type { Browser, BrowserContext, Page } from 'playwright-core';
+export { CHROMIUM, hasChromium } from './chromium.js';
 
 /**
  * The whole product as a person meets it: the app built by Vite from apps/web, served by a real
@@ -15,8 +17,6 @@ export type { Browser, BrowserContext, Page } from 'playwright-core';
  * downloaded browser). Used by the end-to-end tests (apps/web/test, from this source) and the benchmarks
  * (bench/, as `@kakeibo/web/harness`, compiled by `tsc -b` into harness/dist).
  */
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
 export const PASSWORD = 'correct horse battery staple 42';
 /** A phone: the size the app is designed for first. */
 export const PHONE = { width: 390, height: 844 };
@@ -67,18 +67,7 @@ export async function startApp(): Promise<AppHarness> {
     server = await startServeProcess(['--data', join(root, 'server-data'), '--web-dir', outDir], {
       KAKEIBO_LOG_LEVEL: 'warn',
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   } catch (error) {
     await stop();
     throw error;
