@@ -99,12 +99,12 @@ interface Listed {
 }
 
 /**
- * A row a write transaction stores: its merged state (`packed`: its text as it came, when stored
- * exactly as it came), or a snapshot row stored as it came (`incoming`), whose RowState is only built
- * if something in the same transaction merges into it.
+ * A row a write transaction stores: its merged state (packed anew), or a snapshot row stored as it
+ * came (`incoming`: its text kept), whose RowState is only built if something in the same
+ * transaction merges into it.
  */
 type ChangedRow =
-  | { table: TableName; rowId: string; row: RowState; packed?: string }
+  | { table: TableName; rowId: string; row: RowState }
   | { table: TableName; rowId: string; incoming: CheckedSnapshotRow };
 
 /** A snapshot row decodeRows checked: its text and its checked form are there. */
@@ -127,12 +127,9 @@ class WriteSet {
   }
 
   /** Records a row the store did not have, stored whole (every field added). */
-  added(table: TableName, rowId: string, row: RowState, packed?: string): void {
+  added(table: TableName, rowId: string, row: RowState): void {
     this.delta.addRow(table, rowId, row);
-    this.changed.set(
-      rowKey(table, rowId),
-      packed === undefined ? { table, rowId, row } : { table, rowId, row, packed },
-    );
+    this.changed.set(rowKey(table, rowId), { table, rowId, row });
   }
 
   /** `added` for a checked snapshot row, stored as it came: summed from its checked form. */
@@ -151,14 +148,19 @@ class WriteSet {
 
   /** The changed rows by table, for change events. */
   changedByTable(): Map<TableName, string[]> {
-    const out = new Map<TableName, string[]>();
-    for (const { table, rowId } of this.changed.values()) {
-      const ids = out.get(table);
-      if (ids) ids.push(rowId);
-      else out.set(table, [rowId]);
-    }
-    return out;
+    return idsByTable(this.changed.values());
   }
+}
+
+/** Row ids grouped by table, in the order given: what a write reports as changed. */
+function idsByTable(rows: Iterable<{ table: TableName; rowId: string }>): Map<TableName, string[]> {
+  const out = new Map<TableName, string[]>();
+  for (const { table, rowId } of rows) {
+    const ids = out.get(table);
+    if (ids) ids.push(rowId);
+    else out.set(table, [rowId]);
+  }
+  return out;
 }
 
 /** The date index, as the first migration creates it (kept in step with migrations.ts). */
@@ -465,12 +467,11 @@ export class SqliteLocalStore implements LocalStore {
         const { table, rowId } = incoming;
         let row = set.current(table, rowId);
         if (row === undefined) {
-          // A row new to this device (every row of a bootstrap): every field is stored as it came,
-          // which is what mergeOp does on an absent row, without grouping by stamp first.
-          // The incoming states are stored as they are (never mutated later: merges copy), and so is
-          // the packed text they were decoded from, when they came as one.
+          // A row new to this device: every field is stored as it came, which is what mergeOp does
+          // on an absent row, without grouping by stamp first. The incoming states are stored as they
+          // are (never mutated later: merges copy), and a checked row's text as it came.
           if (isChecked(incoming)) set.addedAsItCame(incoming);
-          else if (hasFields(incoming.fields)) set.added(table, rowId, incoming.fields, incoming.packed);
+          else if (hasFields(incoming.fields)) set.added(table, rowId, incoming.fields);
           continue;
         }
         const changes: FieldChange[] = [];
@@ -498,20 +499,15 @@ export class SqliteLocalStore implements LocalStore {
   private insertAsTheyCame(rows: readonly CheckedSnapshotRow[]): Promise<Map<TableName, string[]>> {
     return this.db.transaction(async () => {
       const delta = new ChecksumDelta();
-      const changed = new Map<TableName, string[]>();
       const writes: ChangedRow[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const incoming = rows[i] as CheckedSnapshotRow;
-        const { table, rowId } = incoming;
-        delta.addChecked(table, rowId, incoming.checked);
-        writes[i] = { table, rowId, incoming };
-        const ids = changed.get(table);
-        if (ids) ids.push(rowId);
-        else changed.set(table, [rowId]);
+        delta.addChecked(incoming.table, incoming.rowId, incoming.checked);
+        writes[i] = { table: incoming.table, rowId: incoming.rowId, incoming };
       }
       await this.writeRows(writes, '');
       await this.addToBuckets(delta.buckets());
-      return changed;
+      return idsByTable(rows);
     });
   }
 
@@ -855,7 +851,7 @@ export class SqliteLocalStore implements LocalStore {
   private async writeRows(rows: readonly ChangedRow[], onConflict = UPSERT_ROWS) {
     const fields = await this.sealEach(
       rows,
-      (r) => ('incoming' in r ? r.incoming.packed : (r.packed ?? packRow(r.row))),
+      (r) => ('incoming' in r ? r.incoming.packed : packRow(r.row)),
       (r) => place.row(r.table, r.rowId),
     );
     await this.insertMany(
