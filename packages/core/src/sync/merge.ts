@@ -113,9 +113,6 @@ function conflictRecord(op: Op, field: string, winner: FieldState, loser: FieldS
 
 /** A row is gone when its tombstone field says so; a later write to another field does not revive it. */
 export const isDeleted = (row: RowState): boolean => row.deleted?.value === true;
-/** isDeleted for a row's values by field name (row-codec's FieldValues). */
-export const isDeletedValues = (values: Readonly<Record<string, unknown>>): boolean =>
-  values.deleted === true;
 
 /** The newest stamp in a row: its updatedAt, and the row's position in "recently changed". */
 export function latestStamp(row: RowState): Stamp | undefined {

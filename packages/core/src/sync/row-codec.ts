@@ -255,3 +255,6 @@ export const sortDateOfValues = (values: FieldValues): string => firstDate((fiel
 
 export const categoryIdOf = (row: RowState): string | null => stringOrNull(row.categoryId?.value);
 export const categoryIdOfValues = (values: FieldValues): string | null => stringOrNull(values.categoryId);
+
+/** merge.ts's isDeleted, for a row's values. */
+export const isDeletedValues = (values: FieldValues): boolean => values.deleted === true;
