@@ -36,4 +36,3 @@ parentPort?.on('message', (message) => {
   db.close();
   parentPort?.postMessage('stopped');
 });
-parentPort?.postMessage('started');

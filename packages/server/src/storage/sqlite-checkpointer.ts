@@ -26,20 +26,19 @@ export interface Checkpointer {
  * cannot start (a bundle without the worker file, the TypeScript sources under a test runner) or
  * falls behind, the log is still checkpointed as before.
  */
-export function startCheckpointer(file: string, key: Buffer): Promise<Checkpointer | null> {
+export function startCheckpointer(file: string, key: Buffer): Checkpointer | null {
   const start: CheckpointerStart = { file, key: key.toString('hex'), fastMs: 25, idleMs: 1000 };
-  let worker: Worker;
   try {
-    worker = new Worker(new URL('./sqlite-checkpointer-worker.js', import.meta.url), { workerData: start });
+    // Not waited for: the storage is usable at once, and a thread that fails to come up just ends.
+    return new CheckpointerThread(
+      new Worker(new URL('./sqlite-checkpointer-worker.js', import.meta.url), { workerData: start }),
+    );
   } catch {
-    return Promise.resolve(null);
+    return null;
   }
-  const thread = new CheckpointerThread(worker);
-  return thread.started.then((ok) => (ok ? thread : null));
 }
 
 class CheckpointerThread implements Checkpointer {
-  readonly started: Promise<boolean>;
   private readonly exited: Promise<void>;
   private stopping: Promise<void> | null = null;
 
@@ -48,10 +47,6 @@ class CheckpointerThread implements Checkpointer {
     // A thread that fails is simply gone: the storage's own autocheckpoint goes on without it.
     worker.on('error', () => {});
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    this.started = new Promise((resolve) => {
-      worker.once('message', (message) => resolve(message === 'started'));
-      void this.exited.then(() => resolve(false));
-    });
   }
 
   stop(): Promise<void> {
@@ -59,6 +54,7 @@ class CheckpointerThread implements Checkpointer {
       const stopped = new Promise<void>((resolve) =>
         this.worker.on('message', (message) => message === 'stopped' && resolve()),
       );
+      // Queued until the thread listens: one still starting closes its connection all the same.
       this.worker.postMessage('stop');
       // It closes its connection first; a thread that already ended has nothing to close.
       await Promise.race([stopped, this.exited]);

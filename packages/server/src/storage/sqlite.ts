@@ -56,7 +56,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   try {
     await storage.migrate();
     // Started once the file is set up (WAL mode, migrated): its connection only ever checkpoints.
-    checkpointer = await startCheckpointer(options.file, options.key);
+    checkpointer = startCheckpointer(options.file, options.key);
   } catch (error) {
     await storage.close();
     throw error;
