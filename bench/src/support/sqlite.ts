@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldValue, SnapshotRow } from '@kakeibo/core';
+import { useSqlCipher } from '@kakeibo/server';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { registerCleanup } from '../case.js';
 
@@ -20,9 +21,7 @@ export function tempDir(tag: string): { path: string; remove(): void } {
  */
 export function openCipherDatabase(file: string, key: Buffer = randomBytes(32)): Database.Database {
   const db = new Database(file);
-  db.pragma("cipher='sqlcipher'");
-  db.pragma('legacy=4');
-  db.pragma(`key="x'${key.toString('hex')}'"`);
+  useSqlCipher(db, key);
   db.prepare('SELECT count(*) FROM sqlite_master').get();
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

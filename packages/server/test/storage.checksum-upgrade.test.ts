@@ -7,8 +7,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
-import { openPostgresStorage, openSqliteStorage, type Storage } from '../src/storage/index.js';
-import { useSqlCipher } from '../src/storage/sqlite-cipher.js';
+import { openPostgresStorage, openSqliteStorage, type Storage, useSqlCipher } from '../src/storage/index.js';
 import { expenseFields, newAccount, newExpenses, Reference, Writer } from './storage.fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/pg.js';
 
