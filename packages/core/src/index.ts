@@ -1,5 +1,6 @@
 export * from './clock/index.js';
 export * from './config.js';
+export * from './encoding/index.js';
 export * from './errors.js';
 export * from './http-signature/index.js';
 export * from './ids.js';

@@ -1,3 +1,4 @@
+import { toBase64Url } from '../encoding/base64.js';
 import { KakeiboError } from '../errors.js';
 import {
   NONCE_MAX_LENGTH,
@@ -8,7 +9,6 @@ import {
   serializeSignatureParams,
   signatureBase,
 } from './base.js';
-import { toBase64Url } from './base64.js';
 import { contentDigest } from './digest.js';
 import { type CryptoKey, type SignatureAlg, signingAlgorithm } from './keys.js';
 import { serializeByteSequence } from './structured-fields.js';

@@ -1,5 +1,5 @@
+import { fromBase64, toBase64 } from '../encoding/base64.js';
 import { KakeiboError } from '../errors.js';
-import { fromBase64, toBase64 } from './base64.js';
 
 /**
  * The part of RFC 8941 (Structured Field Values) that signatures and digests use: dictionaries whose

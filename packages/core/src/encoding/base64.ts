@@ -66,3 +66,9 @@ export function fromBase64(text: string): Uint8Array | undefined {
   }
   return out;
 }
+
+/** Decodes base64url (padding optional); `undefined` for anything that is not. */
+export function fromBase64Url(text: string): Uint8Array | undefined {
+  if (/[+/]/.test(text)) return undefined;
+  return fromBase64(text.replace(/-/g, '+').replace(/_/g, '/'));
+}
