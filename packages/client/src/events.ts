@@ -24,6 +24,16 @@ export interface SyncStatus {
   transport: 'realtime' | 'polling' | 'off';
   /** Set when the last verification found differences and repaired them. */
   lastRepair: { buckets: number; at: string } | null;
+  /** Set while this device's clock is off from the server's by a minute or more (see sync/status.ts). */
+  clock: ClockWarning | null;
+}
+
+/** A device clock far enough off to matter, in milliseconds and in words a person can act on. */
+export interface ClockWarning {
+  /** How far this device's clock is ahead of the server's; negative when it is behind. */
+  aheadMs: number;
+  /** E.g. "This device's clock is 7 minutes ahead: check its date and time." */
+  message: string;
 }
 
 type Listener<T> = (event: T) => void;

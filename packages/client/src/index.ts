@@ -6,7 +6,7 @@ export type {
   TransactionKind,
   TransactionQuery,
 } from './api/transactions.js';
-export type { KakeiboEvents, SyncStatus } from './events.js';
+export type { ClockWarning, KakeiboEvents, SyncStatus } from './events.js';
 export { Kakeibo, type KakeiboOptions } from './kakeibo.js';
 export { type OpenKakeiboOptions, openKakeibo } from './node/open.js';
 export type * from './store/types.js';

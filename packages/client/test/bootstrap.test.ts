@@ -19,12 +19,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
 import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
+import { openNodeDriver } from '../src/node/driver.js';
 import { isLoopback } from '../src/node/open.js';
-import type { LocalStore, SqlDriver } from '../src/store/index.js';
-import { SqliteLocalStore } from '../src/store/local-store.js';
-import { openNodeDriver } from '../src/store/node-driver.js';
+import type { LocalStore } from '../src/store/index.js';
+import { sqliteLocalStore } from '../src/store/local-store.js';
 import {
   expenseFields,
+  interceptDriver,
   newRowId,
   recordSelects,
   STORE_MODES,
@@ -78,9 +79,9 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
     const resent = packRow(replica.row('expenses', ids[0] as string) as RowState);
     const second = decodeRows([{ table: 'expenses', rowId: ids[0] as string, packed: resent }]);
 
-    await store.bulkLoad(async () => {
-      await store.applyRows(first.rows);
-      await store.applyRows(second.rows);
+    await store.bulkLoad(async (loader) => {
+      await loader.applyRows(first.rows);
+      await loader.applyRows(second.rows);
     });
 
     for (const [key, row] of replica.snapshot()) {
@@ -124,7 +125,7 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
   it('inserts its pages without looking their rows up', async () => {
     const opened = await stores.create();
     const watched = recordSelects(opened.driver);
-    const store = new SqliteLocalStore(watched.recording, {
+    const store = sqliteLocalStore(watched.recording, {
       ...(opened.sealer && { sealer: opened.sealer }),
     });
     const device = new TestDevice();
@@ -132,9 +133,9 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
       device.edit('expenses', id, expenseFields({ payee: id })),
     );
     const second = [newRowId()].map((id) => device.edit('expenses', id, expenseFields({ payee: id })));
-    await store.bulkLoad(async () => {
-      await store.applyRows(pageOf(first));
-      await store.applyRows(pageOf(second));
+    await store.bulkLoad(async (loader) => {
+      await loader.applyRows(pageOf(first));
+      await loader.applyRows(pageOf(second));
     });
     const lookups = watched.seen.filter((q) => /FROM rows WHERE tbl = \? AND row_id IN/.test(q.sql));
     expect(lookups).toEqual([]);
@@ -150,17 +151,16 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
     const opened = await stores.create();
     const watched = recordSelects(opened.driver);
     const full = new Error('database or disk is full');
-    const failing: SqlDriver = {
-      ...watched.recording,
-      run: (sql, params) =>
+    const failing = interceptDriver(watched.recording, {
+      run: (sql, params, next) =>
         sql.startsWith('INSERT INTO rows ') && !sql.includes('ON CONFLICT')
           ? Promise.reject(full)
-          : watched.recording.run(sql, params),
-    };
-    const store = new SqliteLocalStore(failing, { ...(opened.sealer && { sealer: opened.sealer }) });
+          : next.run(sql, params),
+    });
+    const store = sqliteLocalStore(failing, { ...(opened.sealer && { sealer: opened.sealer }) });
     const device = new TestDevice();
     const page = pageOf([device.edit('expenses', newRowId(), expenseFields({ payee: 'Kept out' }))]);
-    await expect(store.bulkLoad(() => store.applyRows(page))).rejects.toBe(full);
+    await expect(store.bulkLoad((loader) => loader.applyRows(page))).rejects.toBe(full);
     // Not retried as a merge (which would look the row up and upsert it past the failure).
     expect(watched.seen.filter((q) => /FROM rows WHERE tbl = \? AND row_id IN/.test(q.sql))).toEqual([]);
     expect((await store.list('expenses', {})).items).toEqual([]);
@@ -179,9 +179,9 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
     const local = device.edit('expenses', shared, { payee: 'Local' });
     const replica = new MemoryReplica();
     for (const op of [...fromServer, local]) replica.apply(op);
-    await store.bulkLoad(async () => {
+    await store.bulkLoad(async (loader) => {
       await store.applyLocal([local]);
-      await store.applyRows(pageOf(fromServer));
+      await loader.applyRows(pageOf(fromServer));
     });
     expect(await store.get('expenses', shared)).toMatchObject({ payee: 'Local', amount: 100 });
     expect(await store.rowState('expenses', shared)).toEqual(replica.row('expenses', shared));
@@ -213,7 +213,7 @@ describe.each(STORE_MODES)('one row twice on one page, $mode', ({ sealed }) => {
       { table: 'expenses', rowId: other, packed: packRow(replica.row('expenses', other) as RowState) },
       { table: 'expenses', rowId: id, packed: after },
     ]);
-    const changed = await store.bulkLoad(() => store.applyRows(page.rows));
+    const changed = await store.bulkLoad((loader) => loader.applyRows(page.rows));
     expect(changed.get('expenses')?.sort()).toEqual([id, other].sort());
     expect(await store.rowState('expenses', id)).toEqual(replica.row('expenses', id));
     expect(await store.get('expenses', id)).toMatchObject({ payee: 'Second', amount: 250 });
@@ -233,7 +233,7 @@ describe.each(STORE_MODES)('rows in the first packed form ({ s, f }), $mode', ({
     const ops = ids.map((id, i) => device.edit('expenses', id, expenseFields({ payee: `payee ${i}` })));
     const { replica, rows } = packedRows(ops);
     const old = rows.map((r) => ({ ...r, packed: firstPackedForm(unpackRow(r.packed)) }));
-    await store.bulkLoad(() => store.applyRows(decodeRows(old).rows));
+    await store.bulkLoad((loader) => loader.applyRows(decodeRows(old).rows));
 
     for (const id of ids) expect(await store.rowState('expenses', id)).toEqual(replica.row('expenses', id));
     expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
@@ -270,8 +270,8 @@ describe.each(STORE_MODES)('reads during a bulk load, $mode', ({ sealed }) => {
     const ops = ids.map((id, i) =>
       device.edit('expenses', id, expenseFields({ date: `2026-03-0${i + 1}`, amount: 100 * (i + 1) })),
     );
-    const seen = await store.bulkLoad(async () => {
-      await store.applyRows(decodeRows(packedRows(ops).rows).rows);
+    const seen = await store.bulkLoad(async (loader) => {
+      await loader.applyRows(decodeRows(packedRows(ops).rows).rows);
       return {
         page: (await store.list('expenses', { limit: 10 })).items.map((r) => r.id),
         across: (await store.listAcross(['expenses', 'income'], {})).items.length,
@@ -304,9 +304,9 @@ describe('bulk load in Node (SQLCipher): journal modes', () => {
     const { store, driver } = await stores.create();
     const { replica, rows } = page(300);
     const modes: string[] = [];
-    await store.bulkLoad(async () => {
+    await store.bulkLoad(async (loader) => {
       modes.push(((await driver.all('PRAGMA journal_mode'))[0] as { journal_mode: string }).journal_mode);
-      await store.applyRows(rows);
+      await loader.applyRows(rows);
     });
     modes.push(((await driver.all('PRAGMA journal_mode'))[0] as { journal_mode: string }).journal_mode);
     expect(modes).toEqual(['truncate', 'wal']);
@@ -320,9 +320,9 @@ describe('bulk load in Node (SQLCipher): journal modes', () => {
       await other.all('SELECT count(*) AS n FROM rows');
       const { replica, rows } = page(300);
       const modes: string[] = [];
-      await store.bulkLoad(async () => {
+      await store.bulkLoad(async (loader) => {
         modes.push(((await driver.all('PRAGMA journal_mode'))[0] as { journal_mode: string }).journal_mode);
-        await store.applyRows(rows);
+        await loader.applyRows(rows);
       });
       expect(modes).toEqual(['wal']);
       expect(await store.checksum()).toEqual(replica.checksum.toBuckets());
@@ -439,12 +439,17 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       };
       const b = await device('laptop', recording);
       await b.auth.signIn({ email, password });
-      const store = (b as unknown as { store: LocalStore }).store;
-      const applyRows = store.applyRows.bind(store);
-      store.applyRows = (rows) => {
-        events.push('write');
-        return applyRows(rows);
-      };
+      const store = (b as unknown as { parts: { store: LocalStore } }).parts.store;
+      const bulkLoad = store.bulkLoad;
+      store.bulkLoad = (load) =>
+        bulkLoad((loader) =>
+          load({
+            applyRows: (rows) => {
+              events.push('write');
+              return loader.applyRows(rows);
+            },
+          }),
+        );
       expect(await b.sync()).toMatchObject({ verified: true });
       // Page 2 was on its way before page 1 was written (without awaiting that, signing the request
       // waits for an event-loop turn that writing the page holds up).

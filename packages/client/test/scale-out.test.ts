@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeviceListSchema, importDevicePrivateKey, type Session, type SignatureAlg } from '@kakeibo/core';
+import { importDevicePrivateKey, ROUTES, type Session, type SignatureAlg } from '@kakeibo/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
@@ -128,7 +128,7 @@ describe('two instances on PostgreSQL and Redis', () => {
           saved = next;
         },
       });
-      await expect(api.call(DeviceListSchema, 'GET', '/v1/devices')).rejects.toMatchObject({
+      await expect(api.call(ROUTES.listDevices)).rejects.toMatchObject({
         code: 'auth.device_revoked',
       });
     }

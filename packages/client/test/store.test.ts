@@ -16,18 +16,20 @@ import {
 } from '@kakeibo/core';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openNodeDriver } from '../src/node/driver.js';
+import { openStoreDatabase } from '../src/node/store-file.js';
 import {
-  CURSOR_META_KEY,
+  type LocalStore,
+  META_KEYS,
   MIGRATIONS,
-  openNodeDriver,
   runMigrations,
   SCHEMA_VERSION,
   type SqlDriver,
-  SqliteLocalStore,
+  type SqlRunner,
   type SqlValue,
   STORE_TABLES,
+  sqliteLocalStore,
 } from '../src/store/index.js';
-import { openStoreDatabase } from '../src/store/node-store-file.js';
 import {
   expenseFields,
   incomeFields,
@@ -40,6 +42,11 @@ import {
   TestDevice,
   TestStores,
 } from './support/store.js';
+
+/** A meta row written and read with plain SQL (the store's own setMeta seals values in the sealed mode). */
+const setMeta = 'INSERT INTO meta (key, value) VALUES (?, ?)';
+const plainMeta = async (driver: SqlDriver, key: string) =>
+  (await driver.all<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))[0]?.value ?? null;
 
 /** The code of a KakeiboError a promise rejects with. */
 async function errorCode(promise: Promise<unknown>): Promise<string> {
@@ -232,42 +239,48 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const tx = driver.transaction(async () => {
-        await driver.run("INSERT INTO meta (key, value) VALUES ('inside', 'uncommitted')");
+      const tx = driver.transaction(async (open) => {
+        await open.run(setMeta, ['inside', 'uncommitted']);
         started();
         await gate;
         throw new Error('abort');
       });
       await inside;
-      // Issued while the transaction is open and awaiting: they must wait for it, not join it.
+      // Issued on the driver (and through the store) while the transaction is open and awaiting:
+      // they must wait for it, not join it.
+      const direct = driver.run(setMeta, ['direct', 'kept']);
       const write = store.setMeta('outside', 'kept');
-      const read = store.getMeta('inside');
-      const other = driver.transaction(async () => store.setMeta('second', 'tx'));
+      const read = plainMeta(driver, 'inside');
+      const other = driver.transaction((second) => second.run(setMeta, ['second', 'tx']));
       release();
       await expect(tx).rejects.toThrow('abort');
-      await write;
-      await other;
+      await Promise.all([direct, write, other]);
       expect(await read).toBeNull();
-      expect(await store.getMeta('inside')).toBeNull();
+      expect(await plainMeta(driver, 'inside')).toBeNull();
+      expect(await plainMeta(driver, 'direct')).toBe('kept');
       expect(await store.getMeta('outside')).toBe('kept');
-      expect(await store.getMeta('second')).toBe('tx');
+      expect(await plainMeta(driver, 'second')).toBe('tx');
     });
 
-    it('runs a nested transaction as a savepoint', async () => {
-      const { driver, store } = await stores.create();
-      await driver.transaction(async () => {
-        await store.setMeta('outer', '1');
+    it('runs a nested transaction as a savepoint, and refuses a runner used after its transaction', async () => {
+      const { driver } = await stores.create();
+      let leaked: SqlRunner | undefined;
+      await driver.transaction(async (tx) => {
+        await tx.run(setMeta, ['outer', '1']);
         await expect(
-          driver.transaction(async () => {
-            await store.setMeta('inner', '1');
+          tx.transaction(async (inner) => {
+            await inner.run(setMeta, ['inner', '1']);
             throw new Error('inner fails');
           }),
         ).rejects.toThrow('inner fails');
-        await driver.transaction(async () => store.setMeta('inner2', '1'));
+        await tx.transaction((inner) => inner.run(setMeta, ['inner2', '1']));
+        leaked = tx;
       });
-      expect(await store.getMeta('outer')).toBe('1');
-      expect(await store.getMeta('inner')).toBeNull();
-      expect(await store.getMeta('inner2')).toBe('1');
+      expect(await plainMeta(driver, 'outer')).toBe('1');
+      expect(await plainMeta(driver, 'inner')).toBeNull();
+      expect(await plainMeta(driver, 'inner2')).toBe('1');
+      expect(await errorCode((leaked as SqlRunner).run(setMeta, ['late', '1']))).toBe('store.scope_ended');
+      expect(await plainMeta(driver, 'late')).toBeNull();
     });
 
     it('binds and returns every SqlValue type', async () => {
@@ -428,7 +441,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
       // The count is read, not counted: no statement over the outbox.
       const { recording, seen } = recordSelects(driver);
-      expect(await new SqliteLocalStore(recording, { ...(sealer && { sealer }) }).outboxCount()).toBe(2);
+      expect(await sqliteLocalStore(recording, { ...(sealer && { sealer }) }).outboxCount()).toBe(2);
       expect(seen.map((q) => q.sql).filter((sql) => /FROM outbox\b/.test(sql))).toEqual([]);
 
       // A store of schema 1 (no kept count) with ops waiting counts them once as it migrates.
@@ -478,7 +491,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
       const changed = await store.applyPulled(page1, [], 3);
       expect(Object.fromEntries(changed)).toEqual({ expenses: [a, b], categories: [a] });
-      expect(await store.getMeta(CURSOR_META_KEY)).toBe('3');
+      expect(await store.getMeta(META_KEYS.cursor)).toBe('3');
       const rows = await Promise.all([
         store.rowState('expenses', a),
         store.rowState('expenses', b),
@@ -496,7 +509,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
         ]),
       ).toEqual(rows);
       expect(await store.checksum()).toEqual(sums);
-      expect(await store.getMeta(CURSOR_META_KEY)).toBe('3');
+      expect(await store.getMeta(META_KEYS.cursor)).toBe('3');
 
       const replica = new MemoryReplica();
       for (const { op } of page1) replica.apply(op as Op);
@@ -518,7 +531,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       const broken = { ...conflictAbout(second, device), seq: null as unknown as number };
       // The rows are written before the conflicts fail: everything of the page is rolled back.
       await expect(store.applyPulled(page, [broken], 2)).rejects.toThrow();
-      expect(await store.getMeta(CURSOR_META_KEY)).toBe('1');
+      expect(await store.getMeta(META_KEYS.cursor)).toBe('1');
       expect(await store.rowState('expenses', second)).toBeUndefined();
       expect(await store.conflicts(true)).toEqual([]);
 
@@ -528,10 +541,10 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       );
       expect(await errorCode(store.applyPulled(invalid, [], 2))).toBe('op.invalid');
       expect(await errorCode(store.applyPulled([], [], -1))).toBe('store.bad_cursor');
-      expect(await store.getMeta(CURSOR_META_KEY)).toBe('1');
+      expect(await store.getMeta(META_KEYS.cursor)).toBe('1');
 
       await store.applyPulled(page, [], 2);
-      expect(await store.getMeta(CURSOR_META_KEY)).toBe('2');
+      expect(await store.getMeta(META_KEYS.cursor)).toBe('2');
     });
   });
 
@@ -672,7 +685,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       );
       device.advance(1_000);
       await first.store.applyLocal([device.edit('expenses', ids[0] as string, { amount: 5 })]);
-      const rows = async (store: SqliteLocalStore) =>
+      const rows = async (store: LocalStore) =>
         Promise.all(
           ids.map(async (rowId) => ({
             table: 'expenses',
@@ -869,7 +882,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('filters by date range, category, text and deleted state', async () => {
       const { store, rows, food, newestFirst } = await ledger();
-      const ids = async (query: Parameters<SqliteLocalStore['list']>[1]) =>
+      const ids = async (query: Parameters<LocalStore['list']>[1]) =>
         (await store.list('expenses', { limit: 100, ...query })).items.map((r) => r.id);
       const live = rows.filter((r) => !r.deleted);
 
@@ -977,7 +990,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
     it('answers the hot reads from the date index: in order, and the report without reading the table', async () => {
       const opened = await stores.create();
       const { recording, seen } = recordSelects(opened.driver);
-      const store = new SqliteLocalStore(recording);
+      const store = sqliteLocalStore(recording);
       await store.list('expenses', { limit: 50 });
       await store.list('expenses', {
         limit: 50,
@@ -1226,7 +1239,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('filters by month range, category and text in both tables, deleted rows excluded', async () => {
       const { store, rows, live, ordered, food, salary } = await mixed();
-      const listed = async (query: Parameters<SqliteLocalStore['listAcross']>[1]) => {
+      const listed = async (query: Parameters<LocalStore['listAcross']>[1]) => {
         const seen: string[] = [];
         let cursor: string | undefined;
         do {
@@ -1311,7 +1324,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
     it('walks rows_by_date once per table for a page, and sums the months from the index alone', async () => {
       const opened = await stores.create();
       const { recording, seen } = recordSelects(opened.driver);
-      const store = new SqliteLocalStore(recording);
+      const store = sqliteLocalStore(recording);
       const first = await store.listAcross(['expenses', 'income'], { limit: 50, categoryId: newRowId() });
       expect(first.items).toEqual([]);
       await store.listAcross(['expenses', 'income'], {
@@ -1363,7 +1376,7 @@ describe('SqliteLocalStore with a sealer: what is sealed, and with which key', (
   }
 
   /** A canary in every place user data goes: a row, the outbox, a rejected op, a conflict, meta. */
-  async function writeCanary(store: SqliteLocalStore, canary: string) {
+  async function writeCanary(store: LocalStore, canary: string) {
     const device = new TestDevice();
     const [a, b] = [newRowId(), newRowId()];
     const ops = [
@@ -1378,7 +1391,7 @@ describe('SqliteLocalStore with a sealer: what is sealed, and with which key', (
     return { a, b, ops };
   }
 
-  async function readAll(store: SqliteLocalStore, ids: { a: string; b: string }) {
+  async function readAll(store: LocalStore, ids: { a: string; b: string }) {
     return {
       a: await store.rowState('expenses', ids.a),
       b: await store.get('income', ids.b),
@@ -1386,7 +1399,7 @@ describe('SqliteLocalStore with a sealer: what is sealed, and with which key', (
       rejected: await store.rejectedOps(),
       conflicts: await store.conflicts(true),
       session: await store.getMeta('auth.session'),
-      cursor: await store.getMeta(CURSOR_META_KEY),
+      cursor: await store.getMeta(META_KEYS.cursor),
       search: (await store.listAcross(['expenses', 'income'], { search: 'CANARY' })).items.map(
         (i) => i.row.id,
       ),
@@ -1437,7 +1450,7 @@ describe('SqliteLocalStore with a sealer: what is sealed, and with which key', (
 
     for (const sealer of [await newSealer(), undefined]) {
       const driver = await openNodeDriver({ file: first.file, key: first.key });
-      const store = new SqliteLocalStore(driver, { ...(sealer && { sealer }) });
+      const store = sqliteLocalStore(driver, { ...(sealer && { sealer }) });
       try {
         expect(await errorCode(store.migrate())).toBe('store.key_missing');
       } finally {
@@ -1447,7 +1460,7 @@ describe('SqliteLocalStore with a sealer: what is sealed, and with which key', (
 
     // The key is gone for good: erasing the store lets a new key take over (sync fills it again).
     const driver = await openNodeDriver({ file: first.file, key: first.key });
-    const store = new SqliteLocalStore(driver, { sealer: await newSealer() });
+    const store = sqliteLocalStore(driver, { sealer: await newSealer() });
     try {
       await store.erase();
       await store.migrate();

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
-import { loadLocalKey } from '../src/node/local-key.js';
-import { SqliteLocalStore } from '../src/store/local-store.js';
-import { openNodeDriver } from '../src/store/node-driver.js';
+import { openNodeDriver } from '../src/node/driver.js';
+import { loadLocalKey } from '../src/node/key-storage.js';
+import { sqliteLocalStore } from '../src/store/local-store.js';
+import type { LocalStore } from '../src/store/types.js';
 
 /** A real `kakeibo serve` process on the embedded SQLite default, restartable on the same data. */
 export class ServerProcess {
@@ -76,7 +77,7 @@ export async function harness(): Promise<Harness> {
 }
 
 /** A second connection to a device's own store, behind the SDK's back (corruption, inspection). */
-export async function openDeviceStore(dataDir: string): Promise<SqliteLocalStore> {
+export async function openDeviceStore(dataDir: string): Promise<LocalStore> {
   const key = await loadLocalKey({ dataDir });
-  return new SqliteLocalStore(await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key }));
+  return sqliteLocalStore(await openNodeDriver({ file: join(dataDir, 'kakeibo.db'), key }));
 }

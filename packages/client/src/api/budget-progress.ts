@@ -1,5 +1,5 @@
 import { KakeiboError } from '@kakeibo/core';
-import type { LocalStore, MaterializedRow } from '../store/types.js';
+import type { CollectionStore, MaterializedRow } from '../store/types.js';
 
 export interface BudgetProgress {
   budgetId: string;
@@ -60,7 +60,7 @@ export function periodContaining(
 }
 
 async function spentBetween(
-  store: LocalStore,
+  store: CollectionStore,
   from: string,
   to: string,
   categoryId: string | null,
@@ -80,7 +80,7 @@ async function spentBetween(
  * otherwise the month's last day). Integer minor units throughout.
  */
 export async function budgetProgress(
-  store: LocalStore,
+  store: CollectionStore,
   budgets: readonly MaterializedRow[],
   options: { month?: string; today: string },
 ): Promise<BudgetProgress[]> {

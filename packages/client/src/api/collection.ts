@@ -11,7 +11,7 @@ import {
   uuidv7,
 } from '@kakeibo/core';
 import type { z } from 'zod';
-import type { ListQuery, LocalStore, MaterializedRow, Page } from '../store/types.js';
+import type { CollectionStore, ListQuery, MaterializedRow, Page } from '../store/types.js';
 import { prefetchedPage, type QueryCache } from './query-cache.js';
 
 export interface CollectionSchemas<C, P> {
@@ -20,7 +20,7 @@ export interface CollectionSchemas<C, P> {
 }
 
 export interface WriteContext {
-  store: LocalStore;
+  store: CollectionStore;
   cache: QueryCache;
   clock: HybridClock;
   now: () => number;

@@ -1,5 +1,5 @@
 import type { TableName } from '@kakeibo/core';
-import type { ListQuery, LocalStore, MaterializedRow, MonthlyTotal, Page } from '../store/types.js';
+import type { CollectionStore, ListQuery, MaterializedRow, MonthlyTotal, Page } from '../store/types.js';
 import { prefetchedPage, type QueryCache } from './query-cache.js';
 
 export type TransactionKind = 'expense' | 'income';
@@ -25,7 +25,7 @@ const KIND: Partial<Record<TableName, TransactionKind>> = { expenses: 'expense',
  * collection's list (dropped when either table changes).
  */
 export function listTransactions(
-  store: LocalStore,
+  store: CollectionStore,
   cache: QueryCache,
   query: TransactionQuery = {},
 ): Promise<Page<Transaction>> {
@@ -41,7 +41,7 @@ export function listTransactions(
 
 /** Expenses and income per month and currency, in integer minor units; cached like the lists. */
 export function monthlyTotals(
-  store: LocalStore,
+  store: CollectionStore,
   cache: QueryCache,
   range: MonthRange,
 ): Promise<MonthlyTotal[]> {

@@ -10,11 +10,12 @@ export type {
   TransactionKind,
   TransactionQuery,
 } from '../api/transactions.js';
-export type { KakeiboEvents, SyncStatus } from '../events.js';
+export type { ClockWarning, KakeiboEvents, SyncStatus } from '../events.js';
 export { Kakeibo, type KakeiboOptions } from '../kakeibo.js';
 export type * from '../store/types.js';
 export type { SyncResult } from '../sync/engine.js';
-export { indexedDbKeyVault, indexedDbStoreKey } from './key-vault.js';
+export { openWorkerDriver, type WorkerDriver, type WorkerDriverOptions } from './driver.js';
+export { indexedDbKeyVault, indexedDbStoreKey } from './key-storage.js';
 export {
   type OnlineEventTarget,
   type OpenKakeiboBrowserOptions,
@@ -22,9 +23,3 @@ export {
   watchOnline,
 } from './open.js';
 export type { OpenResult, WorkerLike } from './protocol.js';
-export {
-  exclusiveStore,
-  openWorkerDriver,
-  type WorkerDriver,
-  type WorkerDriverOptions,
-} from './worker-driver.js';

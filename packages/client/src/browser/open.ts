@@ -1,12 +1,12 @@
 import { KakeiboError } from '@kakeibo/core';
 import { Kakeibo } from '../kakeibo.js';
-import { SqliteLocalStore } from '../store/local-store.js';
+import { sqliteLocalStore } from '../store/local-store.js';
 import { aesGcmSealer, generateSealerKey } from '../store/sealer.js';
-import type { FieldSealer } from '../store/types.js';
+import type { FieldSealer, LocalStore } from '../store/types.js';
 import type { WebSocketLike } from '../sync/realtime.js';
-import { indexedDbKeyVault, indexedDbStoreKey } from './key-vault.js';
+import { openWorkerDriver } from './driver.js';
+import { indexedDbKeyVault, indexedDbStoreKey } from './key-storage.js';
 import type { WorkerLike } from './protocol.js';
-import { exclusiveStore, openWorkerDriver } from './worker-driver.js';
 
 export interface OpenKakeiboBrowserOptions {
   serverUrl: string;
@@ -62,7 +62,7 @@ export async function openKakeiboBrowser(options: OpenKakeiboBrowserOptions): Pr
   });
   let kb: Kakeibo;
   try {
-    const store = exclusiveStore(new SqliteLocalStore(driver, { sealer: await storeSealer(dbName) }), driver);
+    const store = sqliteLocalStore(driver, { sealer: await storeSealer(dbName) });
     if (options.resetUnreadable) await migrateOrErase(store);
     kb = await Kakeibo.create({
       serverUrl: options.serverUrl,
@@ -112,7 +112,7 @@ async function storeSealer(dbName: string): Promise<FieldSealer> {
 }
 
 /** Migrates the store; a store whose sealing key is gone is emptied first (see `resetUnreadable`). */
-async function migrateOrErase(store: SqliteLocalStore): Promise<void> {
+async function migrateOrErase(store: LocalStore): Promise<void> {
   try {
     await store.migrate();
   } catch (error) {

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { Kakeibo } from '../kakeibo.js';
-import { SqliteLocalStore } from '../store/local-store.js';
-import { openNodeDriver } from '../store/node-driver.js';
+import { sqliteLocalStore } from '../store/local-store.js';
 import type { WebSocketLike } from '../sync/realtime.js';
-import { loadLocalKey } from './local-key.js';
+import { openNodeDriver } from './driver.js';
+import { loadLocalKey } from './key-storage.js';
 
 export interface OpenKakeiboOptions {
   serverUrl: string;
@@ -38,7 +38,7 @@ export async function openKakeibo(options: OpenKakeiboOptions): Promise<Kakeibo>
   return Kakeibo.create({
     ...rest,
     compression: options.compression ?? !isLoopback(options.serverUrl),
-    store: new SqliteLocalStore(driver),
+    store: sqliteLocalStore(driver),
     // Node 20 has no global WebSocket: the `ws` package speaks the same protocol.
     webSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
   });

@@ -1,4 +1,4 @@
-import { KakeiboError, type TableName } from '@kakeibo/core';
+import type { TableName } from '@kakeibo/core';
 import type { ListQuery, SqlValue } from './types.js';
 
 /**
@@ -83,29 +83,4 @@ export function walkSql(
       ORDER BY sort_date DESC, row_id DESC, tbl DESC LIMIT ?`,
     params,
   };
-}
-
-/** base64url of the JSON position, without Buffer: the same code runs in browsers. */
-export function encodeCursor(position: Position): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(position));
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function decodeCursor(cursor: string): Position {
-  try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')) {
-      return value as Position;
-    }
-  } catch {
-    // fall through: not our cursor
-  }
-  throw new KakeiboError(
-    'store.bad_cursor',
-    'The page cursor is not valid: start again from the first page.',
-  );
 }

@@ -1,5 +1,5 @@
 import { KakeiboError } from '@kakeibo/core';
-import type { SqlDriver } from './types.js';
+import type { SqlDriver, SqlRunner } from './driver.js';
 
 export interface Migration {
   /** 1, 2, 3, …: after it has run, `PRAGMA user_version` equals this. */
@@ -19,8 +19,9 @@ export interface Migration {
  * - `search`: the lower-cased free text (payee, source, name, note, notes) for substring search;
  *   always '' in a store with a sealer, which keeps no user text in clear.
  *
- * `fields` is JSON in core's compact form (row-codec.ts: `{ s: [stamps], f: { field: [value, i] } }`,
- * each distinct stamp once), well under half the size of the RowState JSON
+ * `fields` is the packed row text of core's row-codec.ts (`[[stamps], field, value, stampIndex, …]`,
+ * each distinct stamp once; a row stored in the first form, `{ s, f }`, keeps it until rewritten),
+ * well under half the size of the RowState JSON
  * (`{ field: { value, stamp } }`): a bootstrap is bounded by the bytes the cipher encrypts and writes.
  * With a sealer, `fields` and the other user-data values (outbox and rejected ops, conflict bodies,
  * meta values) are sealed BLOBs: SQLite keeps a BLOB as it is in a TEXT column, so one schema serves.
@@ -123,7 +124,7 @@ END;
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * The tables holding data, which SqliteLocalStore.erase empties (outbox_size is kept right by its
+ * The tables holding data, which the store's erase() empties (outbox_size is kept right by its
  * triggers as the outbox empties).
  */
 export const STORE_TABLES = [
@@ -151,23 +152,23 @@ export async function runMigrations(
   });
   const found = await userVersion(driver);
   if (found === latest) return found;
-  return driver.transaction(async () => {
+  return driver.transaction(async (tx) => {
     // Read again under the write lock: another connection may have migrated meanwhile.
-    const current = await userVersion(driver);
+    const current = await userVersion(tx);
     if (current > latest) {
       throw new KakeiboError(
         'store.too_new',
         `The local store was written by a newer version of Kakeibo (schema ${current}, this app knows ${latest}). Update the app.`,
       );
     }
-    for (const migration of migrations.slice(current)) await driver.exec(migration.sql);
+    for (const migration of migrations.slice(current)) await tx.exec(migration.sql);
     // PRAGMA takes no parameters; the value is an integer from code.
-    if (current < latest) await driver.exec(`PRAGMA user_version = ${latest}`);
+    if (current < latest) await tx.exec(`PRAGMA user_version = ${latest}`);
     return current;
   });
 }
 
-async function userVersion(driver: SqlDriver): Promise<number> {
-  const [row] = await driver.all<{ user_version: number }>('PRAGMA user_version');
+async function userVersion(db: SqlRunner): Promise<number> {
+  const [row] = await db.all<{ user_version: number }>('PRAGMA user_version');
   return Number(row?.user_version ?? 0);
 }

@@ -9,45 +9,13 @@ import type {
   TableName,
 } from '@kakeibo/core';
 
-/**
- * The device's local database: one schema and one set of migrations for Node (better-sqlite3, the
- * file encrypted) and browsers (official SQLite WASM on OPFS in a Web Worker); the SqlDriver is the only
- * difference. Everything the app reads comes from here; nothing waits on the network.
- *
- * Writes are transactions: a local change stores the merged row AND its op in the outbox together,
- * and applying a pulled page stores every row of it AND the new cursor together, so a crash at any
- * point loses nothing and duplicates nothing.
- */
-
-/**
- * The `meta` key under which `applyPulled` stores the pull cursor (the last applied log position),
- * in the same transaction as the page. The sync engine reads it with `getMeta(CURSOR_META_KEY)`.
- */
-export const CURSOR_META_KEY = 'sync.cursor';
-
-/** The minimal SQL surface both drivers provide. All calls are async (the browser driver is a worker). */
-export interface SqlDriver {
-  exec(sql: string): Promise<void>;
-  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
-  all<T = Record<string, SqlValue>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
-  /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on throw); calls inside use the same connection. */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
-  /**
-   * Optional: runs `load`, many transactions filling an empty store, with the settings this driver
-   * loads fastest under, and leaves the database as durable as ever once it resolves. Without it the
-   * store runs `load` as it is.
-   */
-  bulkLoad?<T>(load: () => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
-export type SqlValue = string | number | bigint | null | Uint8Array;
+export type { SqlDriver, SqlRunner, SqlTransaction, SqlValue } from './driver.js';
 
 /**
  * Seals the user data of a store whose database file is not encrypted, before it reaches SQLite, and
  * opens it again. `aad` names the value's place (`rows/expenses/<id>`, `meta/<key>`, …) and is bound
  * into the sealed value, so a value moved to another place fails to open. Node's store file is
- * encrypted whole (store/node-store-file.ts) and uses none; browsers use `aesGcmSealer` (store/sealer.ts).
+ * encrypted whole (node/store-file.ts) and uses none; browsers use `aesGcmSealer` (store/sealer.ts).
  */
 export interface FieldSealer {
   seal(plain: string, aad: string): Promise<Uint8Array>;
@@ -121,35 +89,39 @@ export interface MonthlyTotal {
   income: number;
 }
 
-export interface LocalStore {
-  migrate(): Promise<void>;
-  close(): Promise<void>;
+/**
+ * The device's local database: one schema and one set of migrations for Node (better-sqlite3, the
+ * file encrypted) and browsers (official SQLite WASM on OPFS in a Web Worker); the SqlDriver is the
+ * only difference. Everything the app reads comes from here; nothing waits on the network.
+ *
+ * Writes are transactions: a local change stores the merged row AND its op in the outbox together,
+ * and applying a pulled page stores every row of it AND the new cursor together, so a crash at any
+ * point loses nothing and duplicates nothing.
+ *
+ * Its three consumers each see the part they rely on: the sync engine (EngineStore), the collections
+ * and reports of the API (CollectionStore), the Kakeibo facade and the device identity (FacadeStore).
+ */
+export interface LocalStore extends EngineStore, CollectionStore, FacadeStore {}
 
-  // ---- small persistent key/value state: device id, clock, cursor, session, keys -------------
+/** Small persistent key/value state: device id, clock, cursor, session, keys (see meta-keys.ts). */
+export interface MetaStore {
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string | null): Promise<void>;
+}
 
-  // ---- local writes --------------------------------------------------------------------------
-  /** Current stored state of a row (tombstones included), or undefined. */
-  rowState(table: TableName, rowId: string): Promise<RowState | undefined>;
-  /**
-   * Applies ops made on this device (already built with buildOp and validated with parseOp): merges
-   * each into its row, updates checksum buckets and appends it to the outbox, all in one transaction,
-   * with `meta`'s values (the device clock that stamped the ops).
-   */
-  applyLocal(ops: readonly Op[], meta?: Readonly<Record<string, string>>): Promise<void>;
+/** A first bootstrap's page writer, given by `bulkLoad` (see EngineStore). */
+export interface BulkLoader {
+  /** `applyRows`, taking the empty-store fast path while the store had no rows when the load began. */
+  applyRows(rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
+}
 
-  // ---- outbox ----------------------------------------------------------------------------------
+/** What the sync engine needs: the outbox, pulled pages, snapshot rows, checksums and repair. */
+export interface EngineStore extends MetaStore {
   /** The oldest queued ops, at most `limit`. */
   outbox(limit: number): Promise<OutboxEntry[]>;
   outboxCount(): Promise<number>;
   /** Removes acknowledged ops (applied, duplicate or rejected) by op id; records rejections. */
   acknowledge(opIds: readonly string[], rejected: readonly RejectedOp[]): Promise<void>;
-  rejectedOps(): Promise<RejectedOp[]>;
-  rejectedCount(): Promise<number>;
-  dismissRejected(opId: string): Promise<void>;
-
-  // ---- remote changes ------------------------------------------------------------------------
   /**
    * Applies one pulled page in one transaction: merges every op, stores its conflicts, sets the
    * cursor to `cursor`. Returns the changed rows by table (for change events).
@@ -159,8 +131,12 @@ export interface LocalStore {
     conflicts: readonly (Conflict & { seq: number })[],
     cursor: number,
   ): Promise<Map<TableName, string[]>>;
-  /** Runs a bootstrap's page loads with bulk-load settings when the store is empty (see SqliteLocalStore). */
-  bulkLoad<T>(load: () => Promise<T>): Promise<T>;
+  /**
+   * A bootstrap's page loads: into an empty store they run with bulk-load settings (the date index
+   * built once at the end, the driver's bulkLoad) and each page goes in without looking its rows up
+   * first; into a store with rows, the loader is plain `applyRows`.
+   */
+  bulkLoad<T>(load: (loader: BulkLoader) => Promise<T>): Promise<T>;
   /** Applies snapshot (or repair) rows field by field with LWW merge, in one transaction. */
   applyRows(rows: readonly SnapshotRow[]): Promise<Map<TableName, string[]>>;
   /** Rows of one checksum bucket (repair compares them with the server's). */
@@ -177,8 +153,18 @@ export interface LocalStore {
   checksum(): Promise<ChecksumBucket[]>;
   /** Recomputes every bucket from the stored rows (used after a repair, and by tests). */
   recomputeChecksum(): Promise<void>;
+}
 
-  // ---- reads ---------------------------------------------------------------------------------
+/** What the collections, lists and reports of the API need: rows, local writes, the hot reads. */
+export interface CollectionStore {
+  /** Current stored state of a row (tombstones included), or undefined. */
+  rowState(table: TableName, rowId: string): Promise<RowState | undefined>;
+  /**
+   * Applies ops made on this device (already built with buildOp and validated with parseOp): merges
+   * each into its row, updates checksum buckets and appends it to the outbox, all in one transaction,
+   * with `meta`'s values (the device clock that stamped the ops).
+   */
+  applyLocal(ops: readonly Op[], meta?: Readonly<Record<string, string>>): Promise<void>;
   get(table: TableName, rowId: string): Promise<MaterializedRow | null>;
   /** Newest date first (then row id descending), keyset-paginated; deleted rows excluded by default. */
   list(table: TableName, query: ListQuery): Promise<Page<MaterializedRow>>;
@@ -190,8 +176,22 @@ export interface LocalStore {
   spendingByCategory(from: string, to: string): Promise<CategorySpending[]>;
   /** Expenses and income per month (`YYYY-MM`, inclusive) and currency; months without rows omitted. */
   monthlyTotals(from: string, to: string): Promise<MonthlyTotal[]>;
+}
 
-  // ---- conflicts -----------------------------------------------------------------------------
+/** What the facade and the device identity need: the store's life, counts, refusals, conflicts. */
+export interface FacadeStore extends MetaStore {
+  /** Brings the schema up to date and checks the sealing (see local-store.ts). */
+  migrate(): Promise<void>;
+  /**
+   * Empties every table (the schema stays): for a store whose values can no longer be opened (its
+   * key is gone), or that a person chose to erase; the device then fills it again from the server.
+   */
+  erase(): Promise<void>;
+  close(): Promise<void>;
+  outboxCount(): Promise<number>;
+  rejectedOps(): Promise<RejectedOp[]>;
+  rejectedCount(): Promise<number>;
+  dismissRejected(opId: string): Promise<void>;
   conflicts(includeDismissed?: boolean): Promise<StoredConflict[]>;
   dismissConflict(id: string): Promise<boolean>;
 }

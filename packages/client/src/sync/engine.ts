@@ -1,21 +1,18 @@
 import {
-  ChecksumResponseSchema,
-  ConflictsPageSchema,
   type DecodedBucketRowsPage,
   diffBuckets,
   type HybridClock,
   KakeiboError,
   LIMITS,
-  PullPageSchema,
-  PushResponseSchema,
   parseBucketRowsPage,
   parseOp,
   parseSnapshotPage,
+  ROUTES,
   type SnapshotRow,
-  stampWallMs,
   type TableName,
 } from '@kakeibo/core';
-import type { LocalStore, RejectedOp } from '../store/types.js';
+import { META_KEYS } from '../store/meta-keys.js';
+import type { EngineStore, RejectedOp } from '../store/types.js';
 import type { ApiClient } from '../transport/api-client.js';
 
 export interface SyncResult {
@@ -27,12 +24,6 @@ export interface SyncResult {
   repaired: number;
 }
 
-export const META = Object.freeze({
-  cursor: 'sync.cursor',
-  conflictCursor: 'sync.conflict_cursor',
-  lastSyncedAt: 'sync.last_synced_at',
-});
-
 /** Ops per push request: well under the server's limit, so a request never grows with the backlog. */
 const PUSH_BATCH = 500;
 const PULL_PAGE = LIMITS.maxPullOps;
@@ -41,8 +32,6 @@ const SNAPSHOT_PAGE = LIMITS.maxSnapshotRows;
 export interface EngineHooks {
   /** Rows changed by remote data, for change events. */
   changed(changes: Map<TableName, string[]>): void;
-  /** The device's clock is far from the server's (warn the person; sync goes on). */
-  clockSkew(aheadMs: number): void;
 }
 
 /**
@@ -54,7 +43,7 @@ export interface EngineHooks {
  */
 export class SyncEngine {
   constructor(
-    private readonly store: LocalStore,
+    private readonly store: EngineStore,
     private readonly api: ApiClient,
     private readonly clock: HybridClock,
     private readonly hooks: EngineHooks,
@@ -72,19 +61,19 @@ export class SyncEngine {
       if (!(error instanceof KakeiboError && error.code === 'sync.reset_required')) throw error;
       // The server no longer has what we had (restored from a backup): start again from a snapshot,
       // keeping the outbox, which is pushed again (ops are idempotent by id).
-      await this.store.setMeta(META.cursor, null);
+      await this.store.setMeta(META_KEYS.cursor, null);
       await this.bootstrap();
       await this.push();
-      pulled = await this.pull(Number(await this.store.getMeta(META.cursor)));
+      pulled = await this.pull(Number(await this.store.getMeta(META_KEYS.cursor)));
     }
     await this.catchUpConflicts();
     const { verified, repaired } = await this.verify();
-    await this.store.setMeta(META.lastSyncedAt, new Date(this.now()).toISOString());
+    await this.store.setMeta(META_KEYS.lastSyncedAt, new Date(this.now()).toISOString());
     return { pushed, pulled, verified, repaired };
   }
 
   private async cursor(): Promise<number | null> {
-    const value = await this.store.getMeta(META.cursor);
+    const value = await this.store.getMeta(META_KEYS.cursor);
     return value === null ? null : Number(value);
   }
 
@@ -94,32 +83,29 @@ export class SyncEngine {
    * before any of it reaches the store.
    */
   private async bootstrap(): Promise<number> {
-    const startPage = (position: string) => {
-      const call = this.api.start(
-        parseSnapshotPage,
-        'GET',
-        `/v1/sync/snapshot?${position}limit=${SNAPSHOT_PAGE}`,
-      );
+    const startPage = (position: { watermark?: number; cursor?: string }) => {
+      const call = this.api.start(ROUTES.snapshot, {
+        query: { ...position, limit: SNAPSHOT_PAGE },
+        read: parseSnapshotPage,
+      });
       return { sent: call.sent, page: call.reply };
     };
-    let page = await startPage('').page;
+    let page = await startPage({}).page;
     const watermark = page.watermark;
-    await this.store.bulkLoad(async () => {
+    await this.store.bulkLoad(async (loader) => {
       for (;;) {
         // Ask for the next page before applying this one, and wait until the request is out: the
         // server works on it while the device writes.
-        const next = page.nextCursor
-          ? startPage(`watermark=${watermark}&cursor=${encodeURIComponent(page.nextCursor)}&`)
-          : null;
+        const next = page.nextCursor ? startPage({ watermark, cursor: page.nextCursor }) : null;
         next?.page.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
         await next?.sent;
-        if (page.newest) this.observe(page.newest);
-        this.hooks.changed(await this.store.applyRows(page.rows));
+        if (page.newest) this.clock.receive(page.newest);
+        this.hooks.changed(await loader.applyRows(page.rows));
         if (!next) break;
         page = await next.page;
       }
     });
-    await this.store.setMeta(META.cursor, String(watermark));
+    await this.store.setMeta(META_KEYS.cursor, String(watermark));
     return watermark;
   }
 
@@ -128,9 +114,9 @@ export class SyncEngine {
     for (;;) {
       const batch = await this.store.outbox(PUSH_BATCH);
       if (batch.length === 0) return pushed;
-      const reply = await this.api.call(PushResponseSchema, 'POST', '/v1/sync/push', {
-        ops: batch.map((e) => e.op),
-      });
+      // A plain object per op: the wire schema takes any object with an id (each op is checked on
+      // its own by the server), which an interface type does not claim to be.
+      const reply = await this.api.call(ROUTES.push, { body: { ops: batch.map((e) => ({ ...e.op })) } });
       const done: string[] = [];
       const rejected: RejectedOp[] = [];
       let drift: KakeiboError | null = null;
@@ -160,11 +146,7 @@ export class SyncEngine {
     let cursor = from;
     let pulled = 0;
     for (;;) {
-      const page = await this.api.call(
-        PullPageSchema,
-        'GET',
-        `/v1/sync/pull?after=${cursor}&limit=${PULL_PAGE}`,
-      );
+      const page = await this.api.call(ROUTES.pull, { query: { after: cursor, limit: PULL_PAGE } });
       // The same validation as the server's: nothing unchecked reaches the local store.
       const ops = page.ops.map(({ seq, op }) => ({ seq, op: parseOp(op) }));
       this.observeNewest(ops.map(({ op }) => op.stamp));
@@ -177,19 +159,15 @@ export class SyncEngine {
 
   /** Conflicts recorded before this device joined (or while it bootstrapped) arrive here once. */
   private async catchUpConflicts(): Promise<void> {
-    let after = Number((await this.store.getMeta(META.conflictCursor)) ?? 0);
+    let after = Number((await this.store.getMeta(META_KEYS.conflictCursor)) ?? 0);
     for (;;) {
-      const page = await this.api.call(
-        ConflictsPageSchema,
-        'GET',
-        `/v1/sync/conflicts?after=${after}&limit=${PULL_PAGE}`,
-      );
+      const page = await this.api.call(ROUTES.conflicts, { query: { after, limit: PULL_PAGE } });
       if (page.conflicts.length) {
-        const cursor = Number(await this.store.getMeta(META.cursor));
+        const cursor = Number(await this.store.getMeta(META_KEYS.cursor));
         await this.store.applyPulled([], page.conflicts, cursor);
       }
       after = page.nextCursor;
-      await this.store.setMeta(META.conflictCursor, String(after));
+      await this.store.setMeta(META_KEYS.conflictCursor, String(after));
       if (!page.hasMore) return;
     }
   }
@@ -201,7 +179,7 @@ export class SyncEngine {
    */
   private async verify(): Promise<{ verified: boolean; repaired: number }> {
     if ((await this.store.outboxCount()) > 0) return { verified: false, repaired: 0 };
-    const remote = await this.api.call(ChecksumResponseSchema, 'GET', '/v1/sync/checksum');
+    const remote = await this.api.call(ROUTES.checksum);
     if (remote.seq !== (await this.cursor())) return { verified: false, repaired: 0 };
     const differing = diffBuckets(await this.store.checksum(), remote.buckets);
     if (differing.length === 0) return { verified: true, repaired: 0 };
@@ -221,12 +199,11 @@ export class SyncEngine {
     const serverRows: SnapshotRow[] = [];
     let cursor: string | null = null;
     do {
-      const page: DecodedBucketRowsPage = await this.api.call(
-        parseBucketRowsPage,
-        'GET',
-        `/v1/sync/bucket?table=${table}&bucket=${bucket}&limit=${SNAPSHOT_PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
-      );
-      if (page.newest) this.observe(page.newest);
+      const page: DecodedBucketRowsPage = await this.api.call(ROUTES.bucketRows, {
+        query: { table, bucket, limit: SNAPSHOT_PAGE, ...(cursor && { cursor }) },
+        read: parseBucketRowsPage,
+      });
+      if (page.newest) this.clock.receive(page.newest);
       serverRows.push(...page.rows);
       cursor = page.nextCursor;
     } while (cursor);
@@ -235,18 +212,13 @@ export class SyncEngine {
 
   /**
    * Keep the clock after everything seen. Stamps order as strings, so following the newest of a page
-   * is the same as following each one (and a 100,000-row snapshot has over a million of them).
+   * is the same as following each one (and a 100,000-row snapshot has over a million of them). How
+   * far this device's clock is from the server's is the transport's to measure (the Date of every
+   * answer): a stamp relayed from another device says as much about that device's clock as ours.
    */
   private observeNewest(stamps: readonly string[]) {
     let newest: string | undefined;
     for (const stamp of stamps) if (newest === undefined || stamp > newest) newest = stamp;
-    if (newest !== undefined) this.observe(newest);
-  }
-
-  /** A stamp far ahead of our wall clock means our clock is behind. */
-  private observe(stamp: string) {
-    const ahead = stampWallMs(stamp) - this.now();
-    if (ahead > 5 * 60_000) this.hooks.clockSkew(-ahead);
-    this.clock.receive(stamp);
+    if (newest !== undefined) this.clock.receive(newest);
   }
 }

@@ -1,10 +1,11 @@
 import {
   KakeiboError,
   REALTIME_CLOSE,
+  REALTIME_SOCKET_PATH,
   type RealtimeMessage,
   RealtimeMessageSchema,
   type RealtimeTicket,
-  RealtimeTicketSchema,
+  ROUTES,
 } from '@kakeibo/core';
 import type { ApiClient } from '../transport/api-client.js';
 
@@ -66,13 +67,13 @@ export class RealtimeChannel {
     if (!this.active) return;
     let ticket: RealtimeTicket;
     try {
-      ticket = await this.options.api.call(RealtimeTicketSchema, 'POST', '/v1/realtime/ticket');
+      ticket = await this.options.api.call(ROUTES.realtimeTicket);
     } catch (error) {
       if (error instanceof KakeiboError && error.code.startsWith('auth.')) return; // signed out: sync says why
       return this.retry();
     }
     if (!this.active) return;
-    const url = `${this.options.serverUrl.replace(/^http/, 'ws')}/v1/realtime?ticket=${encodeURIComponent(ticket.ticket)}`;
+    const url = `${this.options.serverUrl.replace(/^http/, 'ws')}${REALTIME_SOCKET_PATH}?ticket=${encodeURIComponent(ticket.ticket)}`;
     let socket: WebSocketLike;
     try {
       socket = this.options.connect(url);

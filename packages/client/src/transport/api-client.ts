@@ -5,12 +5,17 @@ import {
   PROTOCOL_VERSION,
   ProblemSchema,
   parseReply,
+  ROUTES,
+  type RouteBodyInput,
+  type RouteParamsInput,
+  type RouteQueryInput,
+  type RouteResponse,
+  type RouteSpec,
+  routeUrl,
   type Session,
-  SessionSchema,
   type SignatureAlg,
   signRequest,
 } from '@kakeibo/core';
-import type { z } from 'zod';
 
 /** The device's signing identity, kept in the local store. */
 export interface DeviceIdentity {
@@ -27,6 +32,11 @@ export interface ApiClientOptions {
   saveSession(session: Session | null): Promise<void>;
   /** Called when the server ended this device's session for good (revoked, signed out elsewhere). */
   onSignedOut?(code: string, message: string): void;
+  /**
+   * Called with how far this device's clock is ahead of the server's (negative: behind), each time an
+   * answer's Date header tells it (to one second, plus the answer's travel time).
+   */
+  onClockOffset?(deviceAheadMs: number): void;
   fetch?: typeof fetch;
   now?: () => number;
   /**
@@ -38,8 +48,6 @@ export interface ApiClientOptions {
    */
   compression?: boolean;
 }
-
-export type CallAuth = 'session' | 'none';
 
 /**
  * A call under way: `sent` settles once its request has been handed to the HTTP stack (or the call
@@ -53,23 +61,36 @@ export interface InFlight<T> {
 const nothing = () => {};
 
 /**
- * How an answer's JSON becomes a value: a core schema (checked with core parseReply) or a reader of
- * its own (the snapshot and repair page parsers, which also check every row).
+ * A call of one route of the core route table: its body, query and path values, and, where the
+ * route's answer schema is not enough, a reader of its own (the snapshot and repair page parsers,
+ * which also check every row).
  */
-export type ReplyReader<T> = z.ZodType<T> | ((body: unknown) => T);
+export interface CallInput<S extends RouteSpec, T> {
+  body?: RouteBodyInput<S>;
+  query?: RouteQueryInput<S>;
+  params?: RouteParamsInput<S>;
+  read?: (body: unknown) => T;
+}
 
 /** For calls whose answer is not used (sign-out): whatever came, nothing of it is read. */
-export const IGNORE_REPLY: ReplyReader<void> = () => undefined;
+export const IGNORE_REPLY = (): void => undefined;
 
 /**
- * Reads an answer. A reply that fails its schema is `sync.invalid_response` on the sync routes and
- * `network.bad_response` elsewhere (auth, devices, realtime tickets), naming the route.
+ * Reads an answer with the call's reader, or else the route's answer schema. A reply that fails its
+ * schema is `sync.invalid_response` on the sync routes and `network.bad_response` elsewhere (auth,
+ * devices, realtime tickets), naming the route.
  */
-function readReply<T>(reply: ReplyReader<T>, json: unknown, method: string, pathAndQuery: string): T {
-  if (typeof reply === 'function') return reply(json);
-  const [path = ''] = pathAndQuery.split('?');
-  const code = path.startsWith('/v1/sync/') ? 'sync.invalid_response' : 'network.bad_response';
-  return parseReply(reply, json, `answer to ${method} ${path}`, code);
+function readReply<T>(route: RouteSpec, read: ((body: unknown) => T) | undefined, json: unknown): T {
+  if (read) return read(json);
+  const code = route.path.startsWith('/v1/sync/') ? 'sync.invalid_response' : 'network.bad_response';
+  return parseReply(route.response, json, `answer to ${route.method} ${route.path}`, code) as T;
+}
+
+/** A call as it goes out: the route's method, its concrete path and query, its body, its auth. */
+interface Outgoing {
+  route: RouteSpec;
+  pathAndQuery: string;
+  body: unknown;
 }
 
 /** Bodies above this size are sent gzip-compressed (the signed digest covers the compressed bytes). */
@@ -113,15 +134,9 @@ export class ApiClient {
     this.compression = options.compression ?? true;
   }
 
-  /** The answer, read by `reply`: nothing of it reaches the caller unchecked. */
-  call<T>(
-    reply: ReplyReader<T>,
-    method: 'GET' | 'POST',
-    pathAndQuery: string,
-    body?: unknown,
-    auth: CallAuth = 'session',
-  ): Promise<T> {
-    return this.callNotifying(reply, method, pathAndQuery, body, auth, nothing);
+  /** The answer, read by the route's schema or the call's reader: nothing reaches the caller unchecked. */
+  call<S extends RouteSpec, T = RouteResponse<S>>(route: S, input: CallInput<S, T> = {}): Promise<T> {
+    return this.callNotifying(route, input, nothing);
   }
 
   /**
@@ -130,42 +145,41 @@ export class ApiClient {
    * a whole page in one go): reading the session and signing take event-loop turns that such work
    * would otherwise hold up, so the request would only leave once the work was done.
    */
-  start<T>(
-    reply: ReplyReader<T>,
-    method: 'GET' | 'POST',
-    pathAndQuery: string,
-    body?: unknown,
-    auth: CallAuth = 'session',
-  ): InFlight<T> {
+  start<S extends RouteSpec, T = RouteResponse<S>>(route: S, input: CallInput<S, T> = {}): InFlight<T> {
     let markSent = nothing;
     const sent = new Promise<void>((resolve) => {
       markSent = resolve;
     });
-    const answer = this.callNotifying(reply, method, pathAndQuery, body, auth, markSent);
+    const answer = this.callNotifying(route, input, markSent);
     answer.then(markSent, markSent);
     return { sent, reply: answer };
   }
 
-  private async callNotifying<T>(
-    reply: ReplyReader<T>,
-    method: string,
-    pathAndQuery: string,
-    body: unknown,
-    auth: CallAuth,
+  private async callNotifying<S extends RouteSpec, T>(
+    route: S,
+    input: CallInput<S, T>,
     onSent: () => void,
   ): Promise<T> {
-    let session = auth === 'session' ? await this.activeSession() : null;
+    const outgoing: Outgoing = {
+      route,
+      pathAndQuery: routeUrl(
+        route,
+        input.params as Record<string, string> | undefined,
+        input.query as Record<string, string | number | boolean | undefined> | undefined,
+      ),
+      body: input.body,
+    };
+    // Only session routes carry the access token; the others are signed by the device key alone.
+    let session = route.auth === 'session' ? await this.activeSession() : null;
     let json: unknown;
     try {
-      json = await this.send(method, pathAndQuery, body, session?.accessToken, onSent);
+      json = await this.send(outgoing, session?.accessToken, onSent);
     } catch (error) {
-      if (!(auth === 'session' && error instanceof KakeiboError && error.code === 'auth.token_expired')) {
-        throw error;
-      }
+      if (!(session && error instanceof KakeiboError && error.code === 'auth.token_expired')) throw error;
       session = await this.refresh();
-      json = await this.send(method, pathAndQuery, body, session.accessToken, onSent);
+      json = await this.send(outgoing, session.accessToken, onSent);
     }
-    return readReply(reply, json, method, pathAndQuery);
+    return readReply(route, input.read, json);
   }
 
   private async activeSession(): Promise<Session> {
@@ -184,12 +198,12 @@ export class ApiClient {
       try {
         const current = await this.options.loadSession();
         if (!current) throw new KakeiboError('auth.signed_out', 'This device is not signed in.');
-        const path = '/v1/auth/refresh';
-        const next = readReply(
-          SessionSchema,
-          await this.send('POST', path, { refreshToken: current.refreshToken }),
-          'POST',
-          path,
+        const route = ROUTES.refresh;
+        const body = { refreshToken: current.refreshToken };
+        const next = readReply<Session>(
+          route,
+          undefined,
+          await this.send({ route, pathAndQuery: route.path, body }),
         );
         await this.options.saveSession(next);
         return next;
@@ -209,18 +223,16 @@ export class ApiClient {
   }
 
   private async send(
-    method: string,
-    pathAndQuery: string,
-    body: unknown,
+    outgoing: Outgoing,
     accessToken?: string,
     onSent: () => void = nothing,
   ): Promise<unknown> {
     try {
-      return await this.sendOnce(method, pathAndQuery, body, accessToken, onSent);
+      return await this.sendOnce(outgoing, accessToken, onSent);
     } catch (error) {
       // Our clock was too far off for the signature window; the answer told us the server's time.
       if (error instanceof KakeiboError && error.code === 'signature.expired') {
-        return this.sendOnce(method, pathAndQuery, body, accessToken, onSent);
+        return this.sendOnce(outgoing, accessToken, onSent);
       }
       throw error;
     }
@@ -232,15 +244,15 @@ export class ApiClient {
     const offset = date - this.now();
     // The header has one-second precision: only follow it when it says something the window cares about.
     if (Math.abs(offset - this.serverOffsetMs) > 5_000) this.serverOffsetMs = offset;
+    this.options.onClockOffset?.(-offset);
   }
 
   private async sendOnce(
-    method: string,
-    pathAndQuery: string,
-    body: unknown,
+    { route, pathAndQuery, body }: Outgoing,
     accessToken: string | undefined,
     onSent: () => void,
   ): Promise<unknown> {
+    const { method } = route;
     const [path, search] = pathAndQuery.split('?') as [string, string?];
     const query = search ? `?${search}` : '';
     // Brotli where the runtime lets us ask (Node; browsers send their own list): on JSON it beats

@@ -14,13 +14,20 @@ import {
   type TableName,
   uuidv7,
 } from '@kakeibo/core';
-import { SqliteLocalStore } from '../../src/store/local-store.js';
-import { openNodeDriver } from '../../src/store/node-driver.js';
+import { openNodeDriver } from '../../src/node/driver.js';
+import { sqliteLocalStore } from '../../src/store/local-store.js';
 import { aesGcmSealer, generateSealerKey } from '../../src/store/sealer.js';
-import type { FieldSealer, SqlDriver, SqlValue } from '../../src/store/types.js';
+import type {
+  FieldSealer,
+  LocalStore,
+  SqlDriver,
+  SqlRunner,
+  SqlTransaction,
+  SqlValue,
+} from '../../src/store/types.js';
 
 export interface TestStore {
-  store: SqliteLocalStore;
+  store: LocalStore;
   driver: SqlDriver;
   dir: string;
   file: string;
@@ -30,7 +37,7 @@ export interface TestStore {
 }
 
 /**
- * The two ways a SqliteLocalStore keeps values, which the shared store suites run in: as they are
+ * The two ways the SQLite store keeps values, which the shared store suites run in: as they are
  * (Node: the SQLCipher file is encrypted whole) and sealed field by field (browsers), here with the
  * browsers' AES-GCM sealer and a key made with Node's WebCrypto.
  */
@@ -73,7 +80,7 @@ export class TestStores {
           : undefined
         : (options.sealer ?? undefined);
     const driver = await openNodeDriver({ file, key });
-    const store = new SqliteLocalStore(driver, { ...(sealer && { sealer }) });
+    const store = sqliteLocalStore(driver, { ...(sealer && { sealer }) });
     await store.migrate();
     const opened = { store, driver, dir, file, key, sealer };
     this.open.push(opened);
@@ -180,21 +187,47 @@ export function incomeFields(overrides: Record<string, FieldValue> = {}): Record
   };
 }
 
+/**
+ * A driver whose every statement (top-level or inside a transaction, savepoints included) goes
+ * through `hooks` first: each hook gets the statement and the runner to pass it on to.
+ */
+export function interceptDriver(
+  driver: SqlDriver,
+  hooks: {
+    run?: (sql: string, params: readonly SqlValue[], next: SqlRunner) => Promise<{ changes: number }>;
+    all?: (sql: string, params: readonly SqlValue[], next: SqlRunner) => Promise<unknown[]>;
+  },
+): SqlDriver {
+  const wrap = <R extends SqlRunner>(next: R) => ({
+    exec: (sql: string) => next.exec(sql),
+    run: (sql: string, params: readonly SqlValue[] = []) =>
+      hooks.run ? hooks.run(sql, params, next) : next.run(sql, params),
+    all: <T>(sql: string, params: readonly SqlValue[] = []) =>
+      (hooks.all ? hooks.all(sql, params, next) : next.all(sql, params)) as Promise<T[]>,
+  });
+  const wrapTx = (tx: SqlTransaction): SqlTransaction => ({
+    ...wrap(tx),
+    transaction: (fn) => tx.transaction((inner) => fn(wrapTx(inner))),
+  });
+  return {
+    ...wrap(driver),
+    transaction: (fn) => driver.transaction((tx) => fn(wrapTx(tx))),
+    ...(driver.bulkLoad && { bulkLoad: driver.bulkLoad.bind(driver) }),
+    close: () => driver.close(),
+  };
+}
+
 /** A driver that passes everything through and keeps every SELECT it ran, with its parameters. */
 export function recordSelects(driver: SqlDriver): {
   recording: SqlDriver;
   seen: Array<{ sql: string; params: readonly SqlValue[] }>;
 } {
   const seen: Array<{ sql: string; params: readonly SqlValue[] }> = [];
-  const recording: SqlDriver = {
-    exec: (sql) => driver.exec(sql),
-    run: (sql, params) => driver.run(sql, params),
-    all: (sql, params) => {
-      if (sql.trimStart().startsWith('SELECT')) seen.push({ sql, params: params ?? [] });
-      return driver.all(sql, params);
+  const recording = interceptDriver(driver, {
+    all: (sql, params, next) => {
+      if (sql.trimStart().startsWith('SELECT')) seen.push({ sql, params });
+      return next.all(sql, params);
     },
-    transaction: (fn) => driver.transaction(fn),
-    close: () => driver.close(),
-  };
+  });
   return { recording, seen };
 }

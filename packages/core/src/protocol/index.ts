@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './conflict-body.js';
+export * from './device-state.js';
 export * from './entities.js';
 export * from './keyset-cursor.js';
 export * from './limits.js';

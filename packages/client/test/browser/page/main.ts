@@ -1,5 +1,4 @@
 import {
-  exclusiveStore,
   indexedDbKeyVault,
   indexedDbStoreKey,
   type Kakeibo,
@@ -8,7 +7,8 @@ import {
   type SyncStatus,
   type WorkerLike,
 } from '../../../src/browser/index.js';
-import { SqliteLocalStore } from '../../../src/store/local-store.js';
+import { sqliteLocalStore } from '../../../src/store/local-store.js';
+import type { LocalStore } from '../../../src/store/types.js';
 
 /**
  * The test page: `window.kakeibo` exposes the SDK to browser.test.ts, which calls these helpers with
@@ -59,7 +59,7 @@ const api = {
   /** Where the device key is: a non-extractable CryptoKey in IndexedDB, nothing in the store. */
   async keyStorage(dbName = 'kakeibo') {
     const keys = await indexedDbKeyVault(dbName).load();
-    const store = (current() as unknown as { store: { getMeta(k: string): Promise<string | null> } }).store;
+    const store = (current() as unknown as { parts: { store: LocalStore } }).parts.store;
     return {
       inVault: keys !== null,
       extractable: keys?.privateKey.extractable ?? null,
@@ -139,27 +139,33 @@ const api = {
       type: 'module',
     }) as unknown as WorkerLike;
     const driver = await openWorkerDriver(worker, { name: 'driver-checks' });
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const raw = new SqliteLocalStore(driver);
-    const store = exclusiveStore(raw, driver);
+    const store = sqliteLocalStore(driver);
     await store.migrate();
     await driver.exec('CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, n INTEGER, b BLOB); DELETE FROM t');
 
-    // A transaction that fails after a while, and store operations made while it is open.
+    // A transaction that fails once the store operations below were made while it was open.
     let began: () => void = () => {};
     const inside = new Promise<void>((resolve) => {
       began = resolve;
     });
-    const doomed = driver.transaction(async () => {
-      await driver.run("INSERT INTO meta (key, value) VALUES ('uncommitted', 'x')");
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const doomed = driver.transaction(async (tx) => {
+      await tx.run("INSERT INTO meta (key, value) VALUES ('uncommitted', 'x')");
       began();
-      await sleep(50);
+      await gate;
       throw new Error('boom');
     });
     await inside;
-    const [seenDuring, written, failure] = await Promise.all([
+    const during = Promise.all([
       store.getMeta('uncommitted'),
       store.setMeta('independent', 'kept').then(() => 'written'),
+    ]);
+    release();
+    const [[seenDuring, written], failure] = await Promise.all([
+      during,
       doomed.then(
         () => 'committed',
         (error: Error) => error.message,
@@ -167,11 +173,11 @@ const api = {
     ]);
 
     // Savepoints: an inner failure undoes only the inner work.
-    await driver.transaction(async () => {
-      await driver.run('INSERT INTO t (k, n) VALUES (?, ?)', ['outer', 1]);
-      await driver
-        .transaction(async () => {
-          await driver.run('INSERT INTO t (k, n) VALUES (?, ?)', ['inner', 2]);
+    await driver.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (k, n) VALUES (?, ?)', ['outer', 1]);
+      await tx
+        .transaction(async (inner) => {
+          await inner.run('INSERT INTO t (k, n) VALUES (?, ?)', ['inner', 2]);
           throw new Error('inner');
         })
         .catch(() => {});

@@ -1,5 +1,5 @@
 import { type CryptoKey, type DeviceKeyPair, KakeiboError } from '@kakeibo/core';
-import type { DeviceKeyVault } from '../kakeibo.js';
+import type { DeviceKeyVault } from '../identity/device-identity.js';
 
 /** The part of IndexedDB this needs, typed structurally (the SDK compiles without DOM typings). */
 interface Request<T> {

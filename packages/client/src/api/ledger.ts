@@ -1,0 +1,77 @@
+import {
+  BudgetCreateSchema,
+  BudgetPatchSchema,
+  CategoryCreateSchema,
+  CategoryPatchSchema,
+  ExpenseCreateSchema,
+  ExpensePatchSchema,
+  IncomeCreateSchema,
+  IncomePatchSchema,
+  InventoryItemCreateSchema,
+  InventoryItemPatchSchema,
+  ReceiptCreateSchema,
+  ReceiptPatchSchema,
+} from '@kakeibo/core';
+import type { FacadeStore } from '../store/types.js';
+import { budgetProgress } from './budget-progress.js';
+import { Collection, type WriteContext } from './collection.js';
+import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery } from './transactions.js';
+
+/**
+ * The ledger as the API shows it: a collection per synced table, budgets with their progress,
+ * transactions across expenses and income, reports, conflicts and refused changes. Reads come from
+ * the local store; writes go through `ctx.apply` (see compose.ts).
+ */
+export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
+  const { store, cache } = ctx;
+  const budgets = new Collection('budgets', { create: BudgetCreateSchema, patch: BudgetPatchSchema }, ctx);
+  return {
+    categories: new Collection(
+      'categories',
+      { create: CategoryCreateSchema, patch: CategoryPatchSchema },
+      ctx,
+    ),
+    expenses: new Collection('expenses', { create: ExpenseCreateSchema, patch: ExpensePatchSchema }, ctx),
+    income: new Collection('income', { create: IncomeCreateSchema, patch: IncomePatchSchema }, ctx),
+    inventory: new Collection(
+      'inventory',
+      { create: InventoryItemCreateSchema, patch: InventoryItemPatchSchema },
+      ctx,
+    ),
+    receipts: new Collection('receipts', { create: ReceiptCreateSchema, patch: ReceiptPatchSchema }, ctx),
+    budgets: Object.assign(budgets, {
+      /** Spent vs limit per budget for a month (default: this month), in minor units. */
+      progress: async (query: { month?: string } = {}) => {
+        const all = [];
+        let cursor: string | undefined;
+        do {
+          const page = await budgets.list({ limit: 500, ...(cursor && { cursor }) });
+          all.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return budgetProgress(ctx.store, all, {
+          ...query,
+          today: new Date(ctx.now()).toISOString().slice(0, 10),
+        });
+      },
+    }),
+    transactions: {
+      /** Expenses and income together, newest first; each row with `kind: 'expense' | 'income'`. */
+      list: (query: TransactionQuery = {}) => listTransactions(ctx.store, cache, query),
+    },
+    reports: {
+      spendingByCategory: ({ from, to }: { from: string; to: string }) =>
+        ctx.store.spendingByCategory(from, to),
+      /** Expenses and income per month (`YYYY-MM`, inclusive) and currency, sorted by month then currency. */
+      monthlyTotals: (range: MonthRange) => monthlyTotals(ctx.store, cache, range),
+    },
+    conflicts: {
+      list: (options: { includeDismissed?: boolean } = {}) => store.conflicts(options.includeDismissed),
+      dismiss: (id: string) => store.dismissConflict(id),
+    },
+    rejected: {
+      list: () => store.rejectedOps(),
+      dismiss: (opId: string) => store.dismissRejected(opId),
+    },
+  };
+}

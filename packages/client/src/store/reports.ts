@@ -1,0 +1,75 @@
+import { KakeiboError } from '@kakeibo/core';
+import type { StoreContext } from './context.js';
+import type { CollectionStore } from './types.js';
+
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+/** Sums in SQL over integer minor units, from the date index alone (the table itself is never read). */
+export const reportsArea = (
+  ctx: StoreContext,
+): Pick<CollectionStore, 'spendingByCategory' | 'monthlyTotals'> => ({
+  async spendingByCategory(from, to) {
+    const rows = await ctx.db.all<{
+      category_id: string | null;
+      currency: string;
+      amount: number | bigint;
+      n: number;
+    }>(
+      `SELECT category_id, currency, SUM(amount) AS amount, count(*) AS n FROM rows ${ctx.dateIndex.hint()}
+       WHERE tbl = 'expenses' AND sort_date >= ? AND sort_date <= ? AND deleted = 0
+         AND currency IS NOT NULL AND amount IS NOT NULL
+       GROUP BY category_id, currency ORDER BY currency, category_id`,
+      [from, to],
+    );
+    return rows.map((r) => ({
+      categoryId: r.category_id,
+      currency: r.currency,
+      amount: exactSum(r.amount, `${r.currency} expenses`),
+      count: Number(r.n),
+    }));
+  },
+
+  /**
+   * One range of rows_by_date per table (`tbl IN (…)` walks the index once per table). Days are
+   * compared as text, so the range of months a to b is the dates from `a-01` to `b-31`.
+   */
+  async monthlyTotals(from, to) {
+    for (const month of [from, to]) {
+      if (!MONTH.test(month)) {
+        throw new KakeiboError(
+          'validation.failed',
+          `A month is written YYYY-MM, got ${JSON.stringify(month)}.`,
+        );
+      }
+    }
+    const rows = await ctx.db.all<{ month: string; currency: string; tbl: string; amount: number | bigint }>(
+      `SELECT substr(sort_date, 1, 7) AS month, currency, tbl, SUM(amount) AS amount
+       FROM rows ${ctx.dateIndex.hint()}
+       WHERE tbl IN ('expenses', 'income') AND sort_date >= ? AND sort_date <= ? AND deleted = 0
+         AND currency IS NOT NULL AND amount IS NOT NULL
+       GROUP BY month, currency, tbl ORDER BY month, currency`,
+      [`${from}-01`, `${to}-31`],
+    );
+    const totals: Awaited<ReturnType<CollectionStore['monthlyTotals']>> = [];
+    for (const r of rows) {
+      let total = totals.at(-1);
+      if (total?.month !== r.month || total.currency !== r.currency) {
+        total = { month: r.month, currency: r.currency, expenses: 0, income: 0 };
+        totals.push(total);
+      }
+      const amount = exactSum(r.amount, `${r.currency} ${r.tbl} of ${r.month}`);
+      if (r.tbl === 'expenses') total.expenses = amount;
+      else total.income = amount;
+    }
+    return totals;
+  },
+});
+
+/** A SQL SUM as an exact JavaScript number, or `store.overflow`. */
+function exactSum(sum: number | bigint, what: string): number {
+  const amount = Number(sum);
+  if (!Number.isSafeInteger(amount)) {
+    throw new KakeiboError('store.overflow', `The sum of ${what} is too large to count exactly.`);
+  }
+  return amount;
+}
