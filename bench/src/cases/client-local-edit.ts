@@ -1,14 +1,14 @@
 import type { BenchCase } from '../case.js';
 import { now } from '../case.js';
+import { timeMethods } from '../support/method-timers.js';
 import {
   bootstrappedDevice,
   latencyMetrics,
   openBootstrapped,
   releaseBootstrapped,
   sample,
-  sdkStore,
-  timeMethods,
 } from '../support/sdk.js';
+import { sdkStore } from '../support/sdk-internals.js';
 import { seededRandom } from '../support/workload.js';
 
 const EDITS = 500;

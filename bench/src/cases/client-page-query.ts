@@ -2,14 +2,8 @@ import type { Page } from '@kakeibo/client';
 import type { BenchCase } from '../case.js';
 import { now } from '../case.js';
 import { monthRange } from '../support/ledger.js';
-import {
-  bootstrappedDevice,
-  latencyMetrics,
-  openBootstrapped,
-  sample,
-  sdkPageCache,
-  sdkStore,
-} from '../support/sdk.js';
+import { bootstrappedDevice, latencyMetrics, openBootstrapped, sample } from '../support/sdk.js';
+import { sdkPageCache, sdkStore } from '../support/sdk-internals.js';
 import { seededRandom } from '../support/workload.js';
 
 const PAGES = 200;
@@ -186,7 +180,7 @@ export const clientPageQuery: BenchCase = {
         `${PAGES} successive keyset pages of ${LIMIT} (the newest ${(PAGES * LIMIT).toLocaleString('en-US')} of 100,000 rows, each page a new cursor). The SDK's list() caches pages and prefetches the next one in the background, so walking successive cursors through it hits that cache: "store query" times SqliteLocalStore.list (what every cache miss runs: one indexed SELECT plus decoding 50 rows), "after cache drop" times kb.expenses.list right after its QueryCache was invalidated (a true first call; the prefetch of the next page it starts runs before the caller resumes, so this is about two queries), "scrolling" is the plain successive walk (cache hit + the next prefetch).`,
         `Filtered: ${filtered.length} distinct (month, category) pairs of ${combos.length}, first page each (${(filteredRows / filtered.length).toFixed(1)} rows on average: a category's month often holds fewer than 50).`,
         'Baseline: the same SELECT text the store runs, prepared once on a second better-sqlite3-multiple-ciphers connection to the device database (same key), statement only (no row decoding); ratio = store ÷ raw.',
-        "The SDK's private `store` and `cache` are reached by a checked cast (bench/src/support/sdk.ts), read-only but for QueryCache.invalidate.",
+        "The SDK's private `store` and `cache` are reached by a checked cast (bench/src/support/sdk-internals.ts), read-only but for QueryCache.invalidate.",
       ],
     };
   },

@@ -1,7 +1,7 @@
 import { type Kakeibo, openKakeibo, type SyncResult } from '@kakeibo/client';
 import { collectGarbage, now, RssSampler } from '../case.js';
-import { sdkStore, timeMethods } from './sdk.js';
-import type { Spent } from './server.js';
+import { type Spent, timeMethods } from './method-timers.js';
+import { sdkStore } from './sdk-internals.js';
 import { threadCpuSeconds } from './thread-cpu.js';
 
 /**
@@ -9,7 +9,9 @@ import { threadCpuSeconds } from './thread-cpu.js';
  * that has just installed the app starts from a cold runtime (nothing compiled or warmed up, a heap
  * holding only itself), talking to a server that has been running for a while. Run inside the bench
  * process instead, the device shared its heap with the ledger's bookkeeping and was warmed up by the
- * devices before it, neither of which a real device has.
+ * devices before it, neither of which a real device has. For the same reason this file imports only
+ * what a device needs (the SDK, the timers, sdk-internals.ts) and nothing of the bench harness: not
+ * sdk.ts, which brings the ledger writer, the server thread and the rest of the fixture with it.
  *
  * Protocol: the parent sends one BootstrapTask over IPC; this process opens the SDK on the task's
  * empty data dir, signs in and says `'signed-in'`; the parent resets the server's timers (so they

@@ -3,14 +3,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Kakeibo, type LocalStore, openKakeibo } from '@kakeibo/client';
+import { type Kakeibo, openKakeibo } from '@kakeibo/client';
 import { openStoreDatabase } from '@kakeibo/client/node-store-file';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { type Metric, median, now, percentile } from '../case.js';
 import type { BootstrapReply, BootstrapReport, BootstrapTask } from './bootstrap-device.js';
 import { BENCH_PASSWORD, BenchDevice, benchEmail } from './client.js';
 import { type LedgerCategory, LedgerWriter, type MonthTotals } from './ledger.js';
-import type { Spent } from './server.js';
+import type { Spent } from './method-timers.js';
 import { ServerThread } from './server-thread.js';
 
 /**
@@ -67,40 +67,6 @@ export class DeviceDir {
     process.removeListener('exit', this.onExit);
     rmSync(this.root, { recursive: true, force: true });
   }
-}
-
-/**
- * The SDK keeps its store private; the benchmarks read it to time the store-level query under the
- * SDK's page cache. Checked at run time so a refactor fails loudly here rather than measuring nothing.
- */
-export function sdkStore(kb: Kakeibo): LocalStore {
-  const store = (kb as unknown as { store?: LocalStore }).store;
-  if (!store || typeof store.list !== 'function' || typeof store.applyRows !== 'function') {
-    throw new Error('Kakeibo no longer keeps its LocalStore in `store`: update bench/src/support/sdk.ts');
-  }
-  return store;
-}
-
-/** Wraps async methods of an object with timers (in place); returns the running totals. */
-export function timeMethods(target: object, methods: readonly string[]): Record<string, Spent> {
-  const spent: Record<string, Spent> = {};
-  const object = target as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const method of methods) {
-    const original = object[method];
-    if (typeof original !== 'function') throw new Error(`no method ${method} to time`);
-    const totals: Spent = { calls: 0, ms: 0 };
-    spent[method] = totals;
-    object[method] = async (...args: unknown[]) => {
-      const started = now();
-      try {
-        return await original.apply(target, args);
-      } finally {
-        totals.calls += 1;
-        totals.ms += now() - started;
-      }
-    };
-  }
-  return spent;
 }
 
 /** What the later cases need to know about the bootstrapped device and its data. */
@@ -355,15 +321,6 @@ export function releaseBootstrapped(): void {
 /** Opens the shared device's SDK (the server is gone: nothing here syncs). */
 export function openBootstrapped(device: BootstrappedDevice): Promise<Kakeibo> {
   return device.dir.open(device.serverUrl, device.deviceName);
-}
-
-/** The SDK's page cache (private too): dropped before a timed call so that call is a cache miss. */
-export function sdkPageCache(kb: Kakeibo): { invalidate(table: 'expenses'): void } {
-  const cache = (kb as unknown as { cache?: { invalidate?: unknown } }).cache;
-  if (!cache || typeof cache.invalidate !== 'function') {
-    throw new Error('Kakeibo no longer keeps its QueryCache in `cache`: update bench/src/support/sdk.ts');
-  }
-  return cache as { invalidate(table: 'expenses'): void };
 }
 
 /**

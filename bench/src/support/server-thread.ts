@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Op } from '@kakeibo/core';
-import type { Spent } from './server.js';
+import type { Spent } from './method-timers.js';
 import type { ServerThreadCall, ServerThreadReply, ServerThreadStart } from './server-thread-worker.js';
 
 /** A call as the caller writes it: the id is added when it is sent (distributes over the union). */

@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildApp, openSqliteStorage, type Storage } from '@kakeibo/server';
+import type { Spent } from './method-timers.js';
 import { tempDir } from './sqlite.js';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildApp>>;
-
-/** Calls and total milliseconds spent in one storage method or one route. */
-export interface Spent {
-  calls: number;
-  ms: number;
-}
 
 export type StorageMethod = {
   [K in keyof Storage]: Storage[K] extends (...args: never[]) => Promise<unknown> ? K : never;
