@@ -133,6 +133,19 @@ describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
     await page.getByRole('button', { name: /Newsagent/ }).waitFor();
   });
 
+  it('says in words when the device clock is off, and that changes wait until it is fixed', async () => {
+    const { page } = await app.device({ clockOffsetMs: 7 * 60_000 + 15_000 });
+    await signUp(page, `e2e-clock-${Date.now()}@example.com`);
+    await addExpense(page, { amount: '4.00', payee: 'Early bird' });
+    // Once a round has been refused for the clock: said as the error it is, with what waits.
+    const bar = page.getByTestId('sync-status');
+    await expect
+      .poll(async () => `${await bar.getAttribute('class')}: ${await bar.innerText()}`)
+      .toMatch(
+        /^sync sync-error: This device's clock is 7 minutes ahead: check its date and time\. Until then, changes made here cannot sync\. · \d+ changes? waiting$/,
+      );
+  });
+
   it('manages categories, filters and searches entries, reports them, links belongings to purchases', async () => {
     const { page } = await app.device();
     await signUp(page, `screens-${Date.now()}@example.com`);

@@ -70,6 +70,7 @@ describe('the sync status in plain words', () => {
     lastError: null,
     transport: 'realtime',
     lastRepair: null,
+    clock: null,
   };
   const text = (patch: Partial<SyncStatus>) =>
     describeStatus({ ...base, ...patch }, 'en-US', Date.parse('2026-12-01T10:00:00Z')).text;
@@ -104,5 +105,28 @@ describe('the sync status in plain words', () => {
     expect(
       describeStatus({ ...base, lastError: { code: 'network.unreachable', message: 'x' } }, 'en-US').action,
     ).toBeUndefined();
+  });
+
+  it('says when the device clock is off, and when that is why changes wait', () => {
+    const behind = {
+      aheadMs: -420_000,
+      message: "This device's clock is 7 minutes behind: check its date and time.",
+    };
+    expect(describeStatus({ ...base, clock: behind, lastSyncedAt: '2026-12-01T09:58:00Z' }, 'en-US')).toEqual(
+      {
+        tone: 'busy',
+        text: "This device's clock is 7 minutes behind: check its date and time.",
+      },
+    );
+    const ahead = {
+      aheadMs: 420_000,
+      message:
+        "This device's clock is 7 minutes ahead: check its date and time. Until then, changes made here cannot sync.",
+    };
+    const drift = { code: 'clock.drift', message: 'A clock is 420 s ahead of this one.' };
+    expect(describeStatus({ ...base, clock: ahead, lastError: drift, pendingOps: 2 }, 'en-US')).toEqual({
+      tone: 'error',
+      text: `${ahead.message} · 2 changes waiting`,
+    });
   });
 });

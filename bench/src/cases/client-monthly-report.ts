@@ -5,7 +5,7 @@ import { bootstrappedDevice, latencyMetrics, openBootstrapped } from '../support
 
 const REPEATS = 50;
 
-/** The statement SqliteLocalStore.spendingByCategory runs (packages/client/src/store/local-store.ts). */
+/** The statement the store's spendingByCategory runs (packages/client/src/store/reports.ts). */
 const RAW_REPORT = `SELECT category_id, currency, SUM(amount) AS amount, count(*) AS n FROM rows INDEXED BY rows_by_date
   WHERE tbl = 'expenses' AND sort_date >= ? AND sort_date <= ? AND deleted = 0
     AND currency IS NOT NULL AND amount IS NOT NULL

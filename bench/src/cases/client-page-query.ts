@@ -11,7 +11,7 @@ const LIMIT = 50;
 const FILTERED = 200;
 
 /**
- * The same statement SqliteLocalStore.list runs (packages/client/src/store/local-store.ts), prepared
+ * The same statement the store's list runs (packages/client/src/store/reads.ts and listing.ts), prepared
  * once on a second raw connection: the floor for a page. Keep in step with the store.
  */
 const RAW_PAGE = (filtered: boolean, cursor: boolean) =>
@@ -177,7 +177,7 @@ export const clientPageQuery: BenchCase = {
         { metric: 'first page after opening the device (cold caches)', value: firstPageMs, unit: 'ms' },
       ],
       notes: [
-        `${PAGES} successive keyset pages of ${LIMIT} (the newest ${(PAGES * LIMIT).toLocaleString('en-US')} of 100,000 rows, each page a new cursor). The SDK's list() caches pages and prefetches the next one in the background, so walking successive cursors through it hits that cache: "store query" times SqliteLocalStore.list (what every cache miss runs: one indexed SELECT plus decoding 50 rows), "after cache drop" times kb.expenses.list right after its QueryCache was invalidated (a true first call; the prefetch of the next page it starts runs before the caller resumes, so this is about two queries), "scrolling" is the plain successive walk (cache hit + the next prefetch).`,
+        `${PAGES} successive keyset pages of ${LIMIT} (the newest ${(PAGES * LIMIT).toLocaleString('en-US')} of 100,000 rows, each page a new cursor). The SDK's list() caches pages and prefetches the next one in the background, so walking successive cursors through it hits that cache: "store query" times the store's list (what every cache miss runs: one indexed SELECT plus decoding 50 rows), "after cache drop" times kb.expenses.list right after its QueryCache was invalidated (a true first call; the prefetch of the next page it starts runs before the caller resumes, so this is about two queries), "scrolling" is the plain successive walk (cache hit + the next prefetch).`,
         `Filtered: ${filtered.length} distinct (month, category) pairs of ${combos.length}, first page each (${(filteredRows / filtered.length).toFixed(1)} rows on average: a category's month often holds fewer than 50).`,
         'Baseline: the same SELECT text the store runs, prepared once on a second better-sqlite3-multiple-ciphers connection to the device database (same key), statement only (no row decoding); ratio = store ÷ raw.',
         "The SDK's private `store` and `cache` are reached by a checked cast (bench/src/support/sdk-internals.ts), read-only but for QueryCache.invalidate.",

@@ -11,21 +11,24 @@ import type { Kakeibo, LocalStore } from '@kakeibo/client';
  * SDK's page cache. Checked at run time so a refactor fails loudly here rather than measuring nothing.
  */
 export function sdkStore(kb: Kakeibo): LocalStore {
-  const store = (kb as unknown as { store?: LocalStore }).store;
+  const store = parts(kb)?.store as LocalStore | undefined;
   if (!store || typeof store.list !== 'function' || typeof store.applyRows !== 'function') {
     throw new Error(
-      'Kakeibo no longer keeps its LocalStore in `store`: update bench/src/support/sdk-internals.ts',
+      'Kakeibo no longer keeps its LocalStore in `parts.store`: update bench/src/support/sdk-internals.ts',
     );
   }
   return store;
 }
 
+/** What the facade is made of (packages/client/src/compose.ts), private to it. */
+const parts = (kb: Kakeibo) => (kb as unknown as { parts?: { store?: unknown; cache?: unknown } }).parts;
+
 /** The SDK's page cache (private too): dropped before a timed call so that call is a cache miss. */
 export function sdkPageCache(kb: Kakeibo): { invalidate(table: 'expenses'): void } {
-  const cache = (kb as unknown as { cache?: { invalidate?: unknown } }).cache;
+  const cache = parts(kb)?.cache as { invalidate?: unknown } | undefined;
   if (!cache || typeof cache.invalidate !== 'function') {
     throw new Error(
-      'Kakeibo no longer keeps its QueryCache in `cache`: update bench/src/support/sdk-internals.ts',
+      'Kakeibo no longer keeps its QueryCache in `parts.cache`: update bench/src/support/sdk-internals.ts',
     );
   }
   return cache as { invalidate(table: 'expenses'): void };

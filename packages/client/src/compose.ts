@@ -168,6 +168,7 @@ export async function composeKakeibo(options: KakeiboOptions) {
 
   return {
     store,
+    cache,
     identity,
     emitter,
     status,

@@ -125,6 +125,15 @@ describe('clock skew', () => {
     await expect(ahead.sync()).rejects.toMatchObject({ code: 'clock.drift' });
     expect(ahead.status()).toMatchObject({ pendingOps: 1, lastError: { code: 'clock.drift' } });
     expect(ahead.status().lastError?.message).toMatch(/date and time/);
+    // Each device learns how far off its clock is from the server's answers, and says so in words.
+    expect(ahead.status().clock?.message).toBe(
+      "This device's clock is 10 minutes ahead: check its date and time. Until then, changes made here cannot sync.",
+    );
+    expect(behind.status().clock).toMatchObject({
+      message: "This device's clock is 10 minutes behind: check its date and time.",
+    });
+    expect(Math.abs((behind.status().clock?.aheadMs ?? 0) + 10 * 60_000)).toBeLessThan(5_000);
+    expect(a.status().clock).toBeNull();
 
     const row = await a.expenses.create({ amount: 200, currency: 'EUR', date: '2026-11-02' });
     await a.sync();

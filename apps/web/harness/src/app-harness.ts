@@ -32,6 +32,8 @@ export interface AppHarness {
   device(options?: {
     viewport?: { width: number; height: number };
     colorScheme?: 'light' | 'dark';
+    /** How far this device's clock is off (ahead when positive): the page's Date is shifted by it. */
+    clockOffsetMs?: number;
   }): Promise<{
     context: BrowserContext;
     page: Page;
@@ -89,6 +91,7 @@ function harness(server: ServeProcess, browser: Browser, stop: () => Promise<voi
         serviceWorkers: 'allow',
       });
       contexts.push(context);
+      if (options.clockOffsetMs) await context.addInitScript(shiftClock, options.clockOffsetMs);
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error('page error:', error));
       await page.goto(`${server.url}/`);
@@ -99,6 +102,25 @@ function harness(server: ServeProcess, browser: Browser, stop: () => Promise<voi
       await stop();
     },
   };
+}
+
+/**
+ * Runs in the page before its scripts: `Date.now()` and `new Date()` read a clock `offsetMs` off, as on
+ * a device whose clock is set wrong (the store worker keeps the real one; it stamps nothing).
+ */
+function shiftClock(offsetMs: number): void {
+  const RealDate = Date;
+  const realNow = Date.now.bind(Date);
+  class ShiftedDate extends RealDate {
+    constructor(...args: ConstructorParameters<DateConstructor> | []) {
+      if (args.length === 0) super(realNow() + offsetMs);
+      else super(...(args as ConstructorParameters<DateConstructor>));
+    }
+    static override now(): number {
+      return realNow() + offsetMs;
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
 }
 
 /** Creates an account from the sign-in screen and waits for the home screen. */

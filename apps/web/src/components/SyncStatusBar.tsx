@@ -6,7 +6,7 @@ import { relativeTime } from '../lib/dates.js';
 
 /**
  * The sync state in plain words, always on screen: offline, syncing, N changes waiting, last synced,
- * or what went wrong. A polite live region, so screen readers hear it change without being interrupted.
+ * or what went wrong, and a device clock that is off. A polite live region, so screen readers hear it change without being interrupted.
  * When the server speaks a newer protocol than this copy of the app, it says so and offers the reload
  * that brings the new version (sync cannot succeed before; the changes wait on the device meanwhile).
  */
@@ -77,6 +77,12 @@ export function describeStatus(
       text: join('A newer version of Kakeibo is needed to sync', kept),
       action: 'update',
     };
+  }
+  // A clock off by a minute or more is said in its own words; past the server's limit (it refuses
+  // changes stamped that far ahead) it is why sync fails, and the words say that too.
+  if (status.clock) {
+    const blocking = status.lastError?.code === 'clock.drift';
+    return { tone: blocking ? 'error' : 'busy', text: join(status.clock.message, waiting, refused) };
   }
   if (status.lastError)
     return { tone: 'error', text: join(`Sync failed: ${status.lastError.message}`, waiting, refused) };

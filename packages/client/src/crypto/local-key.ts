@@ -1,25 +1,37 @@
-import { KakeiboError } from '@kakeibo/core';
+import { fromBase64, KakeiboError, toBase64, type WrappedKey, WrappedKeySchema } from '@kakeibo/core';
 
 /**
  * The local database key: 32 random bytes, never stored in clear. With a person's secret it is kept
- * wrapped (AES-256-GCM) under a key derived from the secret with PBKDF2-SHA256; the wrapped form can
- * sit beside the data because it is useless without the secret. WebCrypto only: Node and browsers.
+ * wrapped (AES-256-GCM) under a key derived from the secret with PBKDF2-SHA256 (core WrappedKey); the
+ * wrapped form can sit beside the data because it is useless without the secret. WebCrypto only:
+ * Node and browsers.
  */
-export interface WrappedKey {
-  v: 1;
-  kdf: 'PBKDF2-SHA256';
-  iterations: number;
-  salt: string;
-  iv: string;
-  wrapped: string;
-}
 
 /** OWASP's 2023 guidance for PBKDF2-HMAC-SHA256. */
 export const PBKDF2_ITERATIONS = 600_000;
 const AAD = new TextEncoder().encode('kakeibo/local-store-key/v1');
 
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const b64 = toBase64;
+/** Checked by WrappedKeySchema before it gets here: always base64. */
+const unb64 = (text: string): Uint8Array => fromBase64(text) ?? new Uint8Array();
+
+/** A wrapped key as stored (JSON text), checked; one that does not read is `store.bad_key`. */
+export function parseWrappedKey(text: string, where: string): WrappedKey {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = WrappedKeySchema.safeParse(value);
+  if (!parsed.success) {
+    throw new KakeiboError(
+      'store.bad_key',
+      `The wrapped local key ${where} is damaged: it cannot be opened.`,
+    );
+  }
+  return parsed.data;
+}
 const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 async function keyFromSecret(secret: string, salt: Uint8Array, iterations: number) {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { KakeiboError } from '@kakeibo/core';
-import { newDataKey, unwrapWithSecret, type WrappedKey, wrapWithSecret } from '../crypto/local-key.js';
+import { fromBase64, KakeiboError, KEY_BYTES, toBase64 } from '@kakeibo/core';
+import { newDataKey, parseWrappedKey, unwrapWithSecret, wrapWithSecret } from '../crypto/local-key.js';
 
 export interface LocalKeyOptions {
   dataDir: string;
@@ -36,7 +36,7 @@ export async function loadLocalKey(options: LocalKeyOptions): Promise<Uint8Array
   if (options.secret !== undefined) {
     const file = join(dataDir, 'store-key.json');
     if (existsSync(file))
-      return unwrapWithSecret(JSON.parse(readFileSync(file, 'utf8')) as WrappedKey, options.secret);
+      return unwrapWithSecret(parseWrappedKey(readFileSync(file, 'utf8'), file), options.secret);
     const key = newDataKey();
     writeSecretFile(file, JSON.stringify(await wrapWithSecret(key, options.secret)));
     return key;
@@ -49,12 +49,12 @@ export async function loadLocalKey(options: LocalKeyOptions): Promise<Uint8Array
     );
   }
   if (existsSync(keyFile)) {
-    const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
-    if (key.length !== 32)
+    const key = fromBase64(readFileSync(keyFile, 'utf8').trim());
+    if (key?.length !== KEY_BYTES)
       throw new KakeiboError('store.bad_key', `The local key file ${keyFile} is damaged.`);
-    return new Uint8Array(key);
+    return key;
   }
   const key = newDataKey();
-  writeSecretFile(keyFile, Buffer.from(key).toString('base64'));
+  writeSecretFile(keyFile, toBase64(key));
   return key;
 }

@@ -1,2 +1,6 @@
+export * from './arithmetic.js';
 export * from './currencies.js';
+export { fromDecimalString, toDecimalString } from './decimal.js';
+export * from './format.js';
 export * from './money.js';
+export * from './parse.js';

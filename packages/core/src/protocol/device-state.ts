@@ -31,3 +31,18 @@ export const ClockStateSchema = z.strictObject({
 });
 
 export type StoredDeviceKey = z.infer<typeof StoredDeviceKeySchema>;
+
+/**
+ * A device's local database key wrapped by a person's secret (PBKDF2-SHA256 → AES-256-GCM), as the
+ * Node SDK keeps it beside the data (`store-key.json`); useless without the secret.
+ */
+export const WrappedKeySchema = z.strictObject({
+  v: z.literal(1),
+  kdf: z.literal('PBKDF2-SHA256'),
+  iterations: z.number().int().min(100_000).max(10_000_000),
+  salt: z.base64(),
+  iv: z.base64(),
+  wrapped: z.base64(),
+});
+
+export type WrappedKey = z.infer<typeof WrappedKeySchema>;
