@@ -1,4 +1,4 @@
-import { ClockStateSchema, HybridClock } from '@kakeibo/core';
+import { ClockStateSchema, HybridClock, readJson } from '@kakeibo/core';
 import { accountApi } from './api/account.js';
 import { ledgerApi } from './api/ledger.js';
 import { QueryCache } from './api/query-cache.js';
@@ -196,15 +196,7 @@ export async function composeKakeibo(options: KakeiboOptions) {
  */
 async function openClock(store: LocalStore, deviceId: string, now?: () => number): Promise<HybridClock> {
   const saved = await store.getMeta(META_KEYS.clock);
-  let state: ReturnType<HybridClock['state']> | undefined;
-  if (saved) {
-    try {
-      const parsed = ClockStateSchema.safeParse(JSON.parse(saved));
-      if (parsed.success) state = parsed.data;
-    } catch {
-      state = undefined;
-    }
-  }
+  const state = saved === null ? undefined : readJson(ClockStateSchema, saved);
   return new HybridClock(deviceId, {
     maxDriftMs: TRUST_SERVER_STAMPS_MS,
     ...(now && { now }),

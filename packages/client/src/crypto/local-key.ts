@@ -1,4 +1,11 @@
-import { fromBase64, KakeiboError, toBase64, type WrappedKey, WrappedKeySchema } from '@kakeibo/core';
+import {
+  fromBase64,
+  KakeiboError,
+  readJson,
+  toBase64,
+  type WrappedKey,
+  WrappedKeySchema,
+} from '@kakeibo/core';
 
 /**
  * The local database key: 32 random bytes, never stored in clear. With a person's secret it is kept
@@ -17,21 +24,16 @@ const unb64 = (text: string): Uint8Array => fromBase64(text) ?? new Uint8Array()
 
 /** A wrapped key as stored (JSON text), checked; one that does not read is `store.bad_key`. */
 export function parseWrappedKey(text: string, where: string): WrappedKey {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = WrappedKeySchema.safeParse(value);
-  if (!parsed.success) {
+  const wrapped = readJson(WrappedKeySchema, text);
+  if (!wrapped) {
     throw new KakeiboError(
       'store.bad_key',
       `The wrapped local key ${where} is damaged: it cannot be opened.`,
     );
   }
-  return parsed.data;
+  return wrapped;
 }
+
 const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 async function keyFromSecret(secret: string, salt: Uint8Array, iterations: number) {

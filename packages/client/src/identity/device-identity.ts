@@ -4,6 +4,7 @@ import {
   importDevicePrivateKey,
   importDevicePublicKey,
   newDeviceId,
+  readJson,
   type StoredDeviceKey,
   StoredDeviceKeySchema,
 } from '@kakeibo/core';
@@ -76,15 +77,7 @@ async function keysFromStore(store: MetaStore): Promise<{ keys: DeviceKeyPair; f
  */
 async function readStoredKey(store: MetaStore): Promise<StoredDeviceKey | null> {
   const text = await store.getMeta(META_KEYS.deviceKey);
-  if (text === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = StoredDeviceKeySchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  return (text !== null && readJson(StoredDeviceKeySchema, text)) || null;
 }
 
 async function importStoredKey({ alg, privateJwk, publicKeyJwk }: StoredDeviceKey): Promise<DeviceKeyPair> {

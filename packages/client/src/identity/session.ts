@@ -1,4 +1,4 @@
-import { type Session, SessionSchema } from '@kakeibo/core';
+import { readJson, type Session, SessionSchema } from '@kakeibo/core';
 import { META_KEYS } from '../store/meta-keys.js';
 import type { MetaStore } from '../store/types.js';
 
@@ -28,12 +28,5 @@ export class SessionHolder {
   }
 }
 
-function parseSession(text: string | null): Session | null {
-  if (text === null) return null;
-  try {
-    const parsed = SessionSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
+const parseSession = (text: string | null): Session | null =>
+  (text !== null && readJson(SessionSchema, text)) || null;

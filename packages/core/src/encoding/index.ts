@@ -1,2 +1,3 @@
 export * from './base64.js';
+export * from './json.js';
 export * from './key-bytes.js';

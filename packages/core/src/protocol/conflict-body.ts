@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readJson } from '../encoding/json.js';
 import { KakeiboError } from '../errors.js';
 import type { Conflict, ConflictSide } from '../sync/merge.js';
 import { ConflictSideSchema } from './messages.js';
@@ -20,15 +21,8 @@ export const encodeConflictBody = (conflict: Pick<Conflict, 'winner' | 'loser'>)
 
 /** A stored body, checked: one that is not a conflict's (damaged, or from elsewhere) is `store.corrupt`. */
 export function decodeConflictBody(text: string): ConflictBody {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = ConflictBodySchema.safeParse(value);
-  if (!parsed.success) {
+  const body = readJson(ConflictBodySchema, text);
+  if (!body)
     throw new KakeiboError('store.corrupt', 'A stored conflict record is damaged and cannot be read.');
-  }
-  return parsed.data as ConflictBody;
+  return body as ConflictBody;
 }
