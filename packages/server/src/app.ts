@@ -4,17 +4,17 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
-import { registerRoutes } from './http/fastify.js';
 import { buildOpenApi } from './http/openapi.js';
-import type { AnyRoute } from './http/route.js';
+import { requestHandling } from './http/request-handling.js';
 import { registerWebApp, serveAppPage } from './http/web-app.js';
 import { RealtimeHub } from './realtime/hub.js';
-import { realtimeTicketRoute, registerRealtimeSocket } from './realtime/routes.js';
-import { authRoutes } from './routes/auth.js';
-import { batchRoute } from './routes/batch.js';
-import { deviceRoutes } from './routes/devices.js';
-import { entityRoutes } from './routes/entities.js';
-import { syncRoutes } from './routes/sync.js';
+import { REALTIME_TICKET_ROUTE, realtimePlugin } from './realtime/routes.js';
+import { AUTH_ROUTES, accountPlugin, authPlugin } from './routes/auth.js';
+import { batchPlugin, batchRoute } from './routes/batch.js';
+import { DEVICE_ROUTES, devicesPlugin } from './routes/devices.js';
+import { READ_ROUTES, readPlugin } from './routes/entities.js';
+import { healthPlugin, openApiPlugin } from './routes/operations.js';
+import { SYNC_ROUTES, syncPlugin } from './routes/sync.js';
 import type { ServerDeps } from './services/context.js';
 import { LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './services/login-throttle.js';
 import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
@@ -51,7 +51,10 @@ export interface AppOptions {
   webDir?: string | null;
 }
 
-/** The whole HTTP server: security headers, compression, every route, problem+json errors, the app. */
+/**
+ * The whole HTTP server: security headers, compression, request handling (bodies, problem+json
+ * errors, 404s), one plugin per API area, the realtime socket, health, and the web app if any.
+ */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
   const redis = options.redis ?? null;
@@ -86,19 +89,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     globalDecompression: false,
   });
 
-  const api: AnyRoute[] = [
-    ...authRoutes(deps),
-    ...deviceRoutes(deps),
-    ...syncRoutes(deps),
-    ...entityRoutes(deps),
-    realtimeTicketRoute(deps),
-  ];
-  const routes: AnyRoute[] = [...api, batchRoute(deps, api)];
   if (options.webDir) await registerWebApp(app, options.webDir);
-  registerRoutes(app, deps, routes, { ...(options.webDir && { pageFallback: serveAppPage }) });
+  await app.register(requestHandling, { ...(options.webDir && { pageFallback: serveAppPage }) });
 
-  const openapi = buildOpenApi(routes, SERVER_VERSION);
-  app.get('/v1/openapi.json', async () => openapi);
+  // Each area is a plugin at the prefix its routes' paths share (addRoutes checks that they do).
+  // They come before @fastify/websocket, which takes over the handler of every route added after it.
+  const api = [...AUTH_ROUTES, ...DEVICE_ROUTES, ...SYNC_ROUTES, ...READ_ROUTES, REALTIME_TICKET_ROUTE];
+  const batch = batchRoute(api);
+  await app.register(authPlugin, { prefix: '/v1/auth', deps });
+  await app.register(accountPlugin, { prefix: '/v1/account', deps });
+  await app.register(devicesPlugin, { prefix: '/v1/devices', deps });
+  await app.register(syncPlugin, { prefix: '/v1/sync', deps });
+  await app.register(readPlugin, { prefix: '/v1', deps });
+  await app.register(batchPlugin, { prefix: '/v1/batch', deps, batch });
+  await app.register(openApiPlugin, { document: buildOpenApi([...api, batch], SERVER_VERSION) });
+
   const hub = new RealtimeHub({
     storage: options.storage,
     notifier: deps.notifier,
@@ -118,16 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }, 2_000).unref();
     },
   });
-  registerRealtimeSocket(app, deps, hub);
-
-  app.get('/healthz', async (_request, reply) => {
-    const redisState = redis ? (redis.ready ? 'connected' : 'unreachable') : 'off';
-    if (redisState === 'unreachable') reply.code(503);
-    return {
-      status: redisState === 'unreachable' ? 'degraded' : 'ok',
-      storage: options.storage.kind,
-      redis: redisState,
-    };
-  });
+  await app.register(realtimePlugin, { prefix: '/v1/realtime', deps, hub });
+  await app.register(healthPlugin, { storage: options.storage.kind, redis });
   return app;
 }

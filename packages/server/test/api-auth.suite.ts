@@ -99,6 +99,40 @@ export function apiAuthSuite(adapter: AdapterName) {
       }
     });
 
+    it('checks a session before it reads the request, and a proof of possession after', async () => {
+      const post = (path: string, body: string) =>
+        fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+      // Without a session, an invalid body or query is never looked at: the caller is refused first,
+      // in an answer no cache may keep.
+      for (const refused of [
+        await post('/v1/auth/password', '{}'),
+        await fetch(`${server.url}/v1/sync/pull?after=abc`),
+        await fetch(`${server.url}/v1/expenses/not-a-uuid`),
+      ]) {
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get('cache-control')).toBe('no-store');
+        expect(refused.headers.get('kakeibo-protocol')).toBe('2');
+        expect(((await refused.json()) as { code: string }).code).toBe('auth.missing_token');
+      }
+      // With one, the same request reaches validation.
+      const { d } = await signedUp();
+      for (const invalid of [
+        await d.request('POST', '/v1/auth/password', {}),
+        await d.request('GET', '/v1/sync/pull?after=abc'),
+      ]) {
+        expect([invalid.status, invalid.body.code]).toEqual([400, 'validation.failed']);
+      }
+      // Sign-up's signer is the key its body registers, so the body is validated before the signature
+      // is: an unsigned sign-up with a bad body is told about the body.
+      const unsigned = await post('/v1/auth/signup', JSON.stringify({ email: 'nope' }));
+      expect(unsigned.status).toBe(400);
+      expect(((await unsigned.json()) as { code: string }).code).toBe('validation.failed');
+    });
+
     it('rejects weak and common passwords, bad emails and a taken email with clear problems', async () => {
       const d = await device();
       const weak = await d.signUp(uniqueEmail(), 'password123');

@@ -272,16 +272,21 @@ export function apiSyncSuite(adapter: AdapterName) {
             { method: 'GET', path: '/v1/sync/checksum' },
             { method: 'GET', path: '/v1/sync/pull?after=99' },
             { method: 'POST', path: '/v1/devices/revoke', body: { allButCurrent: true } },
+            { method: 'GET', path: '/v1/sync/pull?after=abc' },
+            { method: 'GET', path: `/v1/expenses/${op.rowId}` },
           ],
         },
       );
       expect(reply.status).toBe(200);
-      const [pushed, pulled, sum, ahead, notBatchable] = reply.body.results;
+      const [pushed, pulled, sum, ahead, notBatchable, invalid, read] = reply.body.results;
       expect(pushed?.status).toBe(200);
       expect(pulled?.body.ops).toHaveLength(1);
       expect(sum?.body.seq).toBe(1);
       expect([ahead?.status, ahead?.body.code]).toEqual([410, 'sync.reset_required']);
       expect([notBatchable?.status, notBatchable?.body.code]).toEqual([404, 'route.not_found']);
+      // A call is validated as it would be on its own, and runs as the batch's caller (their ledger).
+      expect([invalid?.status, invalid?.body.code]).toEqual([400, 'validation.failed']);
+      expect([read?.status, read?.body.id]).toEqual([200, op.rowId]);
     });
 
     it('compresses responses and accepts gzip request bodies', async () => {

@@ -1,73 +1,55 @@
-import { KakeiboError } from '@kakeibo/core';
+import type { RouteSpec } from '@kakeibo/core';
 import type { z } from 'zod';
 import type { ServerDeps } from '../services/context.js';
-import {
-  authenticateDevice,
-  authenticateProof,
-  authenticateSession,
-  type SignedRequest,
-} from './authenticate.js';
+import { authenticateDevice, authenticateProof } from './authenticate.js';
 import { validationError } from './problem.js';
-import type { AnyRoute, AuthContext, RouteContext } from './route.js';
+import type { AuthContext, ErasedContext, ErasedRouteDef, RouteRequest } from './route.js';
 
-export interface RouteInput {
-  signed: SignedRequest;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  /** The parsed JSON body, undefined when there was none. */
-  body: unknown;
-  ip: string;
-  header(name: string, value: string): void;
-}
-
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
-  if (!schema) return value as T;
+/** One part of the request through its schema; a part the entry has no schema for is not read. */
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+  if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(where, result.error);
   return result.data;
 }
 
 /**
- * Runs one route: authenticate, validate, handle. The order matters: a session is checked before
- * anything of the request is looked at; proof-of-possession routes need the body to know the key.
- * `presetAuth` is the already-authenticated caller of a batch request.
+ * Runs one route: validate, prove the signer, handle. The order matters: a session was checked
+ * before anything of the request was looked at (by the session hook of the route's plugin, or by the
+ * batch call that carries it); proof-of-possession routes need the body to know the key.
  */
-export async function executeRoute(
+export async function runRoute(
   deps: ServerDeps,
-  route: AnyRoute,
-  input: RouteInput,
-  presetAuth?: AuthContext,
-) {
-  let auth: AuthContext | null = presetAuth ?? null;
-  let signerDeviceId: string | null = presetAuth?.deviceId ?? null;
-  if (!presetAuth && route.auth === 'session') {
-    auth = await authenticateSession(deps, input.signed);
-    signerDeviceId = auth.deviceId;
-  }
-  const params = parse(route.params, input.params, 'params');
-  const query = parse(route.query, input.query, 'query');
-  const body = parse(route.body, input.body, 'body');
-  if (!presetAuth && route.auth === 'proof') {
-    const { device } = body as { device: { id: string; publicKey: never } };
-    signerDeviceId = await authenticateProof(deps, input.signed, device);
-  }
-  if (!presetAuth && route.auth === 'device-signed') {
-    const ledgerId = route.signerLedger ? await route.signerLedger(body) : null;
-    if (!ledgerId) {
-      throw new KakeiboError('auth.invalid_refresh_token', 'The refresh token is not valid: sign in again.');
+  spec: RouteSpec,
+  def: ErasedRouteDef,
+  request: RouteRequest,
+  session: AuthContext | null,
+): Promise<unknown> {
+  const where = `${spec.method} ${spec.path}`;
+  const params = parse(spec.params, request.params, 'params');
+  const query = parse(spec.query, request.query, 'query');
+  const body = parse(spec.body, request.body, 'body');
+  const ctx: ErasedContext = { deps, body, query, params, ip: request.ip, header: request.header };
+  switch (spec.auth) {
+    case 'session':
+      // Only a wiring mistake gets here without one: addRoutes refuses it at startup.
+      if (!session)
+        throw new Error(`${where} ran without a session: register it where sessions are checked.`);
+      return def.handler({ ...ctx, auth: session });
+    case 'proof': {
+      if (!def.signingKey) throw new Error(`${where} is a proof route without a signing key.`);
+      const signerDeviceId = await authenticateProof(deps, request.signed, def.signingKey(body));
+      return def.handler({ ...ctx, signerDeviceId });
     }
-    signerDeviceId = await authenticateDevice(deps, input.signed, ledgerId);
+    case 'device-signed': {
+      if (!def.signerLedger) throw new Error(`${where} is a device-signed route without a signer ledger.`);
+      const ledgerId = await def.signerLedger(deps, body);
+      const signerDeviceId = await authenticateDevice(deps, request.signed, ledgerId);
+      return def.handler({ ...ctx, signerDeviceId });
+    }
+    case 'none':
+      return def.handler(ctx);
   }
-  const ctx: RouteContext<unknown, unknown, unknown> = {
-    body,
-    query,
-    params,
-    auth,
-    signerDeviceId,
-    ip: input.ip,
-    header: input.header,
-  };
-  return route.handler(ctx);
 }
 
 /** Matches a concrete path against a Fastify-style pattern (`/v1/expenses/:id`). */
@@ -76,9 +58,8 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   const got = path.split('/');
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const g = got[i] as string;
+  for (const [i, w] of want.entries()) {
+    const g = got[i] ?? '';
     if (w.startsWith(':')) {
       if (!g) return null;
       params[w.slice(1)] = decodeURIComponent(g);

@@ -1,6 +1,6 @@
 import { ProblemSchema } from '@kakeibo/core';
 import { z } from 'zod';
-import type { AnyRoute } from './route.js';
+import type { ServerRoute } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -26,35 +26,39 @@ const SECURITY_NOTE =
   'Signature and Signature-Input over @method, @path, @query, content-digest and authorization, with ' +
   'created, nonce and keyid) and carries an RFC 9530 Content-Digest. See docs/SECURITY.md.';
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate every request. */
-export function buildOpenApi(routes: readonly AnyRoute[], version: string) {
+/**
+ * The OpenAPI 3.1 document, generated from the same route definitions (their core entries' zod
+ * schemas) that validate every request.
+ */
+export function buildOpenApi(routes: readonly ServerRoute[], version: string) {
   const problemResponse = {
     description: 'RFC 9457 problem details with a stable `code`',
     content: { 'application/problem+json': { schema: toSchema(ProblemSchema, 'output') } },
   };
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const status = String(route.status ?? 200);
-    paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
-      summary: route.summary,
-      tags: [route.tag],
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-      ...(route.body && {
+  for (const { spec, summary, tag } of routes) {
+    const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const status = String(spec.status ?? 200);
+    const operations = paths[path] ?? {};
+    paths[path] = operations;
+    operations[spec.method.toLowerCase()] = {
+      summary,
+      tags: [tag],
+      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+      ...(spec.body && {
         requestBody: {
-          required: !route.body.safeParse(undefined).success,
-          content: { 'application/json': { schema: toSchema(route.body, 'input') } },
+          required: !spec.body.safeParse(undefined).success,
+          content: { 'application/json': { schema: toSchema(spec.body, 'input') } },
         },
       }),
       responses: {
         [status]: {
           description: 'OK',
-          content: { 'application/json': { schema: toSchema(route.response, 'output') } },
+          content: { 'application/json': { schema: toSchema(spec.response, 'output') } },
         },
         '4XX': problemResponse,
       },
-      ...(route.auth === 'session' && { security: [{ deviceSignedBearer: [] }] }),
+      ...(spec.auth === 'session' && { security: [{ deviceSignedBearer: [] }] }),
     };
   }
   return {

@@ -1,15 +1,14 @@
-import type { z } from 'zod';
-
-/** Who may call a route, and how that is proven. */
-export type RouteAuth =
-  /** Open (health, OpenAPI). */
-  | 'none'
-  /** Sign-up and sign-in: signed by the key the body registers (proof of possession), no token yet. */
-  | 'proof'
-  /** Signed by the device key, the same key a refresh token is bound to; no access token needed. */
-  | 'device-signed'
-  /** Normal API calls: a valid access token plus a signature by that token's device. */
-  | 'session';
+import type {
+  DevicePublicKey,
+  RouteBody,
+  RouteParams,
+  RouteQuery,
+  RouteResponse,
+  RouteSpec,
+} from '@kakeibo/core';
+import type { ServerDeps } from '../services/context.js';
+import type { SignedRequest } from './authenticate.js';
+import { runRoute } from './execute.js';
 
 /** The caller, once authenticated. */
 export interface AuthContext {
@@ -18,44 +17,124 @@ export interface AuthContext {
   deviceId: string;
 }
 
-export interface RouteContext<B, Q, P> {
-  body: B;
-  query: Q;
-  params: P;
-  /** Present on 'session' routes. */
-  auth: AuthContext | null;
-  /** The device key id that signed the request ('proof', 'device-signed', 'session'). */
-  signerDeviceId: string | null;
+/** What every handler receives: the request's parts as its core entry's schemas output them. */
+export interface RequestParts<S extends RouteSpec> {
+  deps: ServerDeps;
+  body: RouteBody<S>;
+  query: RouteQuery<S>;
+  params: RouteParams<S>;
   ip: string;
   /** Set a response header (for example Retry-After). */
   header(name: string, value: string): void;
 }
 
-/**
- * A route described by its zod schemas, independent of Fastify: the same definition is registered
- * with Fastify, executed inside a batch call, and published in the OpenAPI document.
- */
-export interface RouteDef<B = unknown, Q = unknown, P = unknown, R = unknown> {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Fastify-style path, e.g. `/v1/devices/:id`. */
-  path: string;
-  summary: string;
-  tag: string;
-  auth: RouteAuth;
-  body?: z.ZodType<B>;
-  query?: z.ZodType<Q>;
-  params?: z.ZodType<P>;
-  response: z.ZodType<R>;
-  /** 200 unless said otherwise (201 for creation, 204 for no content). */
-  status?: number;
-  /** May be one of the calls of a batch request. */
-  batchable?: boolean;
-  /** For 'device-signed' routes: the ledger whose device must have signed (from the body). */
-  signerLedger?: (body: B) => Promise<string | null>;
-  handler(ctx: RouteContext<B, Q, P>): Promise<R>;
+/** A 'session' route's handler knows its caller: the session was checked before the request was read. */
+export interface SessionContext<S extends RouteSpec> extends RequestParts<S> {
+  auth: AuthContext;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of routes; each is typed where defined
-export type AnyRoute = RouteDef<any, any, any, any>;
+/** A 'proof' or 'device-signed' route's handler knows the device key that signed the request. */
+export interface SignedContext<S extends RouteSpec> extends RequestParts<S> {
+  signerDeviceId: string;
+}
 
-export const defineRoute = <B, Q, P, R>(route: RouteDef<B, Q, P, R>): RouteDef<B, Q, P, R> => route;
+/** How the OpenAPI document lists a route. */
+interface RouteDoc {
+  tag: string;
+  summary: string;
+}
+
+export interface SessionRouteDef<S extends RouteSpec> extends RouteDoc {
+  /** May be one of the calls of a batch request (which runs them with the batch's own session). */
+  batchable?: boolean;
+  handler(ctx: SessionContext<S>): Promise<RouteResponse<S>>;
+}
+
+export interface ProofRouteDef<S extends RouteSpec> extends RouteDoc {
+  /** The key the body registers: the request must be signed by it (proof of possession). */
+  signingKey(body: RouteBody<S>): { id: string; publicKey: DevicePublicKey };
+  handler(ctx: SignedContext<S>): Promise<RouteResponse<S>>;
+}
+
+export interface DeviceSignedRouteDef<S extends RouteSpec> extends RouteDoc {
+  /** The ledger whose active device must have signed the request, found from the body (or refused). */
+  signerLedger(deps: ServerDeps, body: RouteBody<S>): Promise<string>;
+  handler(ctx: SignedContext<S>): Promise<RouteResponse<S>>;
+}
+
+/** The request as the route runner needs it, whatever carried it (Fastify or a batch call). */
+export interface RouteRequest {
+  signed: SignedRequest;
+  /** Path parameters, query values and the parsed JSON body, all still unchecked. */
+  params: unknown;
+  query: Record<string, string>;
+  /** Undefined when there was none. */
+  body: unknown;
+  ip: string;
+  header(name: string, value: string): void;
+}
+
+/**
+ * A route as the rest of the server handles it, whatever its entry: registered with Fastify by its
+ * area's plugin, called inside a batch, and published in the OpenAPI document.
+ */
+export interface ServerRoute {
+  readonly spec: RouteSpec;
+  readonly tag: string;
+  readonly summary: string;
+  readonly batchable: boolean;
+  /**
+   * Validates the request against the entry's schemas, proves its signer ('proof', 'device-signed')
+   * and runs the handler. A 'session' route is given its caller, authenticated beforehand.
+   */
+  run(deps: ServerDeps, request: RouteRequest, session: AuthContext | null): Promise<unknown>;
+}
+
+/**
+ * A definition as the runner sees it: the types each overload of defineRoute checked at the route's
+ * definition are erased here, because the runner handles every route the same way.
+ */
+export interface ErasedRouteDef extends RouteDoc {
+  batchable?: boolean;
+  signingKey?(body: unknown): { id: string; publicKey: DevicePublicKey };
+  signerLedger?(deps: ServerDeps, body: unknown): Promise<string>;
+  handler(ctx: ErasedContext): Promise<unknown>;
+}
+
+export interface ErasedContext {
+  deps: ServerDeps;
+  body: unknown;
+  query: unknown;
+  params: unknown;
+  ip: string;
+  header(name: string, value: string): void;
+  auth?: AuthContext;
+  signerDeviceId?: string;
+}
+
+/**
+ * A server route read from its core entry (`ROUTES.push`, `ENTITY_ROUTES.expenses.get`): method, path,
+ * auth kind, schemas and status come from the entry; the definition adds how the OpenAPI document
+ * lists it and the handler, whose context is typed by the entry's schemas and auth kind.
+ */
+export function defineRoute<S extends RouteSpec & { auth: 'session' }>(
+  spec: S,
+  def: SessionRouteDef<S>,
+): ServerRoute;
+export function defineRoute<S extends RouteSpec & { auth: 'proof' }>(
+  spec: S,
+  def: ProofRouteDef<S>,
+): ServerRoute;
+export function defineRoute<S extends RouteSpec & { auth: 'device-signed' }>(
+  spec: S,
+  def: DeviceSignedRouteDef<S>,
+): ServerRoute;
+export function defineRoute(spec: RouteSpec, def: ErasedRouteDef): ServerRoute {
+  return {
+    spec,
+    tag: def.tag,
+    summary: def.summary,
+    batchable: def.batchable ?? false,
+    run: (deps, request, session) => runRoute(deps, spec, def, request, session),
+  };
+}

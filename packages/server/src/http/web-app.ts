@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { KakeiboError } from '@kakeibo/core';
+import { KakeiboError, ROUTES } from '@kakeibo/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -24,7 +24,8 @@ const APP_CSP = [
 ].join('; ');
 
 /** Paths that belong to the server, never to the app (a typo under /v1 stays a JSON 404). */
-const isServerPath = (url: string) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/healthz');
+const isServerPath = (url: string) =>
+  url.startsWith('/v1/') || url === '/v1' || url.startsWith(ROUTES.health.path);
 
 function setHeaders(res: { setHeader(name: string, value: string): unknown }, path: string) {
   res.setHeader('content-security-policy', APP_CSP);

@@ -1,88 +1,86 @@
-import {
-  ChangePasswordRequestSchema,
-  DeleteAccountRequestSchema,
-  RefreshRequestSchema,
-  SessionSchema,
-  SignInRequestSchema,
-  SignUpRequestSchema,
-} from '@kakeibo/core';
-import { z } from 'zod';
+import { KakeiboError, ROUTES } from '@kakeibo/core';
+import type { FastifyPluginAsync } from 'fastify';
+import { addRoutes, authenticateSessions, type RoutePluginOptions } from '../http/register-routes.js';
 import { defineRoute } from '../http/route.js';
 import { changePassword, deleteAccount, signIn, signOut, signUp } from '../services/accounts.js';
-import type { ServerDeps } from '../services/context.js';
 import { refreshSession, refreshTokenLedger } from '../services/sessions.js';
 
-const Empty = z.strictObject({});
-const auth = <T>(value: T | null): T => value as T;
+const signUpRoute = defineRoute(ROUTES.signUp, {
+  tag: 'auth',
+  summary: 'Create an account and register this device (request signed by the device key in the body).',
+  signingKey: (body) => body.device,
+  handler: ({ deps, body, ip }) => signUp(deps, body, ip),
+});
 
-export const authRoutes = (deps: ServerDeps) => [
-  defineRoute({
-    method: 'POST',
-    path: '/v1/auth/signup',
-    tag: 'auth',
-    summary: 'Create an account and register this device (request signed by the device key in the body).',
-    auth: 'proof',
-    body: SignUpRequestSchema,
-    response: SessionSchema,
-    status: 201,
-    handler: ({ body, ip }) => signUp(deps, body, ip),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/auth/signin',
-    tag: 'auth',
-    summary: 'Sign in and register this device (request signed by the device key in the body).',
-    auth: 'proof',
-    body: SignInRequestSchema,
-    response: SessionSchema,
-    handler: ({ body, ip }) => signIn(deps, body, ip),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/auth/refresh',
-    tag: 'auth',
-    summary: 'Exchange a refresh token for a new session; the old refresh token is retired.',
-    auth: 'device-signed',
-    body: RefreshRequestSchema,
-    response: SessionSchema,
-    signerLedger: (body: z.infer<typeof RefreshRequestSchema>) => refreshTokenLedger(deps, body.refreshToken),
-    handler: ({ body, signerDeviceId, ip }) =>
-      refreshSession(deps, body.refreshToken, signerDeviceId as string, ip),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/auth/signout',
-    tag: 'auth',
-    summary: 'End this device’s session.',
-    auth: 'session',
-    body: Empty.optional(),
-    response: Empty,
-    handler: async (ctx) => {
-      await signOut(deps, auth(ctx.auth), ctx.ip);
-      return {};
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/auth/password',
-    tag: 'auth',
-    summary: 'Change the password, optionally ending every other session.',
-    auth: 'session',
-    body: ChangePasswordRequestSchema,
-    response: z.strictObject({ endedDevices: z.array(z.string()) }),
-    handler: (ctx) => changePassword(deps, auth(ctx.auth), ctx.body, ctx.ip),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/account/delete',
-    tag: 'auth',
-    summary: 'Delete the account and all of its data (asks for the password).',
-    auth: 'session',
-    body: DeleteAccountRequestSchema,
-    response: Empty,
-    handler: async (ctx) => {
-      await deleteAccount(deps, auth(ctx.auth), ctx.body.password, ctx.ip);
-      return {};
-    },
-  }),
+const signInRoute = defineRoute(ROUTES.signIn, {
+  tag: 'auth',
+  summary: 'Sign in and register this device (request signed by the device key in the body).',
+  signingKey: (body) => body.device,
+  handler: ({ deps, body, ip }) => signIn(deps, body, ip),
+});
+
+const refreshRoute = defineRoute(ROUTES.refresh, {
+  tag: 'auth',
+  summary: 'Exchange a refresh token for a new session; the old refresh token is retired.',
+  signerLedger: async (deps, body) => {
+    const ledgerId = await refreshTokenLedger(deps, body.refreshToken);
+    if (!ledgerId) {
+      throw new KakeiboError('auth.invalid_refresh_token', 'The refresh token is not valid: sign in again.');
+    }
+    return ledgerId;
+  },
+  handler: ({ deps, body, signerDeviceId, ip }) =>
+    refreshSession(deps, body.refreshToken, signerDeviceId, ip),
+});
+
+const signOutRoute = defineRoute(ROUTES.signOut, {
+  tag: 'auth',
+  summary: 'End this device’s session.',
+  handler: async ({ deps, auth, ip }) => {
+    await signOut(deps, auth, ip);
+    return {};
+  },
+});
+
+const changePasswordRoute = defineRoute(ROUTES.changePassword, {
+  tag: 'auth',
+  summary: 'Change the password, optionally ending every other session.',
+  handler: ({ deps, auth, body, ip }) => changePassword(deps, auth, body, ip),
+});
+
+const deleteAccountRoute = defineRoute(ROUTES.deleteAccount, {
+  tag: 'auth',
+  summary: 'Delete the account and all of its data (asks for the password).',
+  handler: async ({ deps, auth, body, ip }) => {
+    await deleteAccount(deps, auth, body.password, ip);
+    return {};
+  },
+});
+
+/** Accounts and sessions, in the order the OpenAPI document lists them. */
+export const AUTH_ROUTES = [
+  signUpRoute,
+  signInRoute,
+  refreshRoute,
+  signOutRoute,
+  changePasswordRoute,
+  deleteAccountRoute,
 ];
+
+/**
+ * `/v1/auth/*`. Sign-up, sign-in and refresh have no session yet: each proves its signer itself, once
+ * the body says which key that must be. Sign-out and the password change are in a session scope.
+ */
+export const authPlugin: FastifyPluginAsync<RoutePluginOptions> = async (auth, { deps }) => {
+  addRoutes(auth, deps, [signUpRoute, signInRoute, refreshRoute]);
+  await auth.register(async (session) => {
+    authenticateSessions(session, deps);
+    addRoutes(session, deps, [signOutRoute, changePasswordRoute]);
+  });
+};
+
+/** `/v1/account/*`: deleting the account, for a signed session. */
+export const accountPlugin: FastifyPluginAsync<RoutePluginOptions> = async (account, { deps }) => {
+  authenticateSessions(account, deps);
+  addRoutes(account, deps, [deleteAccountRoute]);
+};

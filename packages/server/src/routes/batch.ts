@@ -1,33 +1,31 @@
-import { BatchRequestSchema, BatchResponseSchema, isKakeiboError } from '@kakeibo/core';
+import { isKakeiboError, ROUTES } from '@kakeibo/core';
+import type { FastifyPluginAsync } from 'fastify';
 import { parseQuery } from '../http/body.js';
-import { executeRoute, matchPath } from '../http/execute.js';
+import { matchPath } from '../http/execute.js';
 import { problem, problemFromError, statusForCode } from '../http/problem.js';
-import { type AnyRoute, type AuthContext, defineRoute } from '../http/route.js';
-import type { ServerDeps } from '../services/context.js';
+import { addRoutes, authenticateSessions, type RoutePluginOptions } from '../http/register-routes.js';
+import { defineRoute, type ServerRoute } from '../http/route.js';
 
 /**
  * Several API calls in one signed round trip, run in order with the caller's identity (a phone's radio
  * wakes once: push, pull and checksum together). Each call answers on its own: one failing call does
- * not fail the others.
+ * not fail the others. Only the batchable ones among `routes` can be called, and they run through the
+ * same validate-and-handle path as when they are called on their own.
  */
-export const batchRoute = (deps: ServerDeps, routes: readonly AnyRoute[]) =>
-  defineRoute({
-    method: 'POST',
-    path: '/v1/batch',
+export const batchRoute = (routes: readonly ServerRoute[]): ServerRoute => {
+  const callable = routes.filter((route) => route.batchable);
+  return defineRoute(ROUTES.batch, {
     tag: 'sync',
     summary: 'Run several /v1 calls in one round trip; each call gets its own status and body.',
-    auth: 'session',
-    body: BatchRequestSchema,
-    response: BatchResponseSchema,
-    handler: async (ctx) => {
+    handler: async ({ deps, auth, body, ip }) => {
       const results = [];
-      for (const call of ctx.body.calls) {
+      for (const call of body.calls) {
         const url = new URL(call.path, 'http://batch.invalid');
-        let route: AnyRoute | undefined;
+        let route: ServerRoute | undefined;
         let params: Record<string, string> | null = null;
-        for (const candidate of routes) {
-          if (!candidate.batchable || candidate.method !== call.method) continue;
-          params = matchPath(candidate.path, url.pathname);
+        for (const candidate of callable) {
+          if (candidate.spec.method !== call.method) continue;
+          params = matchPath(candidate.spec.path, url.pathname);
           if (params) {
             route = candidate;
             break;
@@ -42,9 +40,8 @@ export const batchRoute = (deps: ServerDeps, routes: readonly AnyRoute[]) =>
           continue;
         }
         try {
-          const body = await executeRoute(
+          const answer = await route.run(
             deps,
-            route,
             {
               signed: {
                 method: call.method,
@@ -56,12 +53,12 @@ export const batchRoute = (deps: ServerDeps, routes: readonly AnyRoute[]) =>
               params,
               query: parseQuery(url.search),
               body: call.body,
-              ip: ctx.ip,
+              ip,
               header: () => {},
             },
-            ctx.auth as AuthContext,
+            auth,
           );
-          results.push({ status: route.status ?? 200, body });
+          results.push({ status: route.spec.status ?? 200, body: answer });
         } catch (error) {
           if (!isKakeiboError(error)) throw error;
           results.push({ status: statusForCode(error.code), body: problemFromError(error) });
@@ -70,3 +67,15 @@ export const batchRoute = (deps: ServerDeps, routes: readonly AnyRoute[]) =>
       return { results };
     },
   });
+};
+
+export interface BatchPluginOptions extends RoutePluginOptions {
+  /** The batch route, made by batchRoute over the routes it may call. */
+  batch: ServerRoute;
+}
+
+/** `/v1/batch`, for a signed session: its calls run with that session. */
+export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (instance, { deps, batch }) => {
+  authenticateSessions(instance, deps);
+  addRoutes(instance, deps, [batch]);
+};

@@ -1,29 +1,25 @@
-import { DeviceListSchema, RevokeDevicesRequestSchema, RevokeDevicesResponseSchema } from '@kakeibo/core';
-import { type AuthContext, defineRoute } from '../http/route.js';
-import type { ServerDeps } from '../services/context.js';
+import { ROUTES } from '@kakeibo/core';
+import type { FastifyPluginAsync } from 'fastify';
+import { addRoutes, authenticateSessions, type RoutePluginOptions } from '../http/register-routes.js';
+import { defineRoute } from '../http/route.js';
 import { listDevices, revokeDevices } from '../services/devices.js';
 
-export const deviceRoutes = (deps: ServerDeps) => [
-  defineRoute({
-    method: 'GET',
-    path: '/v1/devices',
+export const DEVICE_ROUTES = [
+  defineRoute(ROUTES.listDevices, {
     tag: 'devices',
     summary: 'The account’s active devices (sessions): name, platform, created, last seen.',
-    auth: 'session',
-    response: DeviceListSchema,
     batchable: true,
-    handler: async (ctx) => ({ devices: await listDevices(deps, ctx.auth as AuthContext) }),
+    handler: async ({ deps, auth }) => ({ devices: await listDevices(deps, auth) }),
   }),
-  defineRoute({
-    method: 'POST',
-    path: '/v1/devices/revoke',
+  defineRoute(ROUTES.revokeDevices, {
     tag: 'devices',
     summary: 'Revoke devices by id, or every device but this one.',
-    auth: 'session',
-    body: RevokeDevicesRequestSchema,
-    response: RevokeDevicesResponseSchema,
-    handler: async (ctx) => ({
-      revoked: await revokeDevices(deps, ctx.auth as AuthContext, ctx.body, ctx.ip),
-    }),
+    handler: async ({ deps, auth, body, ip }) => ({ revoked: await revokeDevices(deps, auth, body, ip) }),
   }),
 ];
+
+/** `/v1/devices/*`: the account's devices, for a signed session. */
+export const devicesPlugin: FastifyPluginAsync<RoutePluginOptions> = async (devices, { deps }) => {
+  authenticateSessions(devices, deps);
+  addRoutes(devices, deps, DEVICE_ROUTES);
+};

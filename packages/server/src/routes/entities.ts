@@ -1,37 +1,27 @@
-import {
-  EntityListQuerySchema,
-  EntityParamsSchema,
-  entityListPageSchema,
-  entityRowSchema,
-  TABLE_NAMES,
-} from '@kakeibo/core';
-import { type AnyRoute, type AuthContext, defineRoute } from '../http/route.js';
-import type { ServerDeps } from '../services/context.js';
+import { ENTITY_ROUTES, TABLE_NAMES } from '@kakeibo/core';
+import type { FastifyPluginAsync } from 'fastify';
+import { addRoutes, authenticateSessions, type RoutePluginOptions } from '../http/register-routes.js';
+import { defineRoute } from '../http/route.js';
 import { getEntity, listEntities } from '../services/entities.js';
 
 /** GET /v1/{table} and /v1/{table}/{id} for every synced table: the read API for integrations. */
-export const entityRoutes = (deps: ServerDeps): AnyRoute[] =>
-  TABLE_NAMES.flatMap((table): AnyRoute[] => [
-    defineRoute({
-      method: 'GET',
-      path: `/v1/${table}`,
-      tag: 'read',
-      summary: `Current ${table}, newest first, filtered by date range and category, keyset-paginated.`,
-      auth: 'session',
-      query: EntityListQuerySchema,
-      response: entityListPageSchema(table),
-      batchable: true,
-      handler: (ctx) => listEntities(deps, ctx.auth as AuthContext, table, ctx.query),
-    }),
-    defineRoute({
-      method: 'GET',
-      path: `/v1/${table}/:id`,
-      tag: 'read',
-      summary: `One of the ${table} by id (deleted rows too, marked deleted).`,
-      auth: 'session',
-      params: EntityParamsSchema,
-      response: entityRowSchema(table),
-      batchable: true,
-      handler: (ctx) => getEntity(deps, ctx.auth as AuthContext, table, ctx.params.id),
-    }),
-  ]);
+export const READ_ROUTES = TABLE_NAMES.flatMap((table) => [
+  defineRoute(ENTITY_ROUTES[table].list, {
+    tag: 'read',
+    summary: `Current ${table}, newest first, filtered by date range and category, keyset-paginated.`,
+    batchable: true,
+    handler: ({ deps, auth, query }) => listEntities(deps, auth, table, query),
+  }),
+  defineRoute(ENTITY_ROUTES[table].get, {
+    tag: 'read',
+    summary: `One of the ${table} by id (deleted rows too, marked deleted).`,
+    batchable: true,
+    handler: ({ deps, auth, params }) => getEntity(deps, auth, table, params.id),
+  }),
+]);
+
+/** `/v1/{table}` and `/v1/{table}/:id`: the read API, for a signed session. */
+export const readPlugin: FastifyPluginAsync<RoutePluginOptions> = async (read, { deps }) => {
+  authenticateSessions(read, deps);
+  addRoutes(read, deps, READ_ROUTES);
+};

@@ -1,86 +1,50 @@
-import {
-  BucketRowsPageSchema,
-  BucketRowsRequestSchema,
-  ChecksumResponseSchema,
-  ConflictsPageSchema,
-  ConflictsRequestSchema,
-  PullPageSchema,
-  PullRequestSchema,
-  PushRequestSchema,
-  PushResponseSchema,
-  SnapshotPageSchema,
-  SnapshotRequestSchema,
-} from '@kakeibo/core';
-import { type AuthContext, defineRoute } from '../http/route.js';
-import type { ServerDeps } from '../services/context.js';
+import { ROUTES } from '@kakeibo/core';
+import type { FastifyPluginAsync } from 'fastify';
+import { addRoutes, authenticateSessions, type RoutePluginOptions } from '../http/register-routes.js';
+import { defineRoute } from '../http/route.js';
 import { bucketRows, checksum, conflicts, pull, push, snapshot } from '../services/sync.js';
 
-const who = (auth: AuthContext | null) => auth as AuthContext;
-
-export const syncRoutes = (deps: ServerDeps) => [
-  defineRoute({
-    method: 'POST',
-    path: '/v1/sync/push',
+export const SYNC_ROUTES = [
+  defineRoute(ROUTES.push, {
     tag: 'sync',
     summary: 'Push a batch of ops; each is acknowledged as applied, duplicate or rejected (with its reason).',
-    auth: 'session',
-    body: PushRequestSchema,
-    response: PushResponseSchema,
     batchable: true,
-    handler: (ctx) => push(deps, who(ctx.auth), ctx.body.ops),
+    handler: ({ deps, auth, body }) => push(deps, auth, body.ops),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/sync/pull',
+  defineRoute(ROUTES.pull, {
     tag: 'sync',
     summary: 'Ops after a cursor, in sequence order, one bounded page at a time.',
-    auth: 'session',
-    query: PullRequestSchema,
-    response: PullPageSchema,
     batchable: true,
-    handler: (ctx) => pull(deps, who(ctx.auth), ctx.query.after, ctx.query.limit),
+    handler: ({ deps, auth, query }) => pull(deps, auth, query.after, query.limit),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/sync/snapshot',
+  defineRoute(ROUTES.snapshot, {
     tag: 'sync',
     summary: 'Bootstrap: current rows at a watermark, paged; then pull from the watermark.',
-    auth: 'session',
-    query: SnapshotRequestSchema,
-    response: SnapshotPageSchema,
     batchable: true,
-    handler: (ctx) => snapshot(deps, who(ctx.auth), ctx.query),
+    handler: ({ deps, auth, query }) => snapshot(deps, auth, query),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/sync/checksum',
+  defineRoute(ROUTES.checksum, {
     tag: 'sync',
     summary: 'The bucketed checksum of the ledger state, to verify a device after sync.',
-    auth: 'session',
-    response: ChecksumResponseSchema,
     batchable: true,
-    handler: (ctx) => checksum(deps, who(ctx.auth)),
+    handler: ({ deps, auth }) => checksum(deps, auth),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/sync/bucket',
+  defineRoute(ROUTES.bucketRows, {
     tag: 'sync',
     summary: 'Repair: every row of one checksum bucket, paged.',
-    auth: 'session',
-    query: BucketRowsRequestSchema,
-    response: BucketRowsPageSchema,
     batchable: true,
-    handler: (ctx) => bucketRows(deps, who(ctx.auth), ctx.query),
+    handler: ({ deps, auth, query }) => bucketRows(deps, auth, query),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/sync/conflicts',
+  defineRoute(ROUTES.conflicts, {
     tag: 'sync',
     summary: 'Conflicts recorded after a sequence number, for devices that joined later.',
-    auth: 'session',
-    query: ConflictsRequestSchema,
-    response: ConflictsPageSchema,
     batchable: true,
-    handler: (ctx) => conflicts(deps, who(ctx.auth), ctx.query.after, ctx.query.limit),
+    handler: ({ deps, auth, query }) => conflicts(deps, auth, query.after, query.limit),
   }),
 ];
+
+/** `/v1/sync/*`: push, pull, bootstrap, checksums and repair, for a signed session. */
+export const syncPlugin: FastifyPluginAsync<RoutePluginOptions> = async (sync, { deps }) => {
+  authenticateSessions(sync, deps);
+  addRoutes(sync, deps, SYNC_ROUTES);
+};
