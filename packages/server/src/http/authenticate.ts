@@ -6,9 +6,9 @@ import {
   type VerifiedSignature,
   verifyRequest,
 } from '@kakeibo/core';
+import type { AuthContext } from '../services/auth-context.js';
 import type { ServerDeps } from '../services/context.js';
 import { bearerToken } from '../services/tokens.js';
-import type { AuthContext } from './route.js';
 
 /** What the authenticator needs of an HTTP request, whatever carried it. */
 export interface SignedRequest {

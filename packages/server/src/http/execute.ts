@@ -1,9 +1,10 @@
-import type { RouteSpec } from '@kakeibo/core';
+import type { DevicePublicKey, RouteSpec } from '@kakeibo/core';
 import type { z } from 'zod';
+import type { AuthContext } from '../services/auth-context.js';
 import type { ServerDeps } from '../services/context.js';
+import type { SignedRequest } from './authenticate.js';
 import { authenticateDevice, authenticateProof } from './authenticate.js';
 import { validationError } from './problem.js';
-import type { AuthContext, ErasedContext, ErasedRouteDef, RouteRequest } from './route.js';
 
 /** One part of the request through its schema; a part the entry has no schema for is not read. */
 function parse(schema: z.ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
@@ -66,4 +67,44 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     } else if (w !== g) return null;
   }
   return params;
+}
+
+/** How the OpenAPI document lists a route. */
+export interface RouteDoc {
+  tag: string;
+  summary: string;
+}
+
+/** The request as the route runner needs it, whatever carried it (Fastify or a batch call). */
+export interface RouteRequest {
+  signed: SignedRequest;
+  /** Path parameters, query values and the parsed JSON body, all still unchecked. */
+  params: unknown;
+  query: Record<string, string>;
+  /** Undefined when there was none. */
+  body: unknown;
+  ip: string;
+  header(name: string, value: string): void;
+}
+
+/**
+ * A definition as the runner sees it: the types each overload of defineRoute checked at the route's
+ * definition are erased here, because the runner handles every route the same way.
+ */
+export interface ErasedRouteDef extends RouteDoc {
+  batchable?: boolean;
+  signingKey?(body: unknown): { id: string; publicKey: DevicePublicKey };
+  signerLedger?(deps: ServerDeps, body: unknown): Promise<string>;
+  handler(ctx: ErasedContext): Promise<unknown>;
+}
+
+export interface ErasedContext {
+  deps: ServerDeps;
+  body: unknown;
+  query: unknown;
+  params: unknown;
+  ip: string;
+  header(name: string, value: string): void;
+  auth?: AuthContext;
+  signerDeviceId?: string;
 }

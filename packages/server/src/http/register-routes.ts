@@ -1,9 +1,11 @@
 import { KakeiboError, PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@kakeibo/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthContext } from '../services/auth-context.js';
 import type { ServerDeps } from '../services/context.js';
 import { authenticateSession, type SignedRequest } from './authenticate.js';
 import { parseQuery } from './body.js';
-import type { AuthContext, RouteRequest, ServerRoute } from './route.js';
+import type { RouteRequest } from './execute.js';
+import type { ServerRoute } from './route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,16 +6,9 @@ import type {
   RouteResponse,
   RouteSpec,
 } from '@kakeibo/core';
+import type { AuthContext } from '../services/auth-context.js';
 import type { ServerDeps } from '../services/context.js';
-import type { SignedRequest } from './authenticate.js';
-import { runRoute } from './execute.js';
-
-/** The caller, once authenticated. */
-export interface AuthContext {
-  userId: string;
-  ledgerId: string;
-  deviceId: string;
-}
+import { type ErasedRouteDef, type RouteDoc, type RouteRequest, runRoute } from './execute.js';
 
 /** What every handler receives: the request's parts as its core entry's schemas output them. */
 export interface RequestParts<S extends RouteSpec> {
@@ -38,12 +31,6 @@ export interface SignedContext<S extends RouteSpec> extends RequestParts<S> {
   signerDeviceId: string;
 }
 
-/** How the OpenAPI document lists a route. */
-interface RouteDoc {
-  tag: string;
-  summary: string;
-}
-
 export interface SessionRouteDef<S extends RouteSpec> extends RouteDoc {
   /** May be one of the calls of a batch request (which runs them with the batch's own session). */
   batchable?: boolean;
@@ -62,18 +49,6 @@ export interface DeviceSignedRouteDef<S extends RouteSpec> extends RouteDoc {
   handler(ctx: SignedContext<S>): Promise<RouteResponse<S>>;
 }
 
-/** The request as the route runner needs it, whatever carried it (Fastify or a batch call). */
-export interface RouteRequest {
-  signed: SignedRequest;
-  /** Path parameters, query values and the parsed JSON body, all still unchecked. */
-  params: unknown;
-  query: Record<string, string>;
-  /** Undefined when there was none. */
-  body: unknown;
-  ip: string;
-  header(name: string, value: string): void;
-}
-
 /**
  * A route as the rest of the server handles it, whatever its entry: registered with Fastify by its
  * area's plugin, called inside a batch, and published in the OpenAPI document.
@@ -88,28 +63,6 @@ export interface ServerRoute {
    * and runs the handler. A 'session' route is given its caller, authenticated beforehand.
    */
   run(deps: ServerDeps, request: RouteRequest, session: AuthContext | null): Promise<unknown>;
-}
-
-/**
- * A definition as the runner sees it: the types each overload of defineRoute checked at the route's
- * definition are erased here, because the runner handles every route the same way.
- */
-export interface ErasedRouteDef extends RouteDoc {
-  batchable?: boolean;
-  signingKey?(body: unknown): { id: string; publicKey: DevicePublicKey };
-  signerLedger?(deps: ServerDeps, body: unknown): Promise<string>;
-  handler(ctx: ErasedContext): Promise<unknown>;
-}
-
-export interface ErasedContext {
-  deps: ServerDeps;
-  body: unknown;
-  query: unknown;
-  params: unknown;
-  ip: string;
-  header(name: string, value: string): void;
-  auth?: AuthContext;
-  signerDeviceId?: string;
 }
 
 /**

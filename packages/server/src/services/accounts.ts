@@ -9,8 +9,8 @@ import {
 } from '@kakeibo/core';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../accounts/password-hash.js';
 import { checkPasswordPolicy } from '../accounts/password-policy.js';
-import type { AuthContext } from '../http/route.js';
 import type { UserRecord } from '../storage/types.js';
+import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 import { announceRevoked } from './devices.js';
 import { issueSession } from './sessions.js';

@@ -1,5 +1,5 @@
 import { type DeviceInfo, KakeiboError, type RevokeDevicesRequest } from '@kakeibo/core';
-import type { AuthContext } from '../http/route.js';
+import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 
 /** The account's active devices (its sessions), the calling one marked `current`. */

@@ -1,5 +1,5 @@
 import { type EntityListQuery, KakeiboError, materializeRow, type TableName } from '@kakeibo/core';
-import type { AuthContext } from '../http/route.js';
+import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 
 /** The read API: materialized current rows, as an integration wants them (not as sync stores them). */

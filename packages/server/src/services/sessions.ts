@@ -1,5 +1,5 @@
 import { KakeiboError, type Session } from '@kakeibo/core';
-import type { AuthContext } from '../http/route.js';
+import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_MS } from './tokens.js';
 

@@ -15,7 +15,7 @@ import {
   type SnapshotPage,
   stampWallMs,
 } from '@kakeibo/core';
-import type { AuthContext } from '../http/route.js';
+import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KakeiboError } from '@kakeibo/core';
-import type { AuthContext } from '../http/route.js';
+import type { AuthContext } from './auth-context.js';
 
 /**
  * Access tokens are short-lived and stateless: `kat1.<payload>.<mac>`, HMAC-SHA256 under a key derived
