@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
-import { KakeiboError } from '@kakeibo/core';
+import { KakeiboError, KEY_BYTES, requireKeyBytes } from '@kakeibo/core';
 
 /**
  * Envelope encryption (AES-256-GCM). Each ledger has its own random data key; only its wrapped form
@@ -11,7 +11,6 @@ import { KakeiboError } from '@kakeibo/core';
  */
 
 const VERSION = 'v1';
-const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -87,11 +86,7 @@ function openBytes(key: Buffer, aad: string, sealed: string): Buffer {
   }
 }
 
-function assertKey(key: Buffer, what: string): void {
-  if (key.length !== KEY_BYTES) {
-    throw new KakeiboError('crypto.bad_key', `The ${what} must be ${KEY_BYTES} bytes, got ${key.length}.`);
-  }
-}
+const assertKey = (key: Buffer, name: string): void => requireKeyBytes(key, { name, code: 'crypto.bad_key' });
 
 const decryptFailed = (reason: string) =>
   new KakeiboError('crypto.decrypt_failed', `A stored value could not be decrypted (${reason}).`, { reason });

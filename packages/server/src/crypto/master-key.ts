@@ -1,7 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { link, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { KakeiboError } from '@kakeibo/core';
+import { KakeiboError, KEY_BYTES } from '@kakeibo/core';
 
 /**
  * The server's master key: 32 random bytes from which every other server key is derived (`deriveSubkey`),
@@ -13,7 +13,7 @@ import { KakeiboError } from '@kakeibo/core';
  * 2. the key file (base64 text), which must be readable by its owner only;
  * 3. neither: a new key is generated into the key file (mode 0600, parent directory 0700), once.
  */
-export const MASTER_KEY_BYTES = 32;
+export const MASTER_KEY_BYTES = KEY_BYTES;
 
 export const MASTER_KEY_ENV = 'KAKEIBO_MASTER_KEY';
 
@@ -75,7 +75,7 @@ export async function loadMasterKey(opts: LoadMasterKeyOptions): Promise<LoadedM
     if (key) {
       source = 'generated';
       opts.log?.(
-        `Generated a new master key in ${keyFile}. Back it up somewhere safe and separate from the data: without it the encrypted data and backups cannot be read.`,
+        `Generated a new master key in ${keyFile}. Back it up somewhere safe and separate from the data: without it the encrypted data, and any copy of it, cannot be read.`,
       );
     } else {
       // Another process created the key file between our read and our write: use its key.
