@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { buildOpenApi } from './http/openapi.js';
-import { requestHandling } from './http/request-handling.js';
+import { BODY_LIMIT, requestHandling } from './http/request-handling.js';
 import { registerWebApp, serveAppPage } from './http/web-app.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { REALTIME_TICKET_ROUTE, realtimePlugin } from './realtime/routes.js';
@@ -75,6 +75,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,
+    // Fastify's own default is 1 MiB; the protocol's limit (and what the 413 answer says) is this.
+    bodyLimit: BODY_LIMIT,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 

@@ -1,4 +1,4 @@
-import { type Op, unpackRow } from '@kakeibo/core';
+import { KakeiboError, LIMITS, type Op, pushBodyBytes, unpackRow, utf8Length } from '@kakeibo/core';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './driver.js';
 import { writeMeta } from './meta.js';
@@ -20,13 +20,15 @@ export const localWritesArea = (ctx: StoreContext): Pick<CollectionStore, 'rowSt
   async applyLocal(ops, meta = {}) {
     if (ops.length === 0) return;
     for (const op of ops) assertOp(op);
+    const queued = ops.map((op) => ({ id: op.id, text: JSON.stringify(op) }));
+    for (const { text } of queued) assertFitsAPush(text);
     // Sealed while the transaction waits for its turn (it is queued now, so writes land in call
     // order), and the write lock is held no longer for sealing than it must.
     const sealing = early(
       ctx.sealing.sealEach(
-        ops,
-        (op) => JSON.stringify(op),
-        (op) => place.outbox(op.id),
+        queued,
+        (q) => q.text,
+        (q) => place.outbox(q.id),
       ),
     );
     await ctx.db.transaction(async (tx) => {
@@ -44,3 +46,18 @@ export const localWritesArea = (ctx: StoreContext): Pick<CollectionStore, 'rowSt
     });
   },
 });
+
+/**
+ * An op is queued only if it can be sent: a push body holding it alone must be within the server's
+ * limit, or it would wait in the outbox forever. Refused here, before anything is stored.
+ */
+function assertFitsAPush(text: string): void {
+  const bytes = pushBodyBytes([utf8Length(text)]);
+  if (bytes > LIMITS.maxPushBytes) {
+    throw new KakeiboError(
+      'op.too_large',
+      `This change is too large to sync (${bytes.toLocaleString('en-US')} bytes; at most ${LIMITS.maxPushBytes.toLocaleString('en-US')}): shorten its text.`,
+      { bytes, limit: LIMITS.maxPushBytes },
+    );
+  }
+}

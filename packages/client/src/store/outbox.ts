@@ -1,4 +1,4 @@
-import type { Op } from '@kakeibo/core';
+import { type Op, utf8Length } from '@kakeibo/core';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './driver.js';
 import { insertRejected, sealRejected } from './refused.js';
@@ -20,7 +20,10 @@ export const outboxArea = (
       (r) => r.op,
       (r) => place.outbox(r.op_id),
     );
-    return rows.map((r, i) => ({ position: Number(r.position), op: JSON.parse(ops[i] as string) as Op }));
+    return rows.map((r, i) => {
+      const text = ops[i] as string;
+      return { position: Number(r.position), op: JSON.parse(text) as Op, bytes: utf8Length(text) };
+    });
   },
 
   /** Kept by the outbox's triggers (migration 2): one row to read, however many ops wait. */

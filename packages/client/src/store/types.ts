@@ -58,6 +58,8 @@ export interface OutboxEntry {
   /** Local queue position (ascending = the order ops were made). */
   position: number;
   op: Op;
+  /** The op's JSON size in UTF-8 bytes: what it adds to a push body. */
+  bytes: number;
 }
 
 export interface RejectedOp {

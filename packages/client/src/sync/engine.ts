@@ -12,8 +12,9 @@ import {
   type TableName,
 } from '@kakeibo/core';
 import { META_KEYS } from '../store/meta-keys.js';
-import type { EngineStore, RejectedOp } from '../store/types.js';
+import type { EngineStore } from '../store/types.js';
 import type { ApiClient } from '../transport/api-client.js';
+import { pushOutbox } from './push.js';
 
 export interface SyncResult {
   pushed: number;
@@ -24,8 +25,6 @@ export interface SyncResult {
   repaired: number;
 }
 
-/** Ops per push request: well under the server's limit, so a request never grows with the backlog. */
-const PUSH_BATCH = 500;
 const PULL_PAGE = LIMITS.maxPullOps;
 const SNAPSHOT_PAGE = LIMITS.maxSnapshotRows;
 
@@ -53,7 +52,16 @@ export class SyncEngine {
   async round(): Promise<SyncResult> {
     let cursor = await this.cursor();
     if (cursor === null) cursor = await this.bootstrap();
-    const pushed = await this.push();
+    // A push that fails (a change refused as a whole, a server error) must not keep this device from
+    // receiving: the pull runs all the same, and the round then reports the push's failure.
+    let pushed = 0;
+    let pushFailure: KakeiboError | null = null;
+    try {
+      pushed = await this.push();
+    } catch (error) {
+      if (!canPullAfter(error)) throw error;
+      pushFailure = error;
+    }
     let pulled = 0;
     try {
       pulled = await this.pull(cursor);
@@ -67,6 +75,7 @@ export class SyncEngine {
       pulled = await this.pull(Number(await this.store.getMeta(META_KEYS.cursor)));
     }
     await this.catchUpConflicts();
+    if (pushFailure) throw pushFailure;
     const { verified, repaired } = await this.verify();
     await this.store.setMeta(META_KEYS.lastSyncedAt, new Date(this.now()).toISOString());
     return { pushed, pulled, verified, repaired };
@@ -109,37 +118,8 @@ export class SyncEngine {
     return watermark;
   }
 
-  private async push(): Promise<number> {
-    let pushed = 0;
-    for (;;) {
-      const batch = await this.store.outbox(PUSH_BATCH);
-      if (batch.length === 0) return pushed;
-      // A plain object per op: the wire schema takes any object with an id (each op is checked on
-      // its own by the server), which an interface type does not claim to be.
-      const reply = await this.api.call(ROUTES.push, { body: { ops: batch.map((e) => ({ ...e.op })) } });
-      const done: string[] = [];
-      const rejected: RejectedOp[] = [];
-      let drift: KakeiboError | null = null;
-      const at = new Date(this.now()).toISOString();
-      for (const [i, ack] of reply.acks.entries()) {
-        if (ack.status !== 'rejected') {
-          done.push(ack.opId);
-          continue;
-        }
-        if (ack.error.code === 'clock.drift') {
-          // Our clock is ahead of the server's: the change is not wrong, the clock is. Keep it queued
-          // (never drop a person's entry) and say what to fix.
-          drift ??= new KakeiboError('clock.drift', ack.error.message);
-          continue;
-        }
-        const op = batch[i]?.op;
-        if (op) rejected.push({ op, code: ack.error.code, message: ack.error.message, at });
-        done.push(ack.opId);
-      }
-      await this.store.acknowledge(done, rejected);
-      pushed += done.length - rejected.length;
-      if (drift) throw drift;
-    }
+  private push(): Promise<number> {
+    return pushOutbox(this.store, this.api, this.now);
   }
 
   private async pull(from: number): Promise<number> {
@@ -221,4 +201,18 @@ export class SyncEngine {
     for (const stamp of stamps) if (newest === undefined || stamp > newest) newest = stamp;
     if (newest !== undefined) this.clock.receive(newest);
   }
+}
+
+/**
+ * A push failure after which a pull is still worth trying: the server answered, just not with the
+ * push accepted. Not when it could not be reached, or the session or protocol is the problem: the
+ * pull would fail the same way.
+ */
+function canPullAfter(error: unknown): error is KakeiboError {
+  return (
+    error instanceof KakeiboError &&
+    error.code !== 'network.unreachable' &&
+    error.code !== 'protocol.unsupported' &&
+    !error.code.startsWith('auth.')
+  );
 }

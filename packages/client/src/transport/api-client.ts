@@ -308,10 +308,14 @@ export class ApiClient {
     try {
       json = text ? JSON.parse(text) : {};
     } catch {
-      throw new KakeiboError(
-        'network.bad_response',
-        `The server answered ${response.status} with something that is not JSON.`,
-      );
+      // A failure that is not JSON (a proxy's error page) is still its status, which callers act on.
+      if (!response.ok) json = undefined;
+      else {
+        throw new KakeiboError(
+          'network.bad_response',
+          `The server answered ${response.status} with something that is not JSON.`,
+        );
+      }
     }
     if (!response.ok) {
       // A problem+json answer says what went wrong; anything else (a proxy's error page) is its status.

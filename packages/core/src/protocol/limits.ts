@@ -20,3 +20,10 @@ export const LIMITS = Object.freeze({
   /** Calls carried by one batch request. */
   maxBatchCalls: 20,
 });
+
+/** What a push body weighs beyond its ops: `{"ops":[` … `]}` and the commas between them. */
+export const pushBodyBytes = (opBytes: readonly number[]): number => {
+  let total = 10 + Math.max(0, opBytes.length - 1);
+  for (const bytes of opBytes) total += bytes;
+  return total;
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Stamp, StampSchema, stampDevice } from '../clock/stamp.js';
+import { utf8Length } from '../encoding/utf8.js';
 import { KakeiboError } from '../errors.js';
 import { DeviceIdSchema, OpIdSchema, RowIdSchema } from '../ids.js';
 import { isTableName, syncedFieldSchemas, TABLE_NAMES, type TableName } from './tables.js';
@@ -72,8 +73,6 @@ export interface Op {
   prev: Record<string, Stamp | null>;
 }
 
-const byteLength = (s: string) => new TextEncoder().encode(s).length;
-
 /**
  * Validates an op from outside (a push, a pulled page, a file): the envelope, the size, and every
  * field against its entity schema. Throws KakeiboError `op.invalid` naming the first problem.
@@ -85,7 +84,7 @@ export function parseOp(input: unknown): Op {
   if (!isTableName(op.table)) throw new KakeiboError('op.invalid', `unknown table ${op.table}`);
   const serialized = JSON.stringify(op.fields);
   // Characters are at most 3 UTF-8 bytes; only measure exactly when the cheap bound is inconclusive.
-  if (serialized.length * 3 > MAX_OP_BYTES && byteLength(serialized) > MAX_OP_BYTES) {
+  if (serialized.length * 3 > MAX_OP_BYTES && utf8Length(serialized) > MAX_OP_BYTES) {
     throw new KakeiboError('op.too_large', `An op's fields may hold at most ${MAX_OP_BYTES} bytes.`, {
       opId: op.id,
     });
