@@ -6,6 +6,7 @@ import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { buildOpenApi } from './http/openapi.js';
 import { BODY_LIMIT, requestHandling } from './http/request-handling.js';
+import { HTTP_TIMEOUTS, type HttpTimeouts, timeoutOptions } from './http/timeouts.js';
 import { registerWebApp, serveAppPage } from './http/web-app.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { REALTIME_TICKET_ROUTE, realtimePlugin } from './realtime/routes.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   loginLimits?: Partial<LoginLimits>;
   /** The built web app to serve at `/` (apps/web/dist); without it the server is the API alone. */
   webDir?: string | null;
+  /** How long headers, a whole request and an idle connection may take (default HTTP_TIMEOUTS). */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 /**
@@ -72,12 +75,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   // The dummy hash behind unknown-email sign-ins is made now, so the first one costs what the rest do.
   await warmUpPasswordHashing();
+  const timeouts = timeoutOptions({ ...HTTP_TIMEOUTS, ...options.timeouts });
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRequestSerializer(options.logger ?? false),
     trustProxy: options.trustProxy ?? false,
     // Fastify's own default is 1 MiB; the protocol's limit (and what the 413 answer says) is this.
     bodyLimit: BODY_LIMIT,
-    ...(options.https ? { https: options.https } : {}),
+    requestTimeout: timeouts.requestTimeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    ...(options.https ? { https: { ...options.https, ...timeouts.server } } : { http: timeouts.server }),
   }) as unknown as FastifyInstance;
 
   await app.register(helmet, {
@@ -129,3 +135,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthPlugin, { storage: options.storage.kind, redis });
   return app;
 }
+
+/**
+ * The logger, with requests logged without the secrets a URL can carry: the realtime socket's
+ * single-use ticket travels in its query (browsers cannot send headers on a WebSocket handshake).
+ */
+function withRequestSerializer(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = logger === true ? {} : logger;
+  return {
+    ...base,
+    serializers: {
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
+}
+
+/** A URL as logged: the value of every `ticket` query parameter replaced. */
+export const redactUrl = (url: string): string => url.replace(/([?&]ticket=)[^&#]*/gi, '$1[redacted]');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceIdSchema } from '../ids.js';
+import { name } from '../schemas/primitives.js';
 
 /**
  * Messages of the account and device API. Password *quality* (common passwords) is judged by the
@@ -43,8 +44,8 @@ export type DevicePublicKey = z.infer<typeof DevicePublicKeySchema>;
 export const DeviceRegistrationSchema = z.strictObject({
   /** Chosen by the device (64 random bits) and embedded in every stamp it writes. */
   id: DeviceIdSchema,
-  name: z.string().trim().min(1).max(100),
-  platform: z.string().trim().min(1).max(50),
+  name: z.string().trim().pipe(name(100)),
+  platform: z.string().trim().pipe(name(50)),
   publicKey: DevicePublicKeySchema,
 });
 export type DeviceRegistration = z.infer<typeof DeviceRegistrationSchema>;

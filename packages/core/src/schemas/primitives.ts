@@ -52,6 +52,18 @@ export const TimestampSchema = z.iso.datetime({
   error: 'must be a UTC ISO 8601 timestamp',
 });
 
+/** A surrogate half without its other half: not a character, so no encoding can store it as sent. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * True for text every storage can keep exactly as it came: no U+0000 (PostgreSQL's text cannot hold
+ * it) and no lone surrogate (UTF-8 would silently turn it into U+FFFD). Every string that can reach
+ * storage is checked with it.
+ */
+export const isStorableText = (s: string): boolean => !s.includes('\u0000') && !hasLoneSurrogate(s);
+
+export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
+
 /** Free text: trimmed of nothing (people's notes are theirs), bounded, and free of control characters. */
 export const text = (max: number) =>
   z
@@ -60,7 +72,9 @@ export const text = (max: number) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
       message: 'must not contain control characters',
-    });
+    })
+    // U+0000 is a control character above: what storage cannot keep besides is a lone surrogate.
+    .refine((s) => !hasLoneSurrogate(s), { message: 'must be whole characters (no lone surrogate halves)' });
 
 /** A name: at least one visible character. */
 export const name = (max: number) =>

@@ -13,6 +13,14 @@ export const TableNameSchema = z.enum(TABLE_NAMES as [TableName, ...TableName[]]
   error: `must be one of: ${TABLE_NAMES.join(', ')}`,
 });
 
+const ShallowValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.string()).readonly(),
+]);
+
 /**
  * The wire shape of a change. `fields` holds the new values; `prev` holds, for each of those fields,
  * the stamp of the value the device replaced (null when the field had none), which is how a replica
@@ -25,7 +33,9 @@ export const OpEnvelopeSchema = z
     rowId: RowIdSchema,
     stamp: StampSchema,
     deviceId: DeviceIdSchema,
-    fields: z.record(z.string().min(1).max(64), z.unknown()),
+    // The shapes a field value can take, checked one level deep: a value nested deeper (or an
+    // object) is refused here, before anything walks or serialises it.
+    fields: z.record(z.string().min(1).max(64), ShallowValueSchema),
     prev: z.record(z.string().min(1).max(64), StampSchema.nullable()),
   })
   .superRefine((op, ctx) => {
@@ -78,6 +88,7 @@ export interface Op {
  * field against its entity schema. Throws KakeiboError `op.invalid` naming the first problem.
  */
 export function parseOp(input: unknown): Op {
+  refuseProtoKeys(input);
   const envelope = OpEnvelopeSchema.safeParse(input);
   if (!envelope.success) throw invalid(envelope.error.issues, 'op');
   const op = envelope.data;
@@ -114,4 +125,18 @@ function invalid(issues: readonly z.core.$ZodIssue[], where: string, opId?: stri
     opId,
     issues: issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })),
   });
+}
+
+/**
+ * JSON.parse makes `"__proto__"` an own key, which schemas and spreads then treat as the prototype:
+ * silently dropped, or worse. No op may use it as a key: in its envelope, its fields or its `prev`.
+ */
+function refuseProtoKeys(input: unknown): void {
+  if (typeof input !== 'object' || input === null) return;
+  const parts = [input, (input as { fields?: unknown }).fields, (input as { prev?: unknown }).prev];
+  for (const part of parts) {
+    if (typeof part === 'object' && part !== null && Object.hasOwn(part, '__proto__')) {
+      throw new KakeiboError('op.unknown_field', 'An op may not use the key "__proto__".');
+    }
+  }
 }

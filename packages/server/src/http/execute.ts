@@ -1,4 +1,5 @@
 import type { DevicePublicKey, RouteSpec } from '@kakeibo/core';
+import { KakeiboError } from '@kakeibo/core';
 import type { z } from 'zod';
 import type { AuthContext } from '../services/auth-context.js';
 import type { ServerDeps } from '../services/context.js';
@@ -63,10 +64,22 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     const g = got[i] ?? '';
     if (w.startsWith(':')) {
       if (!g) return null;
-      params[w.slice(1)] = decodeURIComponent(g);
+      params[w.slice(1)] = decodePathSegment(g);
     } else if (w !== g) return null;
   }
   return params;
+}
+
+/** A path segment's percent-escapes undone; a malformed one (`%E0%A4%A`) is the caller's mistake. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new KakeiboError(
+      'request.bad_url',
+      `The path segment ${JSON.stringify(segment)} has a malformed %-escape.`,
+    );
+  }
 }
 
 /** How the OpenAPI document lists a route. */

@@ -56,10 +56,12 @@ export const requestHandling = fastifyPlugin<RequestHandlingOptions>(
       { parseAs: 'buffer' },
       (_req, body, done) => {
         try {
-          done(null, body.length ? JSON.parse(body.toString('utf8')) : undefined);
-        } catch {
+          done(null, body.length ? parseJsonBody(body) : undefined);
+        } catch (error) {
           done(
-            new KakeiboError('request.invalid_json', 'The request body is not valid JSON.') as never,
+            (isKakeiboError(error)
+              ? error
+              : new KakeiboError('request.invalid_json', 'The request body is not valid JSON.')) as never,
             undefined,
           );
         }
@@ -106,3 +108,33 @@ export const requestHandling = fastifyPlugin<RequestHandlingOptions>(
   },
   { name: 'kakeibo-request-handling', fastify: '5.x' },
 );
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A JSON body as sent: its bytes must be UTF-8 (decoding them leniently would turn what is not into
+ * U+FFFD and store something nobody sent), and no object in it may use the key `__proto__`, which
+ * JSON.parse keeps as an own key that later code would take for the prototype. The reviver that
+ * finds such a key only runs when the text holds one at all, so ordinary bodies pay nothing.
+ */
+function parseJsonBody(body: Buffer | string): unknown {
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : utf8.decode(body);
+  } catch {
+    throw new KakeiboError(
+      'request.invalid_utf8',
+      'The request body is not valid UTF-8: send JSON encoded as UTF-8.',
+    );
+  }
+  if (!text.includes('"__proto__"')) return JSON.parse(text);
+  return JSON.parse(text, (key, value) => {
+    if (key === '__proto__') {
+      throw new KakeiboError(
+        'request.forbidden_key',
+        'The request body uses the key "__proto__", which is not allowed.',
+      );
+    }
+    return value;
+  });
+}

@@ -23,13 +23,19 @@ export const batchRoute = (routes: readonly ServerRoute[]): ServerRoute => {
         const url = new URL(call.path, 'http://batch.invalid');
         let route: ServerRoute | undefined;
         let params: Record<string, string> | null = null;
-        for (const candidate of callable) {
-          if (candidate.spec.method !== call.method) continue;
-          params = matchPath(candidate.spec.path, url.pathname);
-          if (params) {
-            route = candidate;
-            break;
+        try {
+          for (const candidate of callable) {
+            if (candidate.spec.method !== call.method) continue;
+            params = matchPath(candidate.spec.path, url.pathname);
+            if (params) {
+              route = candidate;
+              break;
+            }
           }
+        } catch (error) {
+          if (!isKakeiboError(error)) throw error;
+          results.push({ status: statusForCode(error.code), body: problemFromError(error) });
+          continue;
         }
         if (!route || !params) {
           const p = problem(

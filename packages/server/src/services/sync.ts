@@ -6,6 +6,7 @@ import {
   type ConflictsPage,
   combineBuckets,
   isKakeiboError,
+  isTableName,
   KakeiboError,
   type Op,
   type OpAck,
@@ -13,6 +14,7 @@ import {
   type PushResponse,
   parseOp,
   type SnapshotPage,
+  StoredRowIdSchema,
   stampWallMs,
 } from '@kakeibo/core';
 import type { AuthContext } from './auth-context.js';
@@ -97,9 +99,10 @@ interface SnapshotCursor {
 
 const encodeCursor = (c: SnapshotCursor) => Buffer.from(`${c.table}/${c.rowId}`).toString('base64url');
 
+/** A cursor this server made: a known table and a row id, or `sync.bad_cursor` (never a query). */
 function decodeCursor(cursor: string): SnapshotCursor {
   const [table, rowId, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('/');
-  if (!table || !rowId || rest.length)
+  if (!table || !rowId || rest.length || !isTableName(table) || !StoredRowIdSchema.safeParse(rowId).success)
     throw new KakeiboError('sync.bad_cursor', 'The snapshot cursor is not valid.');
   return { table, rowId };
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from '../../src/crypto/master-key.js';
+import type { HttpTimeouts } from '../../src/http/timeouts.js';
 import type { LoginLimits } from '../../src/services/login-throttle.js';
 import { openPostgresStorage } from '../../src/storage/postgres.js';
 import { openSqliteStorage } from '../../src/storage/sqlite.js';
@@ -43,6 +44,9 @@ export async function startTestServer(
     loginLimits?: Partial<LoginLimits>;
     heartbeatMs?: number;
     webDir?: string;
+    /** A logger for the server (tests that read what it logs); default none. */
+    logger?: FastifyServerOptions['logger'];
+    timeouts?: Partial<HttpTimeouts>;
   } = {},
 ): Promise<TestServer> {
   const masterKey = randomBytes(32);
@@ -56,6 +60,8 @@ export async function startTestServer(
     ...(options.now && { now: options.now }),
     ...(options.heartbeatMs && { heartbeatMs: options.heartbeatMs }),
     ...(options.webDir && { webDir: options.webDir }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.timeouts && { timeouts: options.timeouts }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -1,0 +1,3 @@
+import { apiHardeningSuite } from './api-hardening.suite.js';
+
+apiHardeningSuite('postgres');
