@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { buildApp, openSqliteStorage, type Storage } from '@kakeibo/server';
+import { buildApp, openPostgresStorage, openSqliteStorage, type Storage } from '@kakeibo/server';
 import type { Spent } from './method-timers.js';
+import { createBenchDatabase } from './postgres.js';
 import { tempDir } from './sqlite.js';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildApp>>;
@@ -48,17 +49,39 @@ export interface BenchServer {
  * The real app (buildApp) over a fresh SQLCipher file in its own temp dir, listening on a loopback
  * port. Login throttling can be raised for benchmarks that sign in many times from one address.
  */
-export async function startSqliteServer(
-  options: {
-    loginLimits?: { failuresPerAccount?: number; failuresPerIp?: number };
-    timed?: readonly StorageMethod[];
-  } = {},
-): Promise<BenchServer> {
+export async function startSqliteServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const dir = tempDir('server');
+  return startServerOn(
+    () => openSqliteStorage({ file: join(dir.path, 'kakeibo.db'), key: randomBytes(32) }),
+    options,
+    async () => dir.remove(),
+  );
+}
+
+/** The same over a fresh PostgreSQL database (see support/postgres.ts), its columns envelope-sealed. */
+export async function startPostgresServer(options: BenchServerOptions = {}): Promise<BenchServer> {
+  const database = await createBenchDatabase();
+  return startServerOn(
+    () => openPostgresStorage({ connectionString: database.url, masterKey: randomBytes(32) }),
+    options,
+    () => database.drop(),
+  );
+}
+
+export interface BenchServerOptions {
+  loginLimits?: { failuresPerAccount?: number; failuresPerIp?: number };
+  timed?: readonly StorageMethod[];
+}
+
+async function startServerOn(
+  open: () => Promise<Storage>,
+  options: BenchServerOptions,
+  remove: () => Promise<void>,
+): Promise<BenchServer> {
   let storage: Storage | null = null;
   let app: FastifyInstance | null = null;
   try {
-    storage = await openSqliteStorage({ file: join(dir.path, 'kakeibo.db'), key: randomBytes(32) });
+    storage = await open();
     const storageSpent = timeStorage(storage, options.timed ?? []);
     app = await buildApp({
       storage,
@@ -94,14 +117,14 @@ export async function startSqliteServer(
           await opened.app.close();
           await opened.storage.close();
         } finally {
-          dir.remove();
+          await remove();
         }
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await storage?.close().catch(() => undefined);
-    dir.remove();
+    await remove();
     throw error;
   }
 }

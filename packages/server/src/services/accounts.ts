@@ -37,23 +37,22 @@ export async function signUp(deps: ServerDeps, request: SignUpRequest, ip: strin
 }
 
 export async function signIn(deps: ServerDeps, request: SignInRequest, ip: string): Promise<Session> {
-  await deps.throttle.check(request.email, ip);
+  const attempt = await deps.throttle.signIn(request.email, ip);
   const user = await deps.storage.findUserByEmail(request.email);
   const ok = user
     ? await verifyPassword(user.passwordHash, request.password)
     : await verifyAgainstDummy(request.password);
   if (!user || !ok) {
-    await deps.throttle.failed(request.email, ip);
-    if (user) {
-      await deps.storage.recordAudit({
-        ledgerId: user.ledgerId,
-        userId: user.id,
-        deviceId: null,
-        kind: 'auth.signin_failed',
-        ip,
-        detail: {},
-      });
-    }
+    // The same work whether the account exists or not (one audit row: an unknown email's has no
+    // ids and keeps no trace of the address), so neither the answer nor its time tells them apart.
+    await deps.storage.recordAudit({
+      ledgerId: user?.ledgerId ?? null,
+      userId: user?.id ?? null,
+      deviceId: null,
+      kind: 'auth.signin_failed',
+      ip,
+      detail: {},
+    });
     throw invalidCredentials();
   }
   if (user.disabledAt) {
@@ -62,7 +61,7 @@ export async function signIn(deps: ServerDeps, request: SignInRequest, ip: strin
       'This account has been disabled by the server administrator.',
     );
   }
-  await deps.throttle.succeeded(request.email);
+  await attempt.succeeded();
   if (needsRehash(user.passwordHash)) {
     await deps.storage.updatePasswordHash(user.id, await hashPassword(request.password));
   }
@@ -114,10 +113,11 @@ export async function changePassword(
   ip: string,
 ): Promise<{ endedDevices: string[] }> {
   const user = await requireUser(deps, auth);
+  const attempt = await deps.throttle.reauthenticate(user.id);
   if (!(await verifyPassword(user.passwordHash, request.currentPassword))) {
-    await deps.throttle.failed(user.email, ip);
     throw new KakeiboError('auth.invalid_credentials', 'The current password is incorrect.');
   }
+  await attempt.succeeded();
   checkPasswordPolicy(request.newPassword, { email: user.email });
   await deps.storage.updatePasswordHash(user.id, await hashPassword(request.newPassword));
   let endedDevices: string[] = [];
@@ -145,10 +145,11 @@ export async function deleteAccount(
   ip: string,
 ): Promise<void> {
   const user = await requireUser(deps, auth);
+  const attempt = await deps.throttle.reauthenticate(user.id);
   if (!(await verifyPassword(user.passwordHash, password))) {
-    await deps.throttle.failed(user.email, ip);
     throw new KakeiboError('auth.invalid_credentials', 'The password is incorrect.');
   }
+  await attempt.succeeded();
   const devices = (await deps.storage.listDevices(user.ledgerId)).map((d) => d.id);
   await deps.storage.deleteUser(user.id);
   await announceRevoked(deps, user.ledgerId, devices, 'auth.account_deleted');

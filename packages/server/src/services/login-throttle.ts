@@ -22,6 +22,17 @@ export const LOGIN_LIMITS: LoginLimits = Object.freeze({
   signupWindowMs: 60 * 60 * 1000,
 });
 
+/** A guess counted before its password is checked; a right password gives it back. */
+export interface Attempt {
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Every guess is counted before its password is checked, by one atomic step per budget (the
+ * limiter's `record`), and refused when that takes a budget past its limit: concurrent guesses
+ * cannot all pass a check before any of them is counted, whatever the backend. A right password
+ * then gives its guess back.
+ */
 export class LoginThrottle {
   constructor(
     private readonly limiter: RateLimiter,
@@ -29,33 +40,48 @@ export class LoginThrottle {
     private readonly limits: LoginLimits = LOGIN_LIMITS,
   ) {}
 
-  /** Throws `auth.throttled` (429, with retryAfterSeconds) when either budget is spent. */
-  async check(email: string, ip: string): Promise<void> {
-    const [account, source] = await Promise.all([
-      this.limiter.peek(accountKey(email)),
-      this.limiter.peek(ipKey(ip)),
+  /** Reserves one sign-in guess for the email and the address; `auth.throttled` past either budget. */
+  async signIn(email: string, ip: string): Promise<Attempt> {
+    const account = accountKey(email);
+    const source = ipKey(ip);
+    await this.reserve([
+      [account, this.limits.failuresPerAccount],
+      [source, this.limits.failuresPerIp],
     ]);
-    if (account.count >= this.limits.failuresPerAccount) throw this.throttled(account.resetAt);
-    if (source.count >= this.limits.failuresPerIp) throw this.throttled(source.resetAt);
+    return {
+      // The account's window starts over; the address keeps its other guesses.
+      succeeded: async () => {
+        await Promise.all([this.limiter.reset(account), this.limiter.release(source)]);
+      },
+    };
   }
 
-  async failed(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.limiter.record(accountKey(email), this.limits.windowMs),
-      this.limiter.record(ipKey(ip), this.limits.windowMs),
-    ]);
-  }
-
-  async succeeded(email: string): Promise<void> {
-    await this.limiter.reset(accountKey(email));
+  /**
+   * Reserves one password re-check of a signed-in person (changing the password, deleting the
+   * account): a budget of its own, so wrong guesses there are throttled without ever locking the
+   * owner out of signing in.
+   */
+  async reauthenticate(userId: string): Promise<Attempt> {
+    const key = `reauth:user:${userId}`;
+    await this.reserve([[key, this.limits.failuresPerAccount]]);
+    return { succeeded: () => this.limiter.reset(key) };
   }
 
   /** Sign-ups are limited per address: each costs a password hash and creates an account. */
   async signup(ip: string): Promise<void> {
-    const key = `signup:ip:${ip}`;
-    const { count, resetAt } = await this.limiter.peek(key);
-    if (count >= this.limits.signupsPerIp) throw this.throttled(resetAt);
-    await this.limiter.record(key, this.limits.signupWindowMs);
+    await this.reserve([[`signup:ip:${ip}`, this.limits.signupsPerIp]], this.limits.signupWindowMs);
+  }
+
+  private async reserve(
+    budgets: ReadonlyArray<readonly [key: string, limit: number]>,
+    windowMs = this.limits.windowMs,
+  ): Promise<void> {
+    const counted = await Promise.all(budgets.map(([key]) => this.limiter.record(key, windowMs)));
+    let spent: number | null = null;
+    for (const [i, { count, resetAt }] of counted.entries()) {
+      if (count > (budgets[i] as readonly [string, number])[1]) spent = Math.max(spent ?? 0, resetAt);
+    }
+    if (spent !== null) throw this.throttled(spent);
   }
 
   private throttled(resetAt: number): KakeiboError {

@@ -7,6 +7,8 @@ export interface RateLimiter {
   record(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>;
   /** The count in `key`'s current window without adding to it. */
   peek(key: string): Promise<{ count: number; resetAt: number }>;
+  /** Takes one event back from `key`'s current window (never below zero; nothing once it ended). */
+  release(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
@@ -30,6 +32,11 @@ export class MemoryRateLimiter implements RateLimiter {
     const now = this.now();
     const current = this.windows.get(key);
     return current && current.resetAt > now ? { ...current } : { count: 0, resetAt: now };
+  }
+
+  async release(key: string) {
+    const current = this.windows.get(key);
+    if (current && current.resetAt > this.now() && current.count > 0) current.count -= 1;
   }
 
   async reset(key: string) {

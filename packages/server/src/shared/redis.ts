@@ -100,6 +100,11 @@ export class RedisShared implements Notifier, RateLimiter, NonceCache, TicketSto
     return { count: Number(count ?? 0), resetAt: Date.now() + Math.max(0, ttl) };
   }
 
+  async release(key: string) {
+    // In one step: a window that ended meanwhile is not brought back as a counter without expiry.
+    await this.client.eval(RELEASE_SCRIPT, 1, `${this.prefix}rl:${key}`);
+  }
+
   async reset(key: string) {
     await this.client.del(`${this.prefix}rl:${key}`);
   }
@@ -119,6 +124,10 @@ export class RedisShared implements Notifier, RateLimiter, NonceCache, TicketSto
     return value ? (JSON.parse(value) as TicketHolder) : null;
   }
 }
+
+/** DECR only an existing counter above zero (the key keeps its expiry). */
+const RELEASE_SCRIPT =
+  "if (tonumber(redis.call('get', KEYS[1]) or '0') > 0) then return redis.call('decr', KEYS[1]) end return 0";
 
 /** Never print a password that is part of a Redis URL. */
 const redactUrl = (url: string) => url.replace(/\/\/([^@/]*)@/, '//***@');

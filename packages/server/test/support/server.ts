@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from '../../src/crypto/master-key.js';
 import type { HttpTimeouts } from '../../src/http/timeouts.js';
 import type { LoginLimits } from '../../src/services/login-throttle.js';
+import type { RedisShared } from '../../src/shared/redis.js';
 import { openPostgresStorage } from '../../src/storage/postgres.js';
 import { openSqliteStorage } from '../../src/storage/sqlite.js';
 import type { Storage } from '../../src/storage/types.js';
@@ -47,6 +48,8 @@ export async function startTestServer(
     /** A logger for the server (tests that read what it logs); default none. */
     logger?: FastifyServerOptions['logger'];
     timeouts?: Partial<HttpTimeouts>;
+    /** Share state through this Redis (rate limits, nonces, notices) instead of in-process. */
+    redis?: RedisShared;
   } = {},
 ): Promise<TestServer> {
   const masterKey = randomBytes(32);
@@ -62,6 +65,7 @@ export async function startTestServer(
     ...(options.webDir && { webDir: options.webDir }),
     ...(options.logger && { logger: options.logger }),
     ...(options.timeouts && { timeouts: options.timeouts }),
+    ...(options.redis && { redis: options.redis }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -1,0 +1,3 @@
+import { apiThrottleSuite } from './api-throttle.suite.js';
+
+apiThrottleSuite('sqlite', 'in-process');
