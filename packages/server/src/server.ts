@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { deriveSubkey, loadMasterKey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { RedisShared } from './shared/redis.js';
-import { openPostgresStorage } from './storage/postgres.js';
-import { openSqliteStorage } from './storage/sqlite.js';
+import { openPostgresStorage } from './storage/postgres/open.js';
+import { openSqliteStorage } from './storage/sqlite/open.js';
 import type { Storage } from './storage/types.js';
 import { loadTls, selfSignedTls } from './tls.js';
 

@@ -13,7 +13,7 @@ import { MemoryNonceCache } from '../src/services/nonce-cache.js';
 import { MemoryRateLimiter } from '../src/services/rate-limiter.js';
 import { AccessTokens } from '../src/services/tokens.js';
 import { MemoryNotifier, MemoryTicketStore } from '../src/shared/events.js';
-import { openSqliteStorage } from '../src/storage/sqlite.js';
+import { openSqliteStorage } from '../src/storage/sqlite/open.js';
 import type { Storage } from '../src/storage/types.js';
 
 /**

@@ -8,7 +8,7 @@ import { deriveSubkey, SUBKEY_PURPOSES } from '../src/crypto/master-key.js';
 import { setUserDisabled } from '../src/services/accounts.js';
 import { MemoryNotifier } from '../src/shared/events.js';
 import { RedisShared } from '../src/shared/redis.js';
-import { openPostgresStorage } from '../src/storage/postgres.js';
+import { openPostgresStorage } from '../src/storage/postgres/open.js';
 import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
 import { createTestDatabase } from './support/pg.js';
 import { startTestServer, type TestServer } from './support/server.js';

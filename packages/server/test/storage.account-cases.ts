@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import type { RefreshTokenRecord, Storage } from '../src/storage/index.js';
-import { newAccount } from './storage.fixtures.js';
+import { newAccount, type TestClock } from './storage.fixtures.js';
 
 /** Accounts, devices, refresh tokens and the audit log. */
 
@@ -290,14 +290,14 @@ export function refreshTokenCases(get: () => Storage): void {
   });
 }
 
-export function auditCases(get: () => Storage): void {
+export function auditCases(get: () => Storage, clock: TestClock): void {
   describe('audit', () => {
     it('records events and lists a ledger’s newest first', async () => {
       const storage = get();
       const { ledgerId, userId } = await newAccount(storage);
       const base = { ledgerId, userId, deviceId: '00000000000000aa', ip: '192.0.2.1' };
       await storage.recordAudit({ ...base, kind: 'auth.signin', detail: {} });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(5);
       await storage.recordAudit({
         ...base,
         kind: 'device.revoked',

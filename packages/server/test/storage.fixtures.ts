@@ -142,3 +142,17 @@ export async function syncState(storage: Storage, ledgerId: string) {
     conflicts: await storage.listConflicts(ledgerId, 0, 1000),
   };
 }
+
+/**
+ * The storage's clock in the suite: the real time, moved on by hand where a case needs two stamps to
+ * differ (instead of sleeping until they do).
+ */
+export class TestClock {
+  private offsetMs = 0;
+  now(): string {
+    return new Date(Date.now() + this.offsetMs).toISOString();
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}

@@ -13,9 +13,14 @@ let database: TestDatabase | undefined;
 
 storageSuite(
   'postgres',
-  async () => {
+  async (now) => {
     database = await createTestDatabase();
-    return openPostgresStorage({ connectionString: database.url, masterKey: randomBytes(32), poolSize: 4 });
+    return openPostgresStorage({
+      connectionString: database.url,
+      masterKey: randomBytes(32),
+      poolSize: 4,
+      now,
+    });
   },
   async () => database?.drop(),
 );

@@ -3,27 +3,34 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStorage, type Storage } from '../src/storage/index.js';
+import type { Storage } from '../src/storage/index.js';
 import { newAccount, newExpenses, Writer } from './storage.fixtures.js';
 
 /**
- * The SQLite storage's checkpointer thread (storage/sqlite-checkpointer.ts). Its worker is a file of
- * the build, which a test running the TypeScript sources cannot start (the storage then simply keeps
- * SQLite's own autocheckpoint): this test opens the storage as the server does, from the build that
- * `npm test` makes first.
+ * The SQLite storage's checkpointer thread (storage/sqlite/checkpointer.ts). Its code is a file of
+ * the build, so these cases open the storage as the server does, from the build `npm test` makes
+ * first, and name the worker explicitly where it matters: nothing here depends on whether the test
+ * runner happens to run the sources or the build.
  */
 const built = (await import(new URL('../dist/storage/index.js', import.meta.url).href)) as {
-  openSqliteStorage(options: { file: string; key: Buffer }): Promise<Storage>;
+  openSqliteStorage(options: { file: string; key: Buffer; checkpointerWorker?: URL }): Promise<Storage>;
 };
+const { CHECKPOINTER_WORKER, startCheckpointer } = (await import(
+  new URL('../dist/storage/sqlite/checkpointer.js', import.meta.url).href
+)) as typeof import('../src/storage/sqlite/checkpointer.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'kakeibo-checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A new storage file with 1,500 ops appended: far below wal_autocheckpoint (10,000 pages). */
-async function written(open: (options: { file: string; key: Buffer }) => Promise<Storage>, name: string) {
+async function written(name: string, checkpointerWorker?: URL) {
   const file = join(dir, name);
   const key = randomBytes(32);
-  const storage = await open({ file, key });
+  const storage = await built.openSqliteStorage({
+    file,
+    key,
+    ...(checkpointerWorker && { checkpointerWorker }),
+  });
   const { ledgerId } = await newAccount(storage);
   const sizeAtStart = statSync(file).size;
   const writer = new Writer();
@@ -31,10 +38,21 @@ async function written(open: (options: { file: string; key: Buffer }) => Promise
   return { file, key, storage, ledgerId, sizeAtStart };
 }
 
+async function reopenedHead(file: string, key: Buffer, ledgerId: string): Promise<number> {
+  const reopened = await built.openSqliteStorage({ file, key });
+  try {
+    return await reopened.head(ledgerId);
+  } finally {
+    await reopened.close();
+  }
+}
+
 describe('the SQLite checkpointer thread', () => {
-  it('copies the write-ahead log into the file while the storage runs, and stops before it closes', async () => {
-    const { file, key, storage, ledgerId, sizeAtStart } = await written(built.openSqliteStorage, 'built.db');
-    // Pages reach the database file only through a checkpoint.
+  it('runs from the build: it copies the write-ahead log into the file while the storage runs, and stops before it closes', async () => {
+    expect(existsSync(CHECKPOINTER_WORKER)).toBe(true);
+    const { file, key, storage, ledgerId, sizeAtStart } = await written('built.db');
+    // Pages reach the database file only through a checkpoint, and only the thread makes one this
+    // early (the storage's own autocheckpoint waits for 10,000 pages).
     await expect
       .poll(() => statSync(file).size, { timeout: 10_000 })
       .toBeGreaterThan(sizeAtStart + 512 * 1024);
@@ -43,26 +61,18 @@ describe('the SQLite checkpointer thread', () => {
     // The storage's connection was the last one left (the thread had closed its own): closing it
     // checkpointed the rest and removed the log.
     expect(existsSync(`${file}-wal`)).toBe(false);
-    const reopened = await built.openSqliteStorage({ file, key });
-    try {
-      expect(await reopened.head(ledgerId)).toBe(1500);
-    } finally {
-      await reopened.close();
-    }
+    expect(await reopenedHead(file, key, ledgerId)).toBe(1500);
   });
 
-  it('is only a help: without it (no worker file) the same writes wait in the log, and nothing is lost', async () => {
-    const { file, key, storage, ledgerId, sizeAtStart } = await written(openSqliteStorage, 'source.db');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  it('is only a help: without its worker the storage runs all the same, the writes wait in the log, and nothing is lost', async () => {
+    const missing = new URL('./no-such-checkpointer-worker.js', CHECKPOINTER_WORKER);
+    expect(startCheckpointer(join(dir, 'unused.db'), randomBytes(32), missing)).toBeNull();
+    const { file, key, storage, ledgerId, sizeAtStart } = await written('no-worker.db', missing);
+    // No thread exists to checkpoint, and 1,500 ops are far below the autocheckpoint: all in the log.
     expect(statSync(file).size).toBe(sizeAtStart);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(1024 * 1024);
     await storage.close();
     expect(existsSync(`${file}-wal`)).toBe(false);
-    const reopened = await openSqliteStorage({ file, key });
-    try {
-      expect(await reopened.head(ledgerId)).toBe(1500);
-    } finally {
-      await reopened.close();
-    }
+    expect(await reopenedHead(file, key, ledgerId)).toBe(1500);
   });
 });

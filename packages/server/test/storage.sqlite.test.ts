@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uuidv7 } from '@kakeibo/core';
@@ -13,9 +13,9 @@ let dir: string | undefined;
 
 storageSuite(
   'sqlite',
-  () => {
+  (now) => {
     dir = mkdtempSync(join(tmpdir(), 'kakeibo-storage-sqlite-'));
-    return openSqliteStorage({ file: join(dir, 'suite.db'), key: randomBytes(32) });
+    return openSqliteStorage({ file: join(dir, 'suite.db'), key: randomBytes(32), now });
   },
   async () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -38,6 +38,20 @@ describe('sqlite storage at rest', () => {
         const bytes = readFileSync(path);
         return bytes.includes(Buffer.from(needle, 'utf8')) || bytes.includes(Buffer.from(needle, 'utf16le'));
       });
+
+  it('creates its database file, write-ahead log and shared memory 0600, in a directory anyone may read', async () => {
+    const folder = mkdtempSync(join(scratch, 'modes-'));
+    chmodSync(folder, 0o755);
+    const file = join(folder, 'kakeibo.db');
+    const storage = await openSqliteStorage({ file, key: randomBytes(32) });
+    try {
+      await newAccount(storage);
+      for (const path of [file, `${file}-wal`, `${file}-shm`])
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+    } finally {
+      await storage.close();
+    }
+  });
 
   it('keeps a canary payee out of every file it writes', async () => {
     const folder = mkdtempSync(join(scratch, 'canary-'));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import { accountCases, auditCases, deviceCases, refreshTokenCases } from './storage.account-cases.js';
 import { appendCases } from './storage.append-cases.js';
-import { newAccount } from './storage.fixtures.js';
+import { newAccount, TestClock } from './storage.fixtures.js';
 import { ledgerCases } from './storage.ledger-cases.js';
 import { readCases } from './storage.read-cases.js';
 
@@ -12,15 +12,16 @@ import { readCases } from './storage.read-cases.js';
  */
 export function storageSuite(
   name: string,
-  open: () => Promise<Storage>,
+  open: (now: () => string) => Promise<Storage>,
   cleanup?: () => Promise<void>,
 ): void {
   describe(`storage: ${name}`, () => {
     let storage: Storage;
     const get = () => storage;
+    const clock = new TestClock();
 
     beforeAll(async () => {
-      storage = await open();
+      storage = await open(() => clock.now());
     });
     afterAll(async () => {
       await storage?.close();
@@ -39,7 +40,7 @@ export function storageSuite(
     accountCases(get);
     deviceCases(get);
     refreshTokenCases(get);
-    auditCases(get);
+    auditCases(get, clock);
     appendCases(get);
     readCases(get);
     ledgerCases(get);

@@ -51,8 +51,8 @@ const changePasswordRoute = defineRoute(ROUTES.changePassword, {
 const deleteAccountRoute = defineRoute(ROUTES.deleteAccount, {
   tag: 'auth',
   summary: 'Delete the account and all of its data (asks for the password).',
-  handler: async ({ deps, auth, body, ip }) => {
-    await deleteAccount(deps, auth, body.password, ip);
+  handler: async ({ deps, auth, body }) => {
+    await deleteAccount(deps, auth, body.password);
     return {};
   },
 });

@@ -138,12 +138,7 @@ export async function changePassword(
 }
 
 /** Deletes the account and every row of its ledger. Asks for the password again: it cannot be undone. */
-export async function deleteAccount(
-  deps: ServerDeps,
-  auth: AuthContext,
-  password: string,
-  ip: string,
-): Promise<void> {
+export async function deleteAccount(deps: ServerDeps, auth: AuthContext, password: string): Promise<void> {
   const user = await requireUser(deps, auth);
   const attempt = await deps.throttle.reauthenticate(user.id);
   if (!(await verifyPassword(user.passwordHash, password))) {

@@ -12,7 +12,7 @@ import {
 import type { Transaction } from 'kysely';
 import type { BulkColumn } from './bulk.js';
 import { addToBuckets, ensureChecksumVersion } from './checksum-buckets.js';
-import { decodeRow, encodeConflictBody, encodeOpFields, encodePrev, encodeRow } from './codec.js';
+import { decodeRow, encodeConflict, encodeOpFields, encodePrev, encodeRow } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import type { DialectTraits } from './dialect.js';
 import { ledgerNotFound, type Sealer } from './ledger-keys.js';
@@ -259,7 +259,7 @@ function insertConflicts(
       c.table,
       c.rowId,
       c.field,
-      encodeConflictBody(sealer, ledgerId, c),
+      encodeConflict(sealer, ledgerId, c),
     ]),
     // A conflict id is deterministic; one already recorded stays as first recorded.
     onConflict: { columns: ['ledger_id', 'id'] },

@@ -1,6 +1,7 @@
 import {
   type Conflict,
-  type ConflictSide,
+  decodeConflictBody,
+  encodeConflictBody,
   type Op,
   type PackedRowMessage,
   packRow,
@@ -53,23 +54,15 @@ export function decodePrev(fields: Op['fields'], stored: string): Op['prev'] {
   return prev;
 }
 
-interface ConflictBody {
-  winner: ConflictSide;
-  loser: ConflictSide;
-}
-
-export const encodeConflictBody = (s: Sealer, ledgerId: string, c: Conflict): string =>
-  s.seal(
-    conflictAad(ledgerId, c.id),
-    JSON.stringify({ winner: c.winner, loser: c.loser } satisfies ConflictBody),
-  );
+export const encodeConflict = (s: Sealer, ledgerId: string, c: Conflict): string =>
+  s.seal(conflictAad(ledgerId, c.id), encodeConflictBody(c));
 
 export function decodeConflict(
   s: Sealer,
   ledgerId: string,
   row: { id: string; seq: number | string; tbl: string; row_id: string; field: string; body: string },
 ): Conflict & { seq: number } {
-  const body = JSON.parse(s.open(conflictAad(ledgerId, row.id), row.body)) as ConflictBody;
+  const body = decodeConflictBody(s.open(conflictAad(ledgerId, row.id), row.body));
   return {
     id: row.id,
     table: row.tbl as TableName,

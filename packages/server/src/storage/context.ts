@@ -17,15 +17,5 @@ export function sealerFor(ctx: StorageContext, ledgerId: string): Promise<Sealer
   return ctx.keys ? ctx.keys.sealer(ctx.db, ledgerId) : Promise.resolve(PLAIN);
 }
 
-/** Keeps every statement below both databases' limits on bound parameters (SQLite: 32,766). */
-export const MAX_PARAMETERS = 30_000;
-
-export function chunked<T>(items: readonly T[], parametersPerItem: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMETERS / parametersPerItem));
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** int8 columns arrive as strings from node-pg; every value we keep there is a safe integer. */
 export const int = (value: number | string | bigint): number => Number(value);

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
-import { chunked, type StorageContext } from './context.js';
+import { chunked } from './bulk.js';
+import type { StorageContext } from './context.js';
 import type { DevicesTable } from './schema.js';
 import type { DeviceRecord } from './types.js';
 

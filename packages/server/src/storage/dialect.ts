@@ -1,16 +1,9 @@
-import {
-  type BulkInsert,
-  type BulkLookup,
-  bulkInsertUnnest,
-  bulkInsertValues,
-  bulkLookupIn,
-  bulkLookupLateral,
-  type QueryRunner,
-} from './bulk.js';
+import type { BulkInsert, BulkLookup, QueryRunner } from './bulk.js';
 
 /**
- * Everything that differs between the two databases, in one place. The shared implementation
- * (kysely-storage.ts) asks these questions instead of testing `kind` all over.
+ * Everything that differs between the databases, in one place: each dialect's folder (sqlite/,
+ * postgres/) has a traits.ts implementing it, and the shared modules ask these questions instead of
+ * testing `kind` all over.
  */
 export interface DialectTraits {
   readonly kind: 'sqlite' | 'postgres';
@@ -29,32 +22,3 @@ export interface DialectTraits {
   /** Writes many rows with as few statements as the database allows (see bulk.ts). */
   bulkInsert(db: QueryRunner, spec: BulkInsert): Promise<void>;
 }
-
-export const sqliteTraits: DialectTraits = {
-  kind: 'sqlite',
-  lockLedgerRow: false,
-  // One connection: a transaction there already sees nothing else.
-  snapshotReads: false,
-  isUniqueViolation(error, { table, column }) {
-    const e = error as { code?: unknown; message?: unknown } | null;
-    return (
-      e?.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-      typeof e.message === 'string' &&
-      e.message.includes(`${table}.${column}`)
-    );
-  },
-  bulkLookup: bulkLookupIn,
-  bulkInsert: bulkInsertValues,
-};
-
-export const postgresTraits: DialectTraits = {
-  kind: 'postgres',
-  lockLedgerRow: true,
-  snapshotReads: true,
-  isUniqueViolation(error, { name }) {
-    const e = error as { code?: unknown; constraint?: unknown } | null;
-    return e?.code === '23505' && e.constraint === name;
-  },
-  bulkLookup: bulkLookupLateral,
-  bulkInsert: bulkInsertUnnest,
-};

@@ -1,5 +1,4 @@
-export { KyselyStorage, type KyselyStorageOptions } from './kysely-storage.js';
-export { openPostgresStorage, type PostgresStorageOptions } from './postgres.js';
-export { openSqliteStorage, type SqliteStorageOptions } from './sqlite.js';
-export { useSqlCipher } from './sqlite-cipher.js';
+export { openPostgresStorage, type PostgresStorageOptions } from './postgres/open.js';
+export { useSqlCipher } from './sqlite/cipher.js';
+export { openSqliteStorage, type SqliteStorageOptions } from './sqlite/open.js';
 export * from './types.js';

@@ -1,4 +1,4 @@
-import { KakeiboError } from '@kakeibo/core';
+import { KakeiboError, requireKeyBytes } from '@kakeibo/core';
 import type { Kysely } from 'kysely';
 import { generateDataKey, openText, sealText, unwrapKey, wrapKey } from '../crypto/envelope.js';
 import type { Database } from './schema.js';
@@ -26,9 +26,7 @@ export class LedgerKeys {
   private readonly cache = new Map<string, Sealer>();
 
   constructor(private readonly masterKey: Buffer) {
-    if (masterKey.length !== 32) {
-      throw new KakeiboError('storage.bad_key', `The master key must be 32 bytes, got ${masterKey.length}.`);
-    }
+    requireKeyBytes(masterKey, { name: 'master key', code: 'storage.bad_key' });
   }
 
   /**

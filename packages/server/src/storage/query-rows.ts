@@ -1,4 +1,10 @@
-import { KakeiboError } from '@kakeibo/core';
+import {
+  decodeKeysetCursor,
+  encodeKeysetCursor,
+  isCalendarDate,
+  KakeiboError,
+  StoredRowIdSchema,
+} from '@kakeibo/core';
 import { decodeRow } from './codec.js';
 import { type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
@@ -54,20 +60,16 @@ export async function queryRows(
 
 type Position = [sortDate: string, rowId: string];
 
-const encodeCursor = (position: Position): string =>
-  Buffer.from(JSON.stringify(position)).toString('base64url');
+const encodeCursor = (position: Position): string => encodeKeysetCursor(position);
 
+/** A cursor this server made: its parts are a row's date ('' for none) and a row id, or it is refused. */
 function decodeCursor(cursor: string): Position {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      return value as Position;
-    }
-  } catch {
-    // fall through: not our cursor
+  const [sortDate = '', rowId = ''] = decodeKeysetCursor(cursor, 2, 'request.bad_cursor');
+  if ((sortDate !== '' && !isCalendarDate(sortDate)) || !StoredRowIdSchema.safeParse(rowId).success) {
+    throw new KakeiboError(
+      'request.bad_cursor',
+      'The page cursor is not valid: start again from the first page.',
+    );
   }
-  throw new KakeiboError(
-    'request.bad_cursor',
-    'The page cursor is not valid: start again from the first page.',
-  );
+  return [sortDate, rowId];
 }

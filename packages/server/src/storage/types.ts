@@ -103,14 +103,28 @@ export interface RowQuery {
   cursor?: string;
 }
 
-export interface Storage {
+/**
+ * The one seam between the server's services and a database, one interface per area below. The
+ * Kysely implementation (kysely-storage.ts) composes the area modules of the same names; each
+ * dialect (sqlite/, postgres/) opens it with its own traits.
+ */
+export type Storage = StorageLifecycle &
+  AccountStorage &
+  DeviceStorage &
+  RefreshTokenStorage &
+  AuditStorage &
+  SyncStorage;
+
+export interface StorageLifecycle {
   /** Creates or upgrades the schema (Kysely migrations). Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** 'sqlite' | 'postgres', for logs and health. */
   readonly kind: string;
+}
 
-  // ---- accounts -------------------------------------------------------------------------------
+/** Accounts: a user and their one ledger (users.ts). */
+export interface AccountStorage {
   /** Creates the user and their ledger in one transaction; throws KakeiboError 'auth.email_taken'. */
   createUser(user: {
     id: string;
@@ -125,8 +139,10 @@ export interface Storage {
   setUserDisabled(userId: string, disabled: boolean): Promise<void>;
   /** Deletes the user, their ledger and every row of every table keyed by it. */
   deleteUser(userId: string): Promise<void>;
+}
 
-  // ---- devices ----------------------------------------------------------------------------------
+/** Devices of a ledger (devices.ts). */
+export interface DeviceStorage {
   /** Inserts, or re-activates (new key, name, revokedAt null) a device id the same ledger used before. */
   upsertDevice(device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>): Promise<DeviceRecord>;
   findDevice(ledgerId: string, deviceId: string): Promise<DeviceRecord | null>;
@@ -134,8 +150,10 @@ export interface Storage {
   touchDevice(ledgerId: string, deviceId: string, at: string): Promise<void>;
   /** Marks devices revoked and revokes their refresh tokens. Returns the ids actually revoked. */
   revokeDevices(ledgerId: string, deviceIds: readonly string[], at: string): Promise<string[]>;
+}
 
-  // ---- refresh tokens -------------------------------------------------------------------------
+/** Refresh tokens, stored hashed, rotated, revoked by family (refresh-tokens.ts). */
+export interface RefreshTokenStorage {
   insertRefreshToken(
     token: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>,
   ): Promise<void>;
@@ -158,12 +176,16 @@ export interface Storage {
   revokeRefreshFamily(familyId: string, at: string): Promise<void>;
   /** Revokes every refresh token of the user, except those of `exceptDeviceId` when given. */
   revokeUserRefreshTokens(userId: string, at: string, exceptDeviceId?: string): Promise<void>;
+}
 
-  // ---- audit ------------------------------------------------------------------------------------
+/** Audit events (audit.ts). */
+export interface AuditStorage {
   recordAudit(event: AuditEvent): Promise<void>;
   listAudit(ledgerId: string, limit: number): Promise<AuditEventRecord[]>;
+}
 
-  // ---- sync ---------------------------------------------------------------------------------------
+/** The op log and what is read from it: appends (append.ts), pulls, snapshots, checksums and repair (sync-reads.ts), the read API (query-rows.ts). */
+export interface SyncStorage {
   /**
    * Appends already-validated ops to the ledger's log in ONE transaction: dedup by op id (a known id
    * yields 'duplicate' with its original seq), assigns consecutive seqs, merges each new op into the

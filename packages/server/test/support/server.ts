@@ -8,8 +8,8 @@ import { deriveSubkey, SUBKEY_PURPOSES } from '../../src/crypto/master-key.js';
 import type { HttpTimeouts } from '../../src/http/timeouts.js';
 import type { LoginLimits } from '../../src/services/login-throttle.js';
 import type { RedisShared } from '../../src/shared/redis.js';
-import { openPostgresStorage } from '../../src/storage/postgres.js';
-import { openSqliteStorage } from '../../src/storage/sqlite.js';
+import { openPostgresStorage } from '../../src/storage/postgres/open.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/open.js';
 import type { Storage } from '../../src/storage/types.js';
 import { createTestDatabase } from './pg.js';
 

@@ -1,10 +1,10 @@
-import { KakeiboError } from '@kakeibo/core';
+import { requireKeyBytes } from '@kakeibo/core';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { postgresTraits } from './dialect.js';
-import { KyselyStorage } from './kysely-storage.js';
-import type { Database } from './schema.js';
-import type { Storage } from './types.js';
+import { createKyselyStorage } from '../kysely-storage.js';
+import type { Database } from '../schema.js';
+import type { Storage } from '../types.js';
+import { postgresTraits } from './traits.js';
 
 export interface PostgresStorageOptions {
   connectionString: string;
@@ -13,25 +13,23 @@ export interface PostgresStorageOptions {
   poolSize?: number;
   /** Told about idle connections the server dropped (for logs); they are replaced on demand. */
   onIdleError?: (error: Error) => void;
+  /** The clock of the times the storage stamps itself (createdAt, audit time); tests set it. */
+  now?: () => string;
 }
 
 /** The scale-out adapter: stateless server instances share one PostgreSQL database. */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
-  if (options.masterKey.length !== 32) {
-    throw new KakeiboError(
-      'storage.bad_key',
-      `The master key must be 32 bytes, got ${options.masterKey.length}.`,
-    );
-  }
+  requireKeyBytes(options.masterKey, { name: 'master key', code: 'storage.bad_key' });
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
   // An idle connection the server closes (restart, failover, an administrator) is an 'error' event
   // on the pool; unheard, it would crash the process. The pool drops that client and the next query
   // opens a new one, so there is nothing else to do here.
   pool.on('error', options.onIdleError ?? (() => undefined));
-  const storage = new KyselyStorage({
+  const storage = createKyselyStorage({
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     traits: postgresTraits,
     masterKey: options.masterKey,
+    ...(options.now && { now: options.now }),
   });
   try {
     await storage.migrate();

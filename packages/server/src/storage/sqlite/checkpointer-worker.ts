@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
-import type { CheckpointerStart } from './sqlite-checkpointer.js';
-import { useSqlCipher } from './sqlite-cipher.js';
+import type { CheckpointerStart } from './checkpointer.js';
+import { useSqlCipher } from './cipher.js';
 
 /**
- * The checkpointer's thread (see sqlite-checkpointer.ts): its own connection to the file, passive
+ * The checkpointer's thread (see checkpointer.ts): its own connection to the file, passive
  * checkpoints in a loop that speeds up while there are frames to copy and slows down when idle.
  */
 const { file, key, fastMs, idleMs } = workerData as CheckpointerStart;

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** What the checkpointer's thread is started with (see sqlite-checkpointer-worker.ts). */
+/** What the checkpointer's thread is started with (see checkpointer-worker.ts). */
 export interface CheckpointerStart {
   file: string;
   /** The file's key, hex. */
@@ -26,17 +28,24 @@ export interface Checkpointer {
  * cannot start (a bundle without the worker file, the TypeScript sources under a test runner) or
  * falls behind, the log is still checkpointed as before.
  */
-export function startCheckpointer(file: string, key: Buffer): Checkpointer | null {
+export function startCheckpointer(
+  file: string,
+  key: Buffer,
+  worker: URL = CHECKPOINTER_WORKER,
+): Checkpointer | null {
+  // A bundle or a test runner of the sources has no built worker beside this module: no thread.
+  if (!existsSync(fileURLToPath(worker))) return null;
   const start: CheckpointerStart = { file, key: key.toString('hex'), fastMs: 25, idleMs: 1000 };
   try {
     // Not waited for: the storage is usable at once, and a thread that fails to come up just ends.
-    return new CheckpointerThread(
-      new Worker(new URL('./sqlite-checkpointer-worker.js', import.meta.url), { workerData: start }),
-    );
+    return new CheckpointerThread(new Worker(worker, { workerData: start }));
   } catch {
     return null;
   }
 }
+
+/** The thread's code: the built checkpointer-worker.js beside this module. */
+export const CHECKPOINTER_WORKER = new URL('./checkpointer-worker.js', import.meta.url);
 
 class CheckpointerThread implements Checkpointer {
   private readonly exited: Promise<void>;

@@ -1,18 +1,23 @@
-import { KakeiboError } from '@kakeibo/core';
+import { chmodSync, closeSync, openSync } from 'node:fs';
+import { KakeiboError, requireKeyBytes } from '@kakeibo/core';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { Kysely, SqliteDialect } from 'kysely';
-import { sqliteTraits } from './dialect.js';
-import { KyselyStorage } from './kysely-storage.js';
-import type { Database as Schema } from './schema.js';
-import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
-import { useSqlCipher } from './sqlite-cipher.js';
-import type { Storage } from './types.js';
+import { createKyselyStorage } from '../kysely-storage.js';
+import type { Database as Schema } from '../schema.js';
+import type { Storage } from '../types.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { useSqlCipher } from './cipher.js';
+import { sqliteTraits } from './traits.js';
 
 export interface SqliteStorageOptions {
   /** Path of the database file; created when missing. */
   file: string;
   /** 32 random bytes: the SQLCipher key of the whole file (pages, WAL and all). */
   key: Buffer;
+  /** The checkpointer thread's code (default: the built worker beside it; see checkpointer.ts). */
+  checkpointerWorker?: URL;
+  /** The clock of the times the storage stamps itself (createdAt, audit time); tests set it. */
+  now?: () => string;
 }
 
 /**
@@ -20,12 +25,8 @@ export interface SqliteStorageOptions {
  * included, is unreadable without the key, so values are stored as plain JSON inside.
  */
 export async function openSqliteStorage(options: SqliteStorageOptions): Promise<Storage> {
-  if (options.key.length !== 32) {
-    throw new KakeiboError(
-      'storage.bad_key',
-      `The database key must be 32 bytes, got ${options.key.length}.`,
-    );
-  }
+  requireKeyBytes(options.key, { name: 'database key', code: 'storage.bad_key' });
+  privateFile(options.file);
   const db = new Database(options.file);
   try {
     useSqlCipher(db, options.key);
@@ -46,9 +47,10 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     throw error;
   }
   let checkpointer: Checkpointer | null = null;
-  const storage = new KyselyStorage({
+  const storage = createKyselyStorage({
     db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }),
     traits: sqliteTraits,
+    ...(options.now && { now: options.now }),
     beforeClose: async () => {
       await checkpointer?.stop();
     },
@@ -56,7 +58,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   try {
     await storage.migrate();
     // Started once the file is set up (WAL mode, migrated): its connection only ever checkpoints.
-    checkpointer = startCheckpointer(options.file, options.key);
+    checkpointer = startCheckpointer(options.file, options.key, options.checkpointerWorker);
   } catch (error) {
     await storage.close();
     throw error;
@@ -75,4 +77,14 @@ function verifyKey(db: Database.Database, file: string): void {
       { cause: error instanceof Error ? error.message : String(error) },
     );
   }
+}
+
+/**
+ * The database file is the server's alone before SQLite writes a byte: 0600 whatever the umask or
+ * the data directory's own mode (SQLite gives its -wal and -shm files the database file's mode).
+ */
+function privateFile(file: string): void {
+  // 'a' creates without truncating an existing file.
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
 }
