@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppHarness,
   addExpense,
+  browserSuiteRuns,
   go,
-  hasChromium,
   seedExpenses,
   signIn,
   signUp,
@@ -18,13 +18,12 @@ import { seedDemoLedger } from './support/demo-ledger.js';
  * The app end to end, as people use it: the built PWA served by a real `kakeibo serve`, in Debian's
  * headless Chromium. Two browser contexts of one account are two devices.
  */
-if (!hasChromium)
-  console.warn('app.test.ts skipped: /usr/bin/chromium is missing (CI installs Debian chromium).');
+const runs = browserSuiteRuns('app.test.ts');
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().innerText();
 const syncStatus = (page: Page) => page.getByTestId('sync-status').innerText();
 
-describe.skipIf(!hasChromium)('the Kakeibo app in Chromium', () => {
+describe.skipIf(!runs)('the Kakeibo app in Chromium', () => {
   let app: AppHarness;
 
   beforeAll(async () => {

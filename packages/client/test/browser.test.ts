@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../../../apps/web/harness/src/chromium.js';
+import { browserSuiteRuns, CHROMIUM, CHROMIUM_ARGS } from '../../../apps/web/harness/src/chromium.js';
 import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import type { PageApi } from './browser/page/main.js';
@@ -17,16 +17,12 @@ import { serveWithProxy } from './browser/static-proxy.js';
  * device share an account through a real `kakeibo serve` process, reached by the page through a
  * same-origin reverse proxy (the server sends no CORS headers).
  */
-if (!hasChromium) {
-  console.warn(
-    `browser.test.ts skipped: ${CHROMIUM} is missing (CI must install Debian's chromium package).`,
-  );
-}
+const runs = browserSuiteRuns('browser.test.ts');
 
 const PAGE_DIR = fileURLToPath(new URL('./browser/page/', import.meta.url));
 const PASSWORD = 'correct horse battery staple 42';
 
-describe.skipIf(!hasChromium)('the SDK in headless Chromium (SQLite WASM, OPFS, Web Worker)', () => {
+describe.skipIf(!runs)('the SDK in headless Chromium (SQLite WASM, OPFS, Web Worker)', () => {
   let root: string;
   let outDir: string;
   let server: ServeProcess;

@@ -32,11 +32,14 @@ async function everything(kb: Kakeibo) {
   return out;
 }
 
-async function account(names: string[]) {
+async function account(
+  names: string[],
+  options: Record<string, { now?: () => number; fetch?: typeof fetch }> = {},
+) {
   const address = email();
   const devices: Kakeibo[] = [];
   for (const [i, name] of names.entries()) {
-    const kb = await h.device(name);
+    const kb = await h.device(name, options[name] ?? {});
     if (i === 0) await kb.auth.signUp({ email: address, password: PASSWORD });
     else await kb.auth.signIn({ email: address, password: PASSWORD });
     devices.push(kb);
@@ -46,7 +49,9 @@ async function account(names: string[]) {
 
 describe('three devices with offline edits', () => {
   it('converge to identical rows and checksums, and list the same-field conflict everywhere', async () => {
-    const { devices } = await account(['a', 'b', 'c']);
+    // b's clock runs a second ahead (well within the drift bound), so whatever b writes after a
+    // carries the later stamp: within one millisecond two devices' stamps would order by device id.
+    const { devices } = await account(['a', 'b', 'c'], { b: { now: () => Date.now() + 1_000 } });
     const [a, b, c] = devices as [Kakeibo, Kakeibo, Kakeibo];
     const food = await a.categories.create({ name: 'Food', kind: 'expense' });
     const lunch = await a.expenses.create({
@@ -73,10 +78,7 @@ describe('three devices with offline edits', () => {
 
     // Offline: nobody syncs while they edit.
     await a.expenses.update(lunch.id, { amount: 1300 }); // same field as b
-    // b writes later by its clock too: within one millisecond two devices' stamps would order by
-    // device id, and "b wrote last" below would hold only half the time.
-    await new Promise((resolve) => setTimeout(resolve, 3));
-    await b.expenses.update(lunch.id, { amount: 1400 });
+    await b.expenses.update(lunch.id, { amount: 1400 }); // later by b's clock
     await a.expenses.update(lunch.id, { payee: 'Bakery Schmidt' }); // different fields of one row
     await c.expenses.update(lunch.id, { note: 'with Anna' });
     await b.expenses.remove(taxi.id); // delete against edit
@@ -148,8 +150,38 @@ describe('clock skew', () => {
 });
 
 describe('faults', () => {
-  it('loses and duplicates nothing when the server is killed mid-push and comes back', async () => {
-    const { devices } = await account(['a', 'b']);
+  /**
+   * A fetch that, at the chosen request, lets the server receive and act on it (its answer has
+   * arrived, so what it did is committed) and then kills the server before the SDK sees the answer:
+   * the SDK meets a connection that died mid-request. Counts the kills, so a test knows its fault
+   * happened exactly there; after the kill it records the push answers (their acks) as they come.
+   */
+  function killingFetch(killAt: (url: string, nth: number) => boolean) {
+    const seen = { kills: 0, calls: new Map<string, number>(), pushAcks: [] as string[] };
+    const wrapped: typeof fetch = async (input, init) => {
+      const url = String(input);
+      const route = new URL(url).pathname;
+      const nth = (seen.calls.get(route) ?? 0) + 1;
+      seen.calls.set(route, nth);
+      const response = await fetch(input, init);
+      if (seen.kills === 0 && killAt(route, nth)) {
+        await response.arrayBuffer();
+        h.server.kill();
+        seen.kills += 1;
+        throw new TypeError('fetch failed: the connection was reset');
+      }
+      if (seen.kills > 0 && route === '/v1/sync/push') {
+        const { acks } = (await response.clone().json()) as { acks: Array<{ status: string }> };
+        seen.pushAcks.push(...acks.map((ack) => ack.status));
+      }
+      return response;
+    };
+    return { seen, fetch: wrapped };
+  }
+
+  it('loses and duplicates nothing when the server is killed inside a push it had acted on', async () => {
+    const killer = killingFetch((route, nth) => route === '/v1/sync/push' && nth === 1);
+    const { devices } = await account(['a', 'b'], { a: { fetch: killer.fetch } });
     const [a, b] = devices as [Kakeibo, Kakeibo];
     const rows = Array.from({ length: 3000 }, (_, i) => ({
       amount: i + 1,
@@ -158,14 +190,15 @@ describe('faults', () => {
       payee: `shop ${i}`,
     }));
     await a.expenses.createMany(rows);
-    const pushing = a.sync().catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    h.server.kill();
-    const failed = await pushing;
-    if (failed instanceof Error) expect(a.status().lastError?.code).toBe('network.unreachable');
-    expect(a.status().online).toBe(!(failed instanceof Error));
+    await expect(a.sync()).rejects.toMatchObject({ code: 'network.unreachable' });
+    expect(killer.seen.kills).toBe(1);
+    expect(a.status()).toMatchObject({ online: false, pendingOps: 3000 });
     await h.server.start();
     expect((await a.sync()).verified).toBe(true);
+    // The first batch was stored before the server died: sent again, it is acknowledged as the
+    // duplicate it is, and the rest as applied.
+    expect(killer.seen.pushAcks.filter((s) => s === 'duplicate')).toHaveLength(500);
+    expect(killer.seen.pushAcks.filter((s) => s === 'applied')).toHaveLength(2500);
     expect((await b.sync()).verified).toBe(true);
     const onB = await everything(b);
     expect(onB.expenses).toHaveLength(3000);
@@ -173,22 +206,23 @@ describe('faults', () => {
     expect(await everything(a)).toEqual(onB);
   });
 
-  it('loses and duplicates nothing when the server is killed mid-pull', async () => {
-    const { devices } = await account(['a', 'b']);
+  it('loses and duplicates nothing when the server is killed inside a pull page', async () => {
+    const killer = killingFetch((route, nth) => route === '/v1/sync/pull' && nth === 3);
+    const { devices } = await account(['a', 'b'], { b: { fetch: killer.fetch } });
     const [a, b] = devices as [Kakeibo, Kakeibo];
     await a.expenses.createMany(
       Array.from({ length: 4000 }, (_, i) => ({ amount: i + 1, currency: 'EUR', date: '2026-11-02' })),
     );
     await a.sync();
-    await b.sync(); // b bootstraps from the snapshot
+    await b.sync(); // b bootstraps from the snapshot (and pulls the nothing after it: pull 1)
     await a.expenses.createMany(
       Array.from({ length: 4000 }, (_, i) => ({ amount: i + 1, currency: 'USD', date: '2026-11-03' })),
     );
     await a.sync();
-    const pulling = b.sync().catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    h.server.kill();
-    await pulling;
+    // Pull 2 brings the first 1,000 new ops; the server dies inside pull 3.
+    await expect(b.sync()).rejects.toMatchObject({ code: 'network.unreachable' });
+    expect(killer.seen.kills).toBe(1);
+    expect((await everything(b)).expenses).toHaveLength(5000);
     await h.server.start();
     expect((await b.sync()).verified).toBe(true);
     const onB = await everything(b);

@@ -52,7 +52,9 @@ function sqliteAdapter(): Adapter {
             .pluck()
             .get(...params),
         all: async (sql, params = []) => db.prepare(sql).all(...params) as Array<Record<string, unknown>>,
-        close: async () => db.close(),
+        close: async () => {
+          db.close();
+        },
       };
     },
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),

@@ -249,6 +249,42 @@ export function readCases(get: () => Storage): void {
         code: 'request.bad_cursor',
       });
     });
+
+    it('keeps its cursor format, so cursors handed out before still page on, and checks each part', async () => {
+      const storage = get();
+      const { ledgerId } = await newAccount(storage);
+      const w = new Writer();
+      const dates = ['2025-01-03', '2025-01-02', '2025-01-01'];
+      const ids = dates.map(() => uuidv7());
+      await storage.appendOps(
+        ledgerId,
+        dates.map((date, i) => w.edit('expenses', ids[i] as string, expenseFields({ date }))),
+      );
+      // The format cursors have always had: base64url of the JSON [sort date, row id] of the last row.
+      const earlierCursor = (position: string[]) =>
+        Buffer.from(JSON.stringify(position)).toString('base64url');
+      const first = await storage.queryRows(ledgerId, { table: 'expenses', limit: 1 });
+      expect(first.nextCursor).toBe(earlierCursor(['2025-01-03', ids[0] as string]));
+      const rest = await storage.queryRows(ledgerId, {
+        table: 'expenses',
+        limit: 10,
+        cursor: earlierCursor(['2025-01-02', ids[1] as string]),
+      });
+      expect(rest).toEqual({ items: [expect.objectContaining({ rowId: ids[2] })], nextCursor: null });
+      for (const cursor of [
+        earlierCursor(['2025-01-02']),
+        earlierCursor(['2025-01-02', ids[1] as string, 'x']),
+        earlierCursor(['2025-01-02\u0000', ids[1] as string]),
+        earlierCursor(['2025-01-02', 'not a row id']),
+        earlierCursor(['2025-13-40', ids[1] as string]),
+      ]) {
+        await expect(
+          storage.queryRows(ledgerId, { table: 'expenses', limit: 1, cursor }),
+        ).rejects.toMatchObject({
+          code: 'request.bad_cursor',
+        });
+      }
+    });
   });
 }
 

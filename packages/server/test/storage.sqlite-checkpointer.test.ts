@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { uuidv7 } from '@kakeibo/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
+import { WAL_AUTOCHECKPOINT_PAGES } from '../src/storage/sqlite/open.js';
 import { newAccount, newExpenses, Writer } from './storage.fixtures.js';
 
 /**
@@ -18,6 +20,10 @@ const built = (await import(new URL('../dist/storage/index.js', import.meta.url)
 const { CHECKPOINTER_WORKER, startCheckpointer } = (await import(
   new URL('../dist/storage/sqlite/checkpointer.js', import.meta.url).href
 )) as typeof import('../src/storage/sqlite/checkpointer.js');
+
+/** Frames in a file's write-ahead log: its header, then one 24-byte header and one page each. */
+const PAGE_BYTES = 4096;
+const walFrames = (file: string) => Math.floor((statSync(`${file}-wal`).size - 32) / (PAGE_BYTES + 24));
 
 const dir = mkdtempSync(join(tmpdir(), 'kakeibo-checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,15 +70,37 @@ describe('the SQLite checkpointer thread', () => {
     expect(await reopenedHead(file, key, ledgerId)).toBe(1500);
   });
 
-  it('is only a help: without its worker the storage runs all the same, the writes wait in the log, and nothing is lost', async () => {
+  it('is only a help: without its worker the writes wait in the log until SQLite checkpoints them itself, and nothing is lost', async () => {
     const missing = new URL('./no-such-checkpointer-worker.js', CHECKPOINTER_WORKER);
     expect(startCheckpointer(join(dir, 'unused.db'), randomBytes(32), missing)).toBeNull();
     const { file, key, storage, ledgerId, sizeAtStart } = await written('no-worker.db', missing);
     // No thread exists to checkpoint, and 1,500 ops are far below the autocheckpoint: all in the log.
     expect(statSync(file).size).toBe(sizeAtStart);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(1024 * 1024);
+
+    // The backstop: the commit that takes the log past wal_autocheckpoint copies it into the file.
+    // Large rows (inventory notes of 4,000 characters) get there in a few dozen batches.
+    const writer = new Writer();
+    const notes = 'n'.repeat(4000);
+    let ops = 1500;
+    while (walFrames(file) < WAL_AUTOCHECKPOINT_PAGES) {
+      expect(statSync(file).size).toBe(sizeAtStart);
+      expect(ops).toBeLessThan(50_000); // a backstop that never fires would loop for ever
+      const batch = Array.from({ length: 500 }, () =>
+        writer.edit('inventory', uuidv7(), {
+          createdAt: '2025-01-01T00:00:00.000Z',
+          deleted: false,
+          name: 'Box',
+          notes,
+        }),
+      );
+      await storage.appendOps(ledgerId, batch);
+      ops += batch.length;
+    }
+    expect(statSync(file).size).toBeGreaterThan(sizeAtStart);
+
     await storage.close();
     expect(existsSync(`${file}-wal`)).toBe(false);
-    expect(await reopenedHead(file, key, ledgerId)).toBe(1500);
+    expect(await reopenedHead(file, key, ledgerId)).toBe(ops);
   });
 });

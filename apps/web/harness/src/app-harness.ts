@@ -9,7 +9,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
 /** The Playwright types a harness user handles, so that it needs no playwright-core import of its own. */
 export type { Browser, BrowserContext, Page } from 'playwright-core';
-export { CHROMIUM, hasChromium } from './chromium.js';
+export { browserSuiteRuns, CHROMIUM, hasChromium } from './chromium.js';
 
 /**
  * The whole product as a person meets it: the app built by Vite from apps/web, served by a real

@@ -20,6 +20,9 @@ export interface SqliteStorageOptions {
   now?: () => string;
 }
 
+/** Pages of write-ahead log after which a commit checkpoints by itself (the backstop; see below). */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 /**
  * The embedded default: one SQLCipher-encrypted file. Everything in it, the write-ahead log
  * included, is unreadable without the key, so values are stored as plain JSON inside.
@@ -37,7 +40,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     // Checkpoint the WAL in bigger steps: ingest batches then rewrite each hot page far less often.
     // Normally the checkpointer thread copies it long before (see startCheckpointer): this is the
     // backstop for when that thread is not running.
-    db.pragma('wal_autocheckpoint = 10000');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     // A 64 MiB page cache keeps the hot index pages decrypted in memory across batches.
     db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = ON');
