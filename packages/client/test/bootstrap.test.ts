@@ -16,7 +16,6 @@ import {
   unpackRow,
 } from '@kakeibo/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
 import { type AdapterName, startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import { openNodeDriver } from '../src/node/driver.js';
@@ -24,14 +23,15 @@ import { isLoopback } from '../src/node/open.js';
 import type { LocalStore } from '../src/store/index.js';
 import { sqliteLocalStore } from '../src/store/local-store.js';
 import {
-  expenseFields,
+  exampleExpense,
+  firstPackedForm,
   interceptDriver,
   newRowId,
+  OpWriter,
   recordSelects,
   STORE_MODES,
-  TestDevice,
   TestStores,
-} from './support/store.js';
+} from './support/index.js';
 
 /**
  * Bootstrap of a new device from packed snapshot rows: the store keeps each checked text as it came
@@ -59,11 +59,11 @@ describe.each(STORE_MODES)('bulk load of packed snapshot rows, $mode', ({ sealed
 
   it('stores each row as it came, with its columns and checksum, and merges a row sent twice', async () => {
     const { store, driver } = await stores.create();
-    const device = new TestDevice();
+    const device = new OpWriter();
     const ops: Op[] = [];
     const ids = TRICKY.map(() => newRowId());
     TRICKY.forEach((payee, i) => {
-      const fields = expenseFields({ payee, date: `2026-01-${10 + i}`, tags: i % 2 ? ['a', 'b'] : [] });
+      const fields = exampleExpense({ payee, date: `2026-01-${10 + i}`, tags: i % 2 ? ['a', 'b'] : [] });
       ops.push(device.edit('expenses', ids[i] as string, fields));
     });
     device.advance(1000);
@@ -128,11 +128,11 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
     const store = sqliteLocalStore(watched.recording, {
       ...(opened.sealer && { sealer: opened.sealer }),
     });
-    const device = new TestDevice();
+    const device = new OpWriter();
     const first = [newRowId(), newRowId()].map((id) =>
-      device.edit('expenses', id, expenseFields({ payee: id })),
+      device.edit('expenses', id, exampleExpense({ payee: id })),
     );
-    const second = [newRowId()].map((id) => device.edit('expenses', id, expenseFields({ payee: id })));
+    const second = [newRowId()].map((id) => device.edit('expenses', id, exampleExpense({ payee: id })));
     await store.bulkLoad(async (loader) => {
       await loader.applyRows(pageOf(first));
       await loader.applyRows(pageOf(second));
@@ -158,8 +158,8 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
           : next.run(sql, params),
     });
     const store = sqliteLocalStore(failing, { ...(opened.sealer && { sealer: opened.sealer }) });
-    const device = new TestDevice();
-    const page = pageOf([device.edit('expenses', newRowId(), expenseFields({ payee: 'Kept out' }))]);
+    const device = new OpWriter();
+    const page = pageOf([device.edit('expenses', newRowId(), exampleExpense({ payee: 'Kept out' }))]);
     await expect(store.bulkLoad((loader) => loader.applyRows(page))).rejects.toBe(full);
     // Not retried as a merge (which would look the row up and upsert it past the failure).
     expect(watched.seen.filter((q) => /FROM rows WHERE tbl = \? AND row_id IN/.test(q.sql))).toEqual([]);
@@ -169,12 +169,12 @@ describe.each(STORE_MODES)('a first bootstrap into an empty store, $mode', ({ se
 
   it('merges a page whose row the device wrote meanwhile, instead of overwriting it', async () => {
     const { store } = await stores.create();
-    const server = new TestDevice(-60_000);
-    const device = new TestDevice();
+    const server = new OpWriter({ skewMs: -60_000 });
+    const device = new OpWriter();
     const [shared, other] = [newRowId(), newRowId()];
     const fromServer = [
-      server.edit('expenses', shared, expenseFields({ payee: 'Server', amount: 100 })),
-      server.edit('expenses', other, expenseFields({ payee: 'Other' })),
+      server.edit('expenses', shared, exampleExpense({ payee: 'Server', amount: 100 })),
+      server.edit('expenses', other, exampleExpense({ payee: 'Other' })),
     ];
     const local = device.edit('expenses', shared, { payee: 'Local' });
     const replica = new MemoryReplica();
@@ -197,13 +197,13 @@ describe.each(STORE_MODES)('one row twice on one page, $mode', ({ sealed }) => {
 
   it('merges the second into the first as it came, columns and checksum included', async () => {
     const { store } = await stores.create();
-    const device = new TestDevice();
+    const device = new OpWriter();
     const id = newRowId();
     const other = newRowId();
     const replica = new MemoryReplica();
-    const created = device.edit('expenses', id, expenseFields({ payee: 'First', amount: 100 }));
+    const created = device.edit('expenses', id, exampleExpense({ payee: 'First', amount: 100 }));
     replica.apply(created);
-    replica.apply(device.edit('expenses', other, expenseFields({ payee: 'Other' })));
+    replica.apply(device.edit('expenses', other, exampleExpense({ payee: 'Other' })));
     const before = packRow(replica.row('expenses', id) as RowState);
     device.advance(1_000);
     replica.apply(device.edit('expenses', id, { payee: 'Second', amount: 250 }));
@@ -228,9 +228,9 @@ describe.each(STORE_MODES)('rows in the first packed form ({ s, f }), $mode', ({
 
   it('are stored as they came, read like any other, and written in the flat form once they change', async () => {
     const { store, driver } = await stores.create();
-    const device = new TestDevice();
+    const device = new OpWriter();
     const ids = [newRowId(), newRowId()];
-    const ops = ids.map((id, i) => device.edit('expenses', id, expenseFields({ payee: `payee ${i}` })));
+    const ops = ids.map((id, i) => device.edit('expenses', id, exampleExpense({ payee: `payee ${i}` })));
     const { replica, rows } = packedRows(ops);
     const old = rows.map((r) => ({ ...r, packed: firstPackedForm(unpackRow(r.packed)) }));
     await store.bulkLoad((loader) => loader.applyRows(decodeRows(old).rows));
@@ -265,10 +265,10 @@ describe.each(STORE_MODES)('reads during a bulk load, $mode', ({ sealed }) => {
 
   it('lists and reports while the date index is dropped (the app reads while a device bootstraps)', async () => {
     const { store } = await stores.create();
-    const device = new TestDevice();
+    const device = new OpWriter();
     const ids = [newRowId(), newRowId()];
     const ops = ids.map((id, i) =>
-      device.edit('expenses', id, expenseFields({ date: `2026-03-0${i + 1}`, amount: 100 * (i + 1) })),
+      device.edit('expenses', id, exampleExpense({ date: `2026-03-0${i + 1}`, amount: 100 * (i + 1) })),
     );
     const seen = await store.bulkLoad(async (loader) => {
       await loader.applyRows(decodeRows(packedRows(ops).rows).rows);
@@ -294,8 +294,8 @@ describe('bulk load in Node (SQLCipher): journal modes', () => {
 
   /** A page of new rows, as decodeRows gives them. */
   const page = (count: number) => {
-    const device = new TestDevice();
-    const ops = Array.from({ length: count }, () => device.edit('expenses', newRowId(), expenseFields()));
+    const device = new OpWriter();
+    const ops = Array.from({ length: count }, () => device.edit('expenses', newRowId(), exampleExpense()));
     const { replica, rows } = packedRows(ops);
     return { replica, rows: decodeRows(rows).rows };
   };

@@ -8,7 +8,7 @@ import { Kakeibo } from '../src/kakeibo.js';
 import { loadLocalKey } from '../src/node/key-storage.js';
 import { META_KEYS } from '../src/store/meta-keys.js';
 import { CLOCK_WARNING_MS, clockWarning, SyncStatusMachine } from '../src/sync/status.js';
-import { TestStores } from './support/store.js';
+import { TestStores } from './support/index.js';
 
 /** What a device keeps of itself (identity, session, clock), read back through core's schemas. */
 describe('device identity', () => {

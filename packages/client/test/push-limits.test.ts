@@ -2,8 +2,7 @@ import { formatStamp, LIMITS, type Op, uuidv7 } from '@kakeibo/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kakeibo } from '../src/index.js';
-import { TestStores } from './support/store.js';
-import { type Harness, harness } from './support-server.js';
+import { type Harness, harness, TestStores } from './support/index.js';
 
 /**
  * A large outbox always syncs: pushes are cut by their encoded size as well as their op count, the
@@ -68,14 +67,15 @@ async function allExpenses(kb: Kakeibo) {
   return items;
 }
 
+const entry = (i: number, note: string) => ({
+  amount: i + 1,
+  currency: 'EUR',
+  date: '2026-11-02',
+  payee: `shop ${i}`,
+  note,
+});
 const noted = (count: number, note: (i: number) => string) =>
-  Array.from({ length: count }, (_, i) => ({
-    amount: i + 1,
-    currency: 'EUR',
-    date: '2026-11-02',
-    payee: `shop ${i}`,
-    note: note(i),
-  }));
+  Array.from({ length: count }, (_, i) => entry(i, note(i)));
 
 describe('the server’s body limit', () => {
   it('is exactly the protocol’s: a body of maxPushBytes is read, one byte more is 413 request.too_large', async () => {
@@ -116,7 +116,7 @@ describe('a large outbox', () => {
     const { a, b } = await account({ fetch: watch.fetch });
     await a.expenses.createMany(noted(40, (i) => `${i} `.padEnd(2000, 'a')));
     // 2,000 characters of CJK: 6,000 bytes of UTF-8 alone; with a 4 KiB proxy it could never pass.
-    const huge = await a.expenses.create({ ...noted(1, () => '')[0], note: '語'.repeat(2000) });
+    const huge = await a.expenses.create(entry(0, '語'.repeat(2000)));
     expect(await a.sync()).toMatchObject({ pushed: 41 });
     const refused = watch.pushes.filter((p) => p.status === 413);
     expect(refused.length).toBeGreaterThan(0);
@@ -132,7 +132,7 @@ describe('a large outbox', () => {
     const watch = pushWatcher(4 * 1024);
     const { a, b } = await account({ fetch: watch.fetch });
     await a.expenses.createMany(noted(10, (i) => `small ${i}`));
-    const huge = await a.expenses.create({ ...noted(1, () => '')[0], note: '語'.repeat(2000) });
+    const huge = await a.expenses.create(entry(0, '語'.repeat(2000)));
     await a.expenses.createMany(noted(10, (i) => `after ${i}`));
     await expect(a.sync()).resolves.toMatchObject({ pushed: 20 });
     expect(a.status()).toMatchObject({ pendingOps: 0, rejectedOps: 1 });

@@ -9,7 +9,7 @@ import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
 import { createTestDatabase } from '../../server/test/support/pg.js';
 import { type Kakeibo, openKakeibo } from '../src/index.js';
 import { ApiClient } from '../src/transport/api-client.js';
-import { openDeviceStore } from './support-server.js';
+import { openDeviceStore } from './support/index.js';
 
 /**
  * Two real server processes on the machine's PostgreSQL and Redis: the scale-out shape. A device on

@@ -9,7 +9,7 @@ import {
 } from '@kakeibo/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expenseFields, logged, STORE_MODES, TestDevice, TestStores } from './support/store.js';
+import { exampleExpense, logged, OpWriter, STORE_MODES, TestStores } from './support/index.js';
 
 const ROWS: Array<[TableName, string]> = [
   ...Array.from(
@@ -75,11 +75,11 @@ interface Edit {
 }
 
 function simulate(skews: readonly number[], steps: ReadonlyArray<readonly [number, Action]>) {
-  const devices = skews.map((skew) => new TestDevice(skew));
+  const devices = skews.map((skew) => new OpWriter({ skewMs: skew }));
   const ops: Op[] = [];
   const created = new Set<string>();
   for (const [index, action] of steps) {
-    const device = devices[index] as TestDevice;
+    const device = devices[index] as OpWriter;
     if (action.kind === 'sync') {
       for (const op of ops) device.see(op);
       continue;
@@ -93,7 +93,7 @@ function simulate(skews: readonly number[], steps: ReadonlyArray<readonly [numbe
       // A device's first write to a row sets every field, as a create does.
       fields =
         table === 'expenses'
-          ? expenseFields()
+          ? exampleExpense()
           : { ...CATEGORY, createdAt: '2026-01-15T09:00:00.000Z', deleted: false };
       created.add(key);
     }

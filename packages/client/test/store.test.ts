@@ -31,17 +31,18 @@ import {
   sqliteLocalStore,
 } from '../src/store/index.js';
 import {
-  expenseFields,
-  incomeFields,
+  exampleExpense,
+  exampleIncome,
+  exampleInventoryItem,
   logged,
   newRowId,
   newSealer,
+  OpWriter,
   recordSelects,
   rowIdInBucket,
   STORE_MODES,
-  TestDevice,
   TestStores,
-} from './support/store.js';
+} from './support/index.js';
 
 /** A meta row written and read with plain SQL (the store's own setMeta seals values in the sealed mode). */
 const setMeta = 'INSERT INTO meta (key, value) VALUES (?, ?)';
@@ -76,7 +77,7 @@ async function count(driver: SqlDriver, table: string): Promise<number> {
 
 function conflictAbout(
   rowId: string,
-  device: TestDevice,
+  device: OpWriter,
   field = 'amount',
   seq = 2,
   [winnerValue, loserValue]: [FieldValue, FieldValue] = [1300, 1200],
@@ -119,9 +120,9 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('converts a store written in the earlier SQLCipher format to AEGIS, keeping its data', async () => {
       const { file, key, store, sealer } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const rowId = newRowId();
-      await store.applyLocal([device.edit('expenses', rowId, expenseFields({ payee: 'Old format' }))]);
+      await store.applyLocal([device.edit('expenses', rowId, exampleExpense({ payee: 'Old format' }))]);
       await store.close();
       // The same file as the SDK wrote it before: SQLCipher 4 with its 4 KiB pages, the same raw key.
       // (Decrypted first: SQLite3 Multiple Ciphers changes no page size of an encrypted file.)
@@ -161,9 +162,9 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('migrates idempotently: opening twice keeps the schema version and the data', async () => {
       const first = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const rowId = newRowId();
-      await first.store.applyLocal([device.edit('expenses', rowId, expenseFields())]);
+      await first.store.applyLocal([device.edit('expenses', rowId, exampleExpense())]);
       await first.store.migrate();
       expect(await runMigrations(first.driver)).toBe(SCHEMA_VERSION);
       await first.store.close();
@@ -199,10 +200,10 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
     it('never writes a canary payee in clear to the database, its WAL or its shared memory file', async () => {
       const canary = 'CANARY-Zq7xPayee-3f9c0e1d';
       const { file, store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const rowId = newRowId();
       await store.applyLocal([
-        device.edit('expenses', rowId, expenseFields({ payee: canary, note: `note ${canary}` })),
+        device.edit('expenses', rowId, exampleExpense({ payee: canary, note: `note ${canary}` })),
       ]);
       await store.setMeta('last-payee', canary);
       // It is really stored (and findable)…
@@ -308,12 +309,12 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
   describe('local writes and the outbox', () => {
     it('stores the merged rows and the ops in the outbox, in order', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const a = newRowId();
       const b = newRowId();
       const ops = [
-        device.edit('expenses', a, expenseFields({ amount: 500 })),
-        device.advance(10).edit('expenses', b, expenseFields({ payee: 'Market' })),
+        device.edit('expenses', a, exampleExpense({ amount: 500 })),
+        device.advance(10).edit('expenses', b, exampleExpense({ payee: 'Market' })),
         device.advance(10).edit('expenses', a, { amount: 650, note: 'with tip' }),
       ];
       await store.applyLocal(ops);
@@ -339,22 +340,22 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('is atomic: a failing op leaves neither its batch’s rows nor outbox entries', async () => {
       const { driver, store } = await stores.create();
-      const device = new TestDevice();
-      const kept = device.edit('expenses', newRowId(), expenseFields());
+      const device = new OpWriter();
+      const kept = device.edit('expenses', newRowId(), exampleExpense());
       await store.applyLocal([kept]);
       const before = await store.checksum();
 
       const fresh = newRowId();
-      const good = device.edit('expenses', fresh, expenseFields({ amount: 1 }));
+      const good = device.edit('expenses', fresh, exampleExpense({ amount: 1 }));
       const unknownTable = {
-        ...device.edit('expenses', newRowId(), expenseFields()),
+        ...device.edit('expenses', newRowId(), exampleExpense()),
         table: 'nope' as TableName,
       };
       expect(await errorCode(store.applyLocal([good, unknownTable]))).toBe('op.invalid');
 
       // A failure inside the transaction, after the rows were written: the repeated op id breaks the
       // outbox's uniqueness, and everything of the batch is rolled back.
-      const other = device.edit('expenses', fresh, expenseFields({ amount: 2 }));
+      const other = device.edit('expenses', fresh, exampleExpense({ amount: 2 }));
       await expect(store.applyLocal([good, other, good], { 'clock.state': 'after' })).rejects.toThrow(
         /UNIQUE/,
       );
@@ -372,13 +373,13 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('lands two concurrent applyLocal calls whole and in call order', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const first = [
-        device.edit('expenses', newRowId(), expenseFields()),
-        device.edit('expenses', newRowId(), expenseFields()),
+        device.edit('expenses', newRowId(), exampleExpense()),
+        device.edit('expenses', newRowId(), exampleExpense()),
       ];
       const second = [device.edit('income', newRowId(), { amount: 5, currency: 'JPY', date: '2026-01-02' })];
-      const third = [device.edit('expenses', newRowId(), expenseFields())];
+      const third = [device.edit('expenses', newRowId(), exampleExpense())];
       await Promise.all([store.applyLocal(first), store.applyLocal(second), store.applyLocal(third)]);
       expect((await store.outbox(10)).map((e) => e.op.id)).toEqual(
         [...first, ...second, ...third].map((op) => op.id),
@@ -389,8 +390,8 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('acknowledges applied ops and keeps rejected ones with their reason', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
-      const ops = [1, 2, 3, 4].map((n) => device.edit('expenses', newRowId(), expenseFields({ amount: n })));
+      const device = new OpWriter();
+      const ops = [1, 2, 3, 4].map((n) => device.edit('expenses', newRowId(), exampleExpense({ amount: n })));
       await store.applyLocal(ops);
       const [o1, o2, o3, o4] = ops as [Op, Op, Op, Op];
       const at = '2026-01-15T10:00:00.000Z';
@@ -420,9 +421,9 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('keeps the outbox count with every write, without counting rows, from any older schema', async () => {
       const { store, driver, sealer } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const ops = [1, 2, 3, 4, 5].map((n) =>
-        device.edit('expenses', newRowId(), expenseFields({ amount: n })),
+        device.edit('expenses', newRowId(), exampleExpense({ amount: n })),
       );
       await store.applyLocal(ops.slice(0, 3));
       expect(await store.outboxCount()).toBe(3);
@@ -435,7 +436,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       await store.acknowledge([o1.id, o2.id], []);
       expect(await store.outboxCount()).toBe(2);
       // A batch that fails rolls its count back with its rows.
-      const again = device.edit('expenses', newRowId(), expenseFields());
+      const again = device.edit('expenses', newRowId(), exampleExpense());
       await expect(store.applyLocal([again, again])).rejects.toThrow(/UNIQUE/);
       expect(await store.outboxCount()).toBe(2);
 
@@ -472,13 +473,13 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
   describe('pulled pages', () => {
     it('applies a page with its cursor, idempotently', async () => {
       const { store } = await stores.create();
-      const phone = new TestDevice();
-      const laptop = new TestDevice(1_000);
+      const phone = new OpWriter();
+      const laptop = new OpWriter({ skewMs: 1_000 });
       const a = newRowId();
       const b = newRowId();
       const page1 = logged([
-        phone.edit('expenses', a, expenseFields({ amount: 100 })),
-        laptop.edit('expenses', b, expenseFields({ amount: 200 })),
+        phone.edit('expenses', a, exampleExpense({ amount: 100 })),
+        laptop.edit('expenses', b, exampleExpense({ amount: 200 })),
         phone.advance(5).edit('categories', a, {
           name: 'Food',
           kind: 'expense',
@@ -522,12 +523,12 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('moves the cursor only together with its page', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const first = newRowId();
-      await store.applyPulled(logged([device.edit('expenses', first, expenseFields())]), [], 1);
+      await store.applyPulled(logged([device.edit('expenses', first, exampleExpense())]), [], 1);
 
       const second = newRowId();
-      const page = logged([device.edit('expenses', second, expenseFields())], 2);
+      const page = logged([device.edit('expenses', second, exampleExpense())], 2);
       const broken = { ...conflictAbout(second, device), seq: null as unknown as number };
       // The rows are written before the conflicts fail: everything of the page is rolled back.
       await expect(store.applyPulled(page, [broken], 2)).rejects.toThrow();
@@ -536,7 +537,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       expect(await store.conflicts(true)).toEqual([]);
 
       const invalid = logged(
-        [{ ...device.edit('expenses', newRowId(), expenseFields()), table: 'nope' as TableName }],
+        [{ ...device.edit('expenses', newRowId(), exampleExpense()), table: 'nope' as TableName }],
         2,
       );
       expect(await errorCode(store.applyPulled(invalid, [], 2))).toBe('op.invalid');
@@ -551,7 +552,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
   describe('conflicts', () => {
     it('stores the server’s conflicts once, lists and dismisses them', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const rowA = newRowId();
       const rowB = newRowId();
       const c1 = conflictAbout(rowA, device, 'amount', 7);
@@ -642,8 +643,8 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('gives the same state as core mergeOp applied to the ops behind the rows', async () => {
       const { store } = await stores.create();
-      const a = new TestDevice();
-      const b = new TestDevice(-2_000);
+      const a = new OpWriter();
+      const b = new OpWriter({ skewMs: -2_000 });
       const ids = [newRowId(), newRowId()];
       const ops: Op[] = [];
       for (let i = 0; i < 12; i++) {
@@ -654,7 +655,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
           dev.edit(
             'expenses',
             id,
-            i < 2 ? expenseFields({ amount: i + 1 }) : { amount: 10 * i, payee: `p${i % 3}` },
+            i < 2 ? exampleExpense({ amount: i + 1 }) : { amount: 10 * i, payee: `p${i % 3}` },
           ),
         );
       }
@@ -678,10 +679,10 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
   describe('checksum buckets and repair', () => {
     it('recomputes buckets summed with an older field hash when it opens, and only then', async () => {
       const first = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const ids = [newRowId(), newRowId(), newRowId()];
       await first.store.applyLocal(
-        ids.map((id) => device.edit('expenses', id, expenseFields({ payee: id }))),
+        ids.map((id) => device.edit('expenses', id, exampleExpense({ payee: id }))),
       );
       device.advance(1_000);
       await first.store.applyLocal([device.edit('expenses', ids[0] as string, { amount: 5 })]);
@@ -716,11 +717,11 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('lists the rows of one bucket and replaces a bucket with the server’s rows', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const [a, b, d] = [rowIdInBucket(3), rowIdInBucket(3), rowIdInBucket(3)] as [string, string, string];
       const c = rowIdInBucket(5);
       const local = [a, b, c].map((id) =>
-        device.edit('expenses', id, expenseFields({ payee: `local ${id}` })),
+        device.edit('expenses', id, exampleExpense({ payee: `local ${id}` })),
       );
       await store.applyLocal(local);
 
@@ -732,9 +733,9 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
       expect(await errorCode(store.bucketRows('expenses', 16))).toBe('store.bad_bucket');
 
       // The server's view of bucket 3: a differs, b is unknown to it, d is new, c is in another bucket.
-      const server = new TestDevice(5_000);
+      const server = new OpWriter({ skewMs: 5_000 });
       const serverRows: SnapshotRow[] = [a, d].map((id) => {
-        const op = server.edit('expenses', id, expenseFields({ payee: `server ${id}` }));
+        const op = server.edit('expenses', id, exampleExpense({ payee: `server ${id}` }));
         return {
           table: 'expenses',
           rowId: id,
@@ -774,7 +775,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
     /** A small ledger: ties on dates, rows without a date, deleted rows, mixed case and wildcard text. */
     async function ledger() {
       const opened = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const food = newRowId();
       const rent = newRowId();
       const specs: Array<{
@@ -817,7 +818,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
           device.advance(1).edit(
             'expenses',
             id,
-            expenseFields({
+            exampleExpense({
               date: spec.date,
               categoryId: spec.categoryId,
               payee: spec.payee,
@@ -918,25 +919,13 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
 
     it('lists rows without a date last and leaves them out of date ranges', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const item = (name: string, purchaseDate: string | null) =>
-        device.edit('inventory', newRowId(), {
-          name,
-          categoryId: null,
-          quantity: 1,
-          purchaseDate,
-          purchasePrice: null,
-          currentValue: null,
-          currency: null,
-          location: null,
-          serialNumber: null,
-          warrantyEnd: null,
-          expenseId: null,
-          receiptId: null,
-          notes: 'Kept in the HALL cupboard',
-          createdAt: '2026-01-15T09:00:00.000Z',
-          deleted: false,
-        });
+        device.edit(
+          'inventory',
+          newRowId(),
+          exampleInventoryItem({ name, purchaseDate, notes: 'Kept in the HALL cupboard' }),
+        );
       const ops = [item('Kettle', '2025-05-01'), item('Old lamp', null), item('Drill', '2025-09-09')];
       await store.applyLocal(ops);
       const all = await store.list('inventory', {});
@@ -1021,7 +1010,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
   describe('search over many rows', () => {
     it('finds sparse matches page by page, in list order, with the same cursors', async () => {
       const { store } = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const ops: Op[] = [];
       const needles: Array<{ id: string; date: string }> = [];
       const pad = (n: number) => String(n).padStart(2, '0');
@@ -1033,7 +1022,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
           device.edit(
             'expenses',
             id,
-            expenseFields({ date, payee: match ? `Needle & co ${i}` : `Shop ${i}` }),
+            exampleExpense({ date, payee: match ? `Needle & co ${i}` : `Shop ${i}` }),
           ),
         );
         if (match) needles.push({ id, date });
@@ -1080,7 +1069,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
     /** Both tables on the same days, one row id in both, deleted rows, two currencies, other tables. */
     async function mixed() {
       const opened = await stores.create();
-      const device = new TestDevice();
+      const device = new OpWriter();
       const food = newRowId();
       const salary = newRowId();
       const shared = newRowId();
@@ -1169,8 +1158,8 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
               r.table,
               r.id,
               r.table === 'expenses'
-                ? expenseFields({ ...money, payee: r.text })
-                : incomeFields({ ...money, source: r.text }),
+                ? exampleExpense({ ...money, payee: r.text })
+                : exampleIncome({ ...money, source: r.text }),
             ),
         );
         if (r.deleted) ops.push(device.advance(1).edit(r.table, r.id, { deleted: true }));
@@ -1314,7 +1303,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
           device.edit(
             'income',
             newRowId(),
-            incomeFields({ amount: 999_999_999_999_999, date: '2027-01-01' }),
+            exampleIncome({ amount: 999_999_999_999_999, date: '2027-01-01' }),
           ),
         ),
       );
@@ -1377,12 +1366,12 @@ describe('SqliteLocalStore with a sealer: what is sealed, and with which key', (
 
   /** A canary in every place user data goes: a row, the outbox, a rejected op, a conflict, meta. */
   async function writeCanary(store: LocalStore, canary: string) {
-    const device = new TestDevice();
+    const device = new OpWriter();
     const [a, b] = [newRowId(), newRowId()];
     const ops = [
-      device.edit('expenses', a, expenseFields({ payee: canary, note: `note ${canary}` })),
-      device.edit('income', b, incomeFields({ source: 'Salary', note: canary })),
-      device.edit('expenses', newRowId(), expenseFields({ payee: 'Refused' })),
+      device.edit('expenses', a, exampleExpense({ payee: canary, note: `note ${canary}` })),
+      device.edit('income', b, exampleIncome({ source: 'Salary', note: canary })),
+      device.edit('expenses', newRowId(), exampleExpense({ payee: 'Refused' })),
     ];
     await store.applyLocal(ops);
     await store.acknowledge([], [{ op: ops[2] as Op, code: 'op.invalid', message: `no ${canary}`, at }]);

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { LIMITS } from '@kakeibo/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kakeibo } from '../src/index.js';
-import { type Harness, harness, openDeviceStore } from './support-server.js';
+import { type Harness, harness, openDeviceStore } from './support/index.js';
 
 const PASSWORD = 'correct horse battery staple';
 let h: Harness;

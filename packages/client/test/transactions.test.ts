@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kakeibo } from '../src/kakeibo.js';
-import { STORE_MODES, TestStores } from './support/store.js';
+import { STORE_MODES, TestStores } from './support/index.js';
 
 /**
  * kb.transactions.list and kb.reports.monthlyTotals: expenses and income read together from the local

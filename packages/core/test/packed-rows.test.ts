@@ -23,7 +23,7 @@ import {
   rowStateOf,
   unpackRow,
 } from '../src/sync/index.js';
-import { firstPackedForm } from './support/first-packed-form.js';
+import { firstPackedForm } from './support/index.js';
 
 const DEVICE = 'aaaaaaaaaaaaaaaa';
 const stamp = (ms: number, counter = 0, device = DEVICE) =>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/ids.js';
 import { MemoryReplica, type Op, StateChecksum } from '../src/sync/index.js';
-import { createSimulation } from './support/simulation.js';
+import { createSimulation } from './support/index.js';
 
 const ROWS = Array.from({ length: 4 }, (_, i) => uuidv7(Date.UTC(2026, 0, 1) + i));
 

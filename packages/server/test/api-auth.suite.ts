@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
-import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
+import {
+  type AdapterName,
+  PASSWORD,
+  startTestServer,
+  TestDevice,
+  type TestServer,
+  uniqueEmail,
+} from './support/index.js';
 
 /** Accounts, devices, signatures and tokens over real HTTP; run once per storage adapter. */
 export function apiAuthSuite(adapter: AdapterName) {

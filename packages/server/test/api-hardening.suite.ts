@@ -3,8 +3,15 @@ import { Writable } from 'node:stream';
 import { uuidv7 } from '@kakeibo/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrl } from '../src/app.js';
-import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
-import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
+import {
+  type AdapterName,
+  exampleExpense,
+  PASSWORD,
+  startTestServer,
+  TestDevice,
+  type TestServer,
+  uniqueEmail,
+} from './support/index.js';
 
 /**
  * What an adversarial probe found the server answering with a 500 or accepting silently, each now a
@@ -67,8 +74,8 @@ export function apiHardeningSuite(adapter: AdapterName) {
 
     it('rejects an op whose text holds a lone surrogate, applying the rest of the push', async () => {
       const device = await signedUp();
-      const bad = device.op('expenses', uuidv7(), expenseFields({ payee: 'Bake\ud800ry' }));
-      const good = device.op('expenses', uuidv7(), expenseFields({ payee: 'Bakery' }));
+      const bad = device.op('expenses', uuidv7(), exampleExpense({ payee: 'Bake\ud800ry' }));
+      const good = device.op('expenses', uuidv7(), exampleExpense({ payee: 'Bakery' }));
       const reply = await device.push([bad, good]);
       expect(reply.status).toBe(200);
       expect(reply.body.acks.map((a) => [a.status, a.error?.code])).toEqual([
@@ -79,8 +86,8 @@ export function apiHardeningSuite(adapter: AdapterName) {
 
     it('rejects an op with a value nested 10,000 deep alone, with its reason, and applies the others', async () => {
       const device = await signedUp();
-      const deep = device.op('expenses', uuidv7(), expenseFields({ payee: 'PLACEHOLDER' }));
-      const good = device.op('expenses', uuidv7(), expenseFields());
+      const deep = device.op('expenses', uuidv7(), exampleExpense({ payee: 'PLACEHOLDER' }));
+      const good = device.op('expenses', uuidv7(), exampleExpense());
       const nested = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
       const body = JSON.stringify({ ops: [deep, good] }).replace('"PLACEHOLDER"', nested);
       const reply = await device.request<{ acks: Array<{ status: string; error?: { code: string } }> }>(
@@ -108,12 +115,12 @@ export function apiHardeningSuite(adapter: AdapterName) {
 
     it('refuses the key __proto__ anywhere in a body, and in an op on its own', async () => {
       const device = await signedUp();
-      const op = device.op('expenses', uuidv7(), expenseFields());
+      const op = device.op('expenses', uuidv7(), exampleExpense());
       const withProto = JSON.stringify({ ops: [op] }).replace('"fields":{', '"fields":{"__proto__":{"x":1},');
       const reply = await device.request('POST', '/v1/sync/push', withProto);
       expect(reply).toMatchObject({ status: 400, body: { code: 'request.forbidden_key' } });
       // A payee that merely says "__proto__" is text like any other.
-      const named = device.op('expenses', uuidv7(), expenseFields({ payee: '__proto__' }));
+      const named = device.op('expenses', uuidv7(), exampleExpense({ payee: '__proto__' }));
       expect((await device.push([named])).body.acks[0]?.status).toBe('applied');
     });
 

@@ -8,8 +8,15 @@ import {
   uuidv7,
 } from '@kakeibo/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
-import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
+import {
+  type AdapterName,
+  exampleExpense,
+  PASSWORD,
+  startTestServer,
+  TestDevice,
+  type TestServer,
+  uniqueEmail,
+} from './support/index.js';
 
 interface PullReply {
   ops: Array<{ seq: number; op: Op }>;
@@ -56,8 +63,8 @@ export function apiSyncSuite(adapter: AdapterName) {
     it('pushes idempotently: the same batch twice stores one copy, with the original sequence numbers', async () => {
       const { a, b } = await account();
       const ops = [
-        a.op('expenses', uuidv7(), expenseFields()),
-        a.op('expenses', uuidv7(), expenseFields({ amount: 99 })),
+        a.op('expenses', uuidv7(), exampleExpense()),
+        a.op('expenses', uuidv7(), exampleExpense({ amount: 99 })),
       ];
       const first = await a.push(ops);
       expect(first.status).toBe(200);
@@ -71,12 +78,12 @@ export function apiSyncSuite(adapter: AdapterName) {
 
     it('rejects bad ops one by one with reasons while the rest of the batch is applied', async () => {
       const { a, b } = await account();
-      const good = a.op('expenses', uuidv7(), expenseFields());
-      const negative = a.op('expenses', uuidv7(), expenseFields({ amount: -5 }));
-      const unknownField = a.op('expenses', uuidv7(), { ...expenseFields(), colour: 'red' });
-      const foreign = b.op('expenses', uuidv7(), expenseFields());
+      const good = a.op('expenses', uuidv7(), exampleExpense());
+      const negative = a.op('expenses', uuidv7(), exampleExpense({ amount: -5 }));
+      const unknownField = a.op('expenses', uuidv7(), { ...exampleExpense(), colour: 'red' });
+      const foreign = b.op('expenses', uuidv7(), exampleExpense());
       const future = await TestDevice.create(server.url, { now: () => Date.now() + 10 * 60_000 });
-      const drifted = { ...a.op('expenses', uuidv7(), expenseFields()), stamp: '' };
+      const drifted = { ...a.op('expenses', uuidv7(), exampleExpense()), stamp: '' };
       drifted.stamp = future.clock.tick().replace(future.id, a.id);
       const reply = await a.push([good, negative, unknownField, foreign, drifted]);
       expect(reply.status).toBe(200);
@@ -94,7 +101,7 @@ export function apiSyncSuite(adapter: AdapterName) {
     it('records a concurrent edit of one field as a conflict, for every device to see', async () => {
       const { a, b } = await account();
       const rowId = uuidv7();
-      const create = a.op('expenses', rowId, expenseFields());
+      const create = a.op('expenses', rowId, exampleExpense());
       await a.push([create]);
       const { ops } = await pullAll(b);
       const replicaB = new MemoryReplica();
@@ -126,7 +133,7 @@ export function apiSyncSuite(adapter: AdapterName) {
       for (let i = 0; i < 10_000; i++) {
         const rowId = rows[i % rows.length] as string;
         all.push(
-          a.op('expenses', rowId, i < rows.length ? expenseFields({ amount: i + 1 }) : { amount: i + 1 }),
+          a.op('expenses', rowId, i < rows.length ? exampleExpense({ amount: i + 1 }) : { amount: i + 1 }),
         );
       }
       for (let i = 0; i < all.length; i += 1000) {
@@ -193,7 +200,7 @@ export function apiSyncSuite(adapter: AdapterName) {
 
     it('repairs by bucket: the rows of one bucket come back complete', async () => {
       const { a } = await account();
-      const ops = Array.from({ length: 64 }, () => a.op('expenses', uuidv7(), expenseFields()));
+      const ops = Array.from({ length: 64 }, () => a.op('expenses', uuidv7(), exampleExpense()));
       await a.push(ops);
       const bucket = Number.parseInt(ops[0]?.rowId.slice(-1) as string, 16);
       const expected = ops
@@ -230,7 +237,11 @@ export function apiSyncSuite(adapter: AdapterName) {
       const food = uuidv7();
       const days = ['2026-10-30', '2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'];
       const ops = days.map((date, i) =>
-        a.op('expenses', uuidv7(), expenseFields({ date, amount: 100 + i, categoryId: i % 2 ? food : null })),
+        a.op(
+          'expenses',
+          uuidv7(),
+          exampleExpense({ date, amount: 100 + i, categoryId: i % 2 ? food : null }),
+        ),
       );
       const gone = a.op('expenses', ops[4]?.rowId as string, { deleted: true });
       await a.push([...ops, gone]);
@@ -261,7 +272,7 @@ export function apiSyncSuite(adapter: AdapterName) {
 
     it('runs several calls in one batch round trip, each with its own status', async () => {
       const { a } = await account();
-      const op = a.op('expenses', uuidv7(), expenseFields());
+      const op = a.op('expenses', uuidv7(), exampleExpense());
       const reply = await a.request<{ results: Array<{ status: number; body: Record<string, unknown> }> }>(
         'POST',
         '/v1/batch',
@@ -292,7 +303,7 @@ export function apiSyncSuite(adapter: AdapterName) {
     it('compresses responses and accepts gzip request bodies', async () => {
       const { a } = await account();
       await a.push(
-        Array.from({ length: 50 }, () => a.op('expenses', uuidv7(), expenseFields())),
+        Array.from({ length: 50 }, () => a.op('expenses', uuidv7(), exampleExpense())),
         { gzip: true },
       );
       const signedHeaders = await (async () => {
@@ -320,7 +331,7 @@ export function apiSyncSuite(adapter: AdapterName) {
 
     it('answers bad input to every endpoint with a 4xx problem, never a 5xx, and writes nothing', async () => {
       const { a } = await account();
-      await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+      await a.push([a.op('expenses', uuidv7(), exampleExpense())]);
       const before = await a.request<{ total: string; seq: number }>('GET', '/v1/sync/checksum');
       const doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as {
         paths: Record<string, Record<string, unknown>>;

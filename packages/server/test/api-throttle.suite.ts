@@ -3,8 +3,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../src/services/login-throttle.js';
 import { RedisShared } from '../src/shared/redis.js';
-import { PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
-import { type AdapterName, startTestServer, type TestServer } from './support/server.js';
+import {
+  type AdapterName,
+  PASSWORD,
+  startTestServer,
+  TestDevice,
+  type TestServer,
+  uniqueEmail,
+} from './support/index.js';
 
 /**
  * Password guesses are counted before they are checked, atomically, so concurrency cannot outrun the

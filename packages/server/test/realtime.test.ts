@@ -9,9 +9,15 @@ import { setUserDisabled } from '../src/services/accounts.js';
 import { MemoryNotifier } from '../src/shared/events.js';
 import { RedisShared } from '../src/shared/redis.js';
 import { openPostgresStorage } from '../src/storage/postgres/open.js';
-import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from './support/device.js';
-import { createTestDatabase } from './support/pg.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import {
+  createTestDatabase,
+  exampleExpense,
+  PASSWORD,
+  startTestServer,
+  TestDevice,
+  type TestServer,
+  uniqueEmail,
+} from './support/index.js';
 
 interface Socket {
   ws: WebSocket;
@@ -83,7 +89,7 @@ describe('realtime notices (one instance)', () => {
     const ticket = await ticketOf(b);
     const socket = open(server.url, ticket);
     expect(await socket.next()).toEqual({ type: 'hello', head: 0 });
-    await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+    await a.push([a.op('expenses', uuidv7(), exampleExpense())]);
     expect(await socket.next((m) => m.type === 'ledger')).toEqual({ type: 'ledger', head: 1 });
 
     const reused = open(server.url, ticket);
@@ -145,7 +151,7 @@ describe('realtime notices (one instance)', () => {
     await socket.next();
     const raw = (socket.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     raw.pause();
-    for (let i = 0; i < 40; i++) await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+    for (let i = 0; i < 40; i++) await a.push([a.op('expenses', uuidv7(), exampleExpense())]);
     raw.resume();
     expect(await socket.next((m) => m.head === 40)).toEqual({ type: 'ledger', head: 40 });
     // Heads only grow, and the device never needed one message per push to end up current.
@@ -231,7 +237,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       // A ticket bought on instance 1 opens a socket on instance 2.
       const socket = open(two.url, await ticketOf(b));
       await socket.next();
-      await a.push([a.op('expenses', uuidv7(), expenseFields())]);
+      await a.push([a.op('expenses', uuidv7(), exampleExpense())]);
       expect(await socket.next((m) => m.type === 'ledger')).toEqual({ type: 'ledger', head: 1 });
 
       // A request accepted by instance 1, replayed to instance 2, is refused there.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import type { RefreshTokenRecord, Storage } from '../src/storage/index.js';
-import { newAccount, type TestClock } from './storage.fixtures.js';
+import { newAccount, type TestClock } from './support/index.js';
 
 /** Accounts, devices, refresh tokens and the audit log. */
 

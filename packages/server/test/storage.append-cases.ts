@@ -2,14 +2,14 @@ import { type Op, type TableName, uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import {
-  categoryFields,
-  expenseFields,
+  exampleCategory,
+  exampleExpense,
   newAccount,
   newExpenses,
+  OpWriter,
   Reference,
   syncState,
-  Writer,
-} from './storage.fixtures.js';
+} from './support/index.js';
 
 /** appendOps: sequencing, idempotence, atomicity, concurrency and the conflicts it reveals. */
 export function appendCases(get: () => Storage): void {
@@ -17,12 +17,12 @@ export function appendCases(get: () => Storage): void {
     it('applies ops, numbers them from 1 and materialises rows', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const rowId = uuidv7();
       const ops = [
-        w.edit('expenses', rowId, expenseFields({ payee: 'Bakery' })),
+        w.edit('expenses', rowId, exampleExpense({ payee: 'Bakery' })),
         w.edit('expenses', rowId, { amount: 450 }),
-        w.edit('categories', uuidv7(), categoryFields('Food')),
+        w.edit('categories', uuidv7(), exampleCategory('Food')),
       ];
       const outcome = await storage.appendOps(ledgerId, ops);
       expect(outcome).toEqual({
@@ -43,7 +43,7 @@ export function appendCases(get: () => Storage): void {
     it('answers a repeated batch with the original seqs and changes nothing', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const ops = newExpenses(w, 5);
       ops.push(w.edit('expenses', ops[0]?.rowId ?? '', { deleted: true }));
       await storage.appendOps(ledgerId, ops);
@@ -59,7 +59,7 @@ export function appendCases(get: () => Storage): void {
     it('dedupes an id repeated within one batch and mixes known with new ids', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const [a, b, c] = newExpenses(w, 3) as [Op, Op, Op];
       const first = await storage.appendOps(ledgerId, [a, b, a]);
       expect(first.results).toEqual([
@@ -80,13 +80,13 @@ export function appendCases(get: () => Storage): void {
     it('writes nothing of a batch that fails midway', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const existing = newExpenses(w, 3);
       await storage.appendOps(ledgerId, existing);
       const before = await syncState(storage, ledgerId);
 
       const update = w.edit('expenses', existing[0]?.rowId ?? '', { amount: 99_999 });
-      const created = w.edit('expenses', uuidv7(), expenseFields());
+      const created = w.edit('expenses', uuidv7(), exampleExpense());
       // Passes every in-memory step, then breaks the checksum table's constraint after the log and
       // the rows were already written inside the transaction.
       const broken = { ...w.edit('expenses', uuidv7(), { amount: 5 }), table: 'x'.repeat(40) as TableName };
@@ -107,14 +107,14 @@ export function appendCases(get: () => Storage): void {
     it('sequences concurrent appends to one ledger without gaps or repeats', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const batches = [0, 1, 2, 3].map(() => newExpenses(new Writer(), 50));
+      const batches = [0, 1, 2, 3].map(() => newExpenses(new OpWriter(), 50));
       const outcomes = await Promise.all(batches.map((batch) => storage.appendOps(ledgerId, batch)));
       const seqs = outcomes.flatMap((o) => o.results.map((r) => r.seq)).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
       expect(await storage.head(ledgerId)).toBe(200);
 
       // The same batch pushed twice at once (a retry racing the original) is stored once.
-      const batch = newExpenses(new Writer(), 20);
+      const batch = newExpenses(new OpWriter(), 20);
       const [first, second] = await Promise.all([
         storage.appendOps(ledgerId, batch),
         storage.appendOps(ledgerId, batch),
@@ -128,7 +128,7 @@ export function appendCases(get: () => Storage): void {
 
     it('refuses ops for a ledger that does not exist', async () => {
       const storage = get();
-      const ops = newExpenses(new Writer(), 1);
+      const ops = newExpenses(new OpWriter(), 1);
       await expect(storage.appendOps(uuidv7(), ops)).rejects.toMatchObject({
         code: 'storage.ledger_not_found',
       });
@@ -140,10 +140,10 @@ export function appendCases(get: () => Storage): void {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
       const reference = new Reference();
-      const alice = new Writer();
-      const bob = new Writer();
+      const alice = new OpWriter();
+      const bob = new OpWriter();
       const rowId = uuidv7();
-      const created = alice.edit('expenses', rowId, expenseFields({ payee: 'Market' }));
+      const created = alice.edit('expenses', rowId, exampleExpense({ payee: 'Market' }));
       const push = async (ops: Op[]) => {
         reference.push(ops);
         return storage.appendOps(ledgerId, ops);

@@ -6,10 +6,17 @@ import { checkPackedRow, type Op, type PackedRowMessage, rowStateOf, unpackRow, 
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { firstPackedForm } from '../../core/test/support/first-packed-form.js';
 import { openPostgresStorage, openSqliteStorage, type Storage, useSqlCipher } from '../src/storage/index.js';
-import { expenseFields, newAccount, newExpenses, Reference, Writer } from './storage.fixtures.js';
-import { createTestDatabase, type TestDatabase } from './support/pg.js';
+import {
+  createTestDatabase,
+  exampleExpense,
+  firstPackedForm,
+  newAccount,
+  newExpenses,
+  OpWriter,
+  Reference,
+  type TestDatabase,
+} from './support/index.js';
 
 /**
  * A ledger whose checksum buckets were summed with an older field hash (stored before the definition
@@ -126,10 +133,10 @@ async function versionOf(adapter: Adapter, ledgerId: string): Promise<number> {
 }
 
 /** Over a thousand rows (the recompute pages by 1,000), some edited later by another writer. */
-function ledgerOps(): { ops: Op[]; writer: Writer } {
-  const writer = new Writer();
+function ledgerOps(): { ops: Op[]; writer: OpWriter } {
+  const writer = new OpWriter();
   const ops = newExpenses(writer, 1_100);
-  const other = new Writer();
+  const other = new OpWriter();
   other.see(ops);
   for (const op of ops.slice(0, 40))
     ops.push(other.edit('expenses', op.rowId, { amount: 77, note: 'later' }));
@@ -173,7 +180,7 @@ describe.each(adapters)('checksums of an older field hash, $name', (adapter) => 
       });
       expect(await versionOf(adapter, ledgerId)).toBe(2);
 
-      const more = [writer.edit('expenses', uuidv7(), expenseFields({ payee: 'After the upgrade' }))];
+      const more = [writer.edit('expenses', uuidv7(), exampleExpense({ payee: 'After the upgrade' }))];
       await storage.appendOps(ledgerId, more);
       reference.push(more);
       expect((await storage.checksum(ledgerId)).buckets).toEqual(reference.replica.checksum.toBuckets());
@@ -200,7 +207,7 @@ describe.each(adapters)('checksums of an older field hash, $name', (adapter) => 
     try {
       // Writers that have seen the ledger, each editing rows of its own: no two touch one row.
       const writers = [0, 1, 2, 3].map(() => {
-        const w = new Writer();
+        const w = new OpWriter();
         w.see(ops);
         return w;
       });
@@ -280,7 +287,9 @@ describe('rows an older SQLite server stored in the first packed form ({ s, f })
         reference.replica.row('expenses', expense.rowId),
       );
 
-      const edit = [writer.edit('expenses', first.rowId, { note: 'edited after the upgrade' })];
+      const edit = [
+        writer.advance(60_000).edit('expenses', first.rowId, { note: 'edited after the upgrade' }),
+      ];
       await storage.appendOps(ledgerId, edit);
       reference.push(edit);
       expect(await storage.getRow(ledgerId, 'expenses', first.rowId)).toEqual(

@@ -1,7 +1,7 @@
 import { uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
-import { expenseFields, newAccount, newExpenses, syncState, Writer } from './storage.fixtures.js';
+import { exampleExpense, newAccount, newExpenses, OpWriter, syncState } from './support/index.js';
 
 /** Ledgers are separate worlds, and deleting an account removes its whole world. */
 export function ledgerCases(get: () => Storage): void {
@@ -10,7 +10,7 @@ export function ledgerCases(get: () => Storage): void {
       const storage = get();
       const a = await newAccount(storage, 'a');
       const b = await newAccount(storage, 'b');
-      const w = new Writer();
+      const w = new OpWriter();
       const ops = newExpenses(w, 4);
       await storage.appendOps(a.ledgerId, ops);
       expect(await syncState(storage, b.ledgerId)).toEqual({
@@ -52,7 +52,7 @@ export function ledgerCases(get: () => Storage): void {
         conflicts: [],
       });
       // The ledger row itself is gone too.
-      await expect(storage.appendOps(doomed.ledgerId, newExpenses(new Writer(), 1))).rejects.toMatchObject({
+      await expect(storage.appendOps(doomed.ledgerId, newExpenses(new OpWriter(), 1))).rejects.toMatchObject({
         code: 'storage.ledger_not_found',
       });
       // Its email is free again.
@@ -100,10 +100,10 @@ async function seedAccount(storage: Storage, label: string) {
     ip: null,
     detail: {},
   });
-  const a = new Writer();
-  const b = new Writer();
+  const a = new OpWriter();
+  const b = new OpWriter();
   const rowId = uuidv7();
-  const created = a.edit('expenses', rowId, expenseFields());
+  const created = a.edit('expenses', rowId, exampleExpense());
   b.see([created]);
   await storage.appendOps(account.ledgerId, [created, ...newExpenses(a, 3)]);
   await storage.appendOps(account.ledgerId, [a.edit('expenses', rowId, { amount: 1 })]);

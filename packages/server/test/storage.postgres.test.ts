@@ -5,9 +5,14 @@ import { promisify } from 'node:util';
 import { uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../src/storage/index.js';
-import { expenseFields, newAccount, Writer } from './storage.fixtures.js';
 import { storageSuite } from './storage.suite.js';
-import { createTestDatabase, type TestDatabase } from './support/pg.js';
+import {
+  createTestDatabase,
+  exampleExpense,
+  newAccount,
+  OpWriter,
+  type TestDatabase,
+} from './support/index.js';
 
 let database: TestDatabase | undefined;
 
@@ -38,10 +43,14 @@ describe('postgres storage at rest', () => {
       const storage = await openPostgresStorage({ connectionString: db.url, masterKey });
       const canary = `CANARY-${randomBytes(8).toString('hex')}`;
       const { ledgerId } = await newAccount(storage);
-      const alice = new Writer();
-      const bob = new Writer();
+      const alice = new OpWriter();
+      const bob = new OpWriter();
       const rowId = uuidv7();
-      const created = alice.edit('expenses', rowId, expenseFields({ payee: canary, note: canary }));
+      const created = alice.edit(
+        'expenses',
+        rowId,
+        exampleExpense({ payee: canary, note: canary, date: '2025-03-14' }),
+      );
       bob.see([created]);
       await storage.appendOps(ledgerId, [created, alice.edit('expenses', rowId, { payee: `${canary}-a` })]);
       await storage.appendOps(ledgerId, [bob.edit('expenses', rowId, { payee: `${canary}-b` })]);

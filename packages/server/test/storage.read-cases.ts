@@ -2,14 +2,14 @@ import { bucketOf, combineBuckets, decodeRows, type Op, type TableName, uuidv7 }
 import { describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import {
-  categoryFields,
-  expenseFields,
+  exampleCategory,
+  exampleExpense,
   newAccount,
   newExpenses,
+  OpWriter,
   Reference,
   snapshotAll,
-  Writer,
-} from './storage.fixtures.js';
+} from './support/index.js';
 
 /** Reading the synced state back: the log, snapshots, buckets, the checksum and the read API. */
 export function readCases(get: () => Storage): void {
@@ -17,7 +17,7 @@ export function readCases(get: () => Storage): void {
     it('pages through 10,000 ops: every seq once, in order, exactly as pushed', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const ops = newExpenses(w, 10_000);
       for (let i = 0; i < ops.length; i += 1000) await storage.appendOps(ledgerId, ops.slice(i, i + 1000));
       expect(await storage.head(ledgerId)).toBe(10_000);
@@ -42,10 +42,10 @@ export function readCases(get: () => Storage): void {
     it('pages a snapshot over every row once, tombstones included', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const reference = new Reference();
       const ops = [...newExpenses(w, 40)];
-      for (let i = 0; i < 6; i++) ops.push(w.edit('categories', uuidv7(), categoryFields(`c${i}`)));
+      for (let i = 0; i < 6; i++) ops.push(w.edit('categories', uuidv7(), exampleCategory(`c${i}`)));
       ops.push(w.edit('expenses', ops[3]?.rowId ?? '', { deleted: true }));
       ops.push(
         w.edit('inventory', uuidv7(), { createdAt: new Date().toISOString(), deleted: false, name: 'Bike' }),
@@ -69,7 +69,7 @@ export function readCases(get: () => Storage): void {
     it('reads the rows of one checksum bucket, paged by row id', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const ops = newExpenses(w, 120);
       await storage.appendOps(ledgerId, ops);
       const seen: string[] = [];
@@ -102,14 +102,14 @@ export function readCases(get: () => Storage): void {
       const reference = new Reference();
       const random = mulberry32(7);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-      const writers = [new Writer(), new Writer(), new Writer()];
+      const writers = [new OpWriter(), new OpWriter(), new OpWriter()];
       const log: Op[] = [];
       const cursors = writers.map(() => 0);
       const rows: Array<{ table: TableName; rowId: string }> = [];
 
       for (let round = 0; round < 40; round++) {
         const index = Math.floor(random() * writers.length);
-        const writer = writers[index] as Writer;
+        const writer = writers[index] as OpWriter;
         if (random() < 0.5) {
           writer.see(log.slice(cursors[index]));
           cursors[index] = log.length;
@@ -153,7 +153,7 @@ export function readCases(get: () => Storage): void {
     it('filters, orders newest first and pages by cursor', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const food = uuidv7();
       const rent = uuidv7();
       const spec: Array<[date: string, category: string | null]> = [
@@ -167,7 +167,7 @@ export function readCases(get: () => Storage): void {
       ];
       const ids = spec.map(() => uuidv7());
       const ops = spec.map(([date, categoryId], i) =>
-        w.edit('expenses', ids[i] as string, expenseFields({ date, categoryId })),
+        w.edit('expenses', ids[i] as string, exampleExpense({ date, categoryId })),
       );
       ops.push(w.edit('expenses', ids[4] as string, { deleted: true }));
       ops.push(w.edit('expenses', ids[3] as string, { date: '2025-03-01' })); // moves to the top
@@ -179,7 +179,7 @@ export function readCases(get: () => Storage): void {
           purchaseDate: '2025-01-12',
         }),
       );
-      ops.push(w.edit('categories', uuidv7(), categoryFields('Food')));
+      ops.push(w.edit('categories', uuidv7(), exampleCategory('Food')));
       await storage.appendOps(ledgerId, ops);
 
       const dates = new Map(ids.map((id, i) => [id, spec[i]?.[0] ?? '']));
@@ -253,12 +253,12 @@ export function readCases(get: () => Storage): void {
     it('keeps its cursor format, so cursors handed out before still page on, and checks each part', async () => {
       const storage = get();
       const { ledgerId } = await newAccount(storage);
-      const w = new Writer();
+      const w = new OpWriter();
       const dates = ['2025-01-03', '2025-01-02', '2025-01-01'];
       const ids = dates.map(() => uuidv7());
       await storage.appendOps(
         ledgerId,
-        dates.map((date, i) => w.edit('expenses', ids[i] as string, expenseFields({ date }))),
+        dates.map((date, i) => w.edit('expenses', ids[i] as string, exampleExpense({ date }))),
       );
       // The format cursors have always had: base64url of the JSON [sort date, row id] of the last row.
       const earlierCursor = (position: string[]) =>
@@ -289,7 +289,7 @@ export function readCases(get: () => Storage): void {
 }
 
 function randomEdit(
-  writer: Writer,
+  writer: OpWriter,
   rows: Array<{ table: TableName; rowId: string }>,
   random: () => number,
   pick: <T>(items: readonly T[]) => T,
@@ -298,7 +298,7 @@ function randomEdit(
     const table = pick(['expenses', 'categories'] as const);
     const rowId = uuidv7();
     rows.push({ table, rowId });
-    return writer.edit(table, rowId, table === 'expenses' ? expenseFields() : categoryFields('New'));
+    return writer.edit(table, rowId, table === 'expenses' ? exampleExpense() : exampleCategory('New'));
   }
   const { table, rowId } = pick(rows);
   const roll = random();

@@ -6,7 +6,7 @@ import { uuidv7 } from '@kakeibo/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import { WAL_AUTOCHECKPOINT_PAGES } from '../src/storage/sqlite/open.js';
-import { newAccount, newExpenses, Writer } from './storage.fixtures.js';
+import { newAccount, newExpenses, OpWriter } from './support/index.js';
 
 /**
  * The SQLite storage's checkpointer thread (storage/sqlite/checkpointer.ts). Its code is a file of
@@ -39,7 +39,7 @@ async function written(name: string, checkpointerWorker?: URL) {
   });
   const { ledgerId } = await newAccount(storage);
   const sizeAtStart = statSync(file).size;
-  const writer = new Writer();
+  const writer = new OpWriter();
   for (let batch = 0; batch < 3; batch++) await storage.appendOps(ledgerId, newExpenses(writer, 500));
   return { file, key, storage, ledgerId, sizeAtStart };
 }
@@ -80,7 +80,7 @@ describe('the SQLite checkpointer thread', () => {
 
     // The backstop: the commit that takes the log past wal_autocheckpoint copies it into the file.
     // Large rows (inventory notes of 4,000 characters) get there in a few dozen batches.
-    const writer = new Writer();
+    const writer = new OpWriter();
     const notes = 'n'.repeat(4000);
     let ops = 1500;
     while (walFrames(file) < WAL_AUTOCHECKPOINT_PAGES) {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { uuidv7 } from '@kakeibo/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../src/storage/index.js';
-import { expenseFields, newAccount, Writer } from './storage.fixtures.js';
 import { storageSuite } from './storage.suite.js';
+import { exampleExpense, newAccount, OpWriter } from './support/index.js';
 
 // Made when the suite opens (not at import), so a filtered run that skips the suite leaves nothing.
 let dir: string | undefined;
@@ -59,10 +59,10 @@ describe('sqlite storage at rest', () => {
     const storage = await openSqliteStorage({ file, key: randomBytes(32) });
     const canary = `CANARY-${randomBytes(8).toString('hex')}`;
     const { ledgerId } = await newAccount(storage);
-    const alice = new Writer();
-    const bob = new Writer();
+    const alice = new OpWriter();
+    const bob = new OpWriter();
     const rowId = uuidv7();
-    const created = alice.edit('expenses', rowId, expenseFields({ payee: canary, note: canary }));
+    const created = alice.edit('expenses', rowId, exampleExpense({ payee: canary, note: canary }));
     bob.see([created]);
     await storage.appendOps(ledgerId, [created, alice.edit('expenses', rowId, { payee: `${canary}-a` })]);
     await storage.appendOps(ledgerId, [bob.edit('expenses', rowId, { payee: `${canary}-b` })]);

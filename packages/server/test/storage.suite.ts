@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import { accountCases, auditCases, deviceCases, refreshTokenCases } from './storage.account-cases.js';
 import { appendCases } from './storage.append-cases.js';
-import { newAccount, TestClock } from './storage.fixtures.js';
 import { ledgerCases } from './storage.ledger-cases.js';
 import { readCases } from './storage.read-cases.js';
+import { newAccount, TestClock } from './support/index.js';
 
 /**
  * The contract every storage adapter must meet, run unchanged against SQLite and PostgreSQL.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { startTestServer, type TestServer } from './support/index.js';
 
 /** The server serves the built web app at `/` beside the API, with the app's own CSP and caching. */
 describe('serving the web app', () => {

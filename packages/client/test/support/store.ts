@@ -2,18 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildOp,
-  type FieldValue,
-  HybridClock,
-  type LoggedOp,
-  newDeviceId,
-  type Op,
-  parseOp,
-  type RowState,
-  type TableName,
-  uuidv7,
-} from '@kakeibo/core';
+import { type LoggedOp, type Op, uuidv7 } from '@kakeibo/core';
 import { openNodeDriver } from '../../src/node/driver.js';
 import { sqliteLocalStore } from '../../src/store/local-store.js';
 import { aesGcmSealer, generateSealerKey } from '../../src/store/sealer.js';
@@ -100,48 +89,6 @@ export class TestStores {
   }
 }
 
-const BASE_TIME = Date.UTC(2026, 0, 15, 9, 0, 0);
-
-/**
- * A simulated device: its own clock (time moved by hand) and its own view of the rows, so the ops it
- * builds carry the `prev` stamps a real device would send.
- */
-export class TestDevice {
-  readonly id = newDeviceId();
-  readonly clock: HybridClock;
-  private readonly rows = new Map<string, RowState>();
-  time: number;
-
-  constructor(skewMs = 0) {
-    this.time = BASE_TIME + skewMs;
-    this.clock = new HybridClock(this.id, { now: () => this.time });
-  }
-
-  advance(ms: number): this {
-    this.time += ms;
-    return this;
-  }
-
-  /** A validated op (parseOp, exactly as the client does before it stores one). */
-  edit(table: TableName, rowId: string, fields: Record<string, FieldValue>): Op {
-    const op = parseOp(buildOp(this.clock, table, rowId, fields, this.rows.get(`${table}/${rowId}`)));
-    this.see(op);
-    return op;
-  }
-
-  /** Takes in another device's op: our view of the row and our clock move on. */
-  see(op: Op): void {
-    if (op.deviceId !== this.id) this.clock.receive(op.stamp);
-    const key = `${op.table}/${op.rowId}`;
-    const row: RowState = { ...this.rows.get(key) };
-    for (const [field, value] of Object.entries(op.fields)) {
-      const current = row[field];
-      if (!current || op.stamp > current.stamp) row[field] = { value, stamp: op.stamp };
-    }
-    this.rows.set(key, row);
-  }
-}
-
 export const newRowId = (): string => uuidv7();
 
 /** A row id that falls in checksum bucket `bucket` (the last hex digit of the id). */
@@ -150,42 +97,9 @@ export function rowIdInBucket(bucket: number): string {
   return id.slice(0, -1) + bucket.toString(16);
 }
 
-export function expenseFields(overrides: Record<string, FieldValue> = {}): Record<string, FieldValue> {
-  return {
-    createdAt: '2026-01-15T09:00:00.000Z',
-    deleted: false,
-    amount: 1200,
-    currency: 'JPY',
-    date: '2026-01-15',
-    categoryId: null,
-    payee: 'Bakery',
-    note: '',
-    paymentMethod: 'card',
-    tags: [],
-    receiptId: null,
-    inventoryItemId: null,
-    ...overrides,
-  };
-}
-
 /** Server log entries for ops, numbered from `from`. */
 export const logged = (ops: readonly Op[], from = 1): LoggedOp[] =>
   ops.map((op, i) => ({ seq: from + i, op }));
-
-export function incomeFields(overrides: Record<string, FieldValue> = {}): Record<string, FieldValue> {
-  return {
-    createdAt: '2026-01-15T09:00:00.000Z',
-    deleted: false,
-    amount: 300_000,
-    currency: 'JPY',
-    date: '2026-01-25',
-    categoryId: null,
-    source: 'Salary',
-    note: '',
-    recurring: false,
-    ...overrides,
-  };
-}
 
 /**
  * A driver whose every statement (top-level or inside a transaction, savepoints included) goes

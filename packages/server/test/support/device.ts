@@ -157,22 +157,3 @@ export interface PushReply {
 let counter = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}.${process.pid}.${Date.now()}.${++counter}@example.com`;
 export const PASSWORD = 'correct horse battery staple';
-
-/** A complete new expense row. */
-export function expenseFields(overrides: Op['fields'] = {}): Op['fields'] {
-  return {
-    amount: 1250,
-    currency: 'EUR',
-    date: '2026-11-02',
-    categoryId: null,
-    payee: 'Bakery',
-    note: '',
-    paymentMethod: 'card',
-    tags: [],
-    receiptId: null,
-    inventoryItemId: null,
-    createdAt: '2026-11-02T09:00:00.000Z',
-    deleted: false,
-    ...overrides,
-  };
-}

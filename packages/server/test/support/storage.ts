@@ -1,17 +1,6 @@
-import {
-  buildOp,
-  decodeRows,
-  type FieldValue,
-  HybridClock,
-  MemoryReplica,
-  newDeviceId,
-  type Op,
-  parseOp,
-  type SnapshotRow,
-  type TableName,
-  uuidv7,
-} from '@kakeibo/core';
-import type { Storage } from '../src/storage/index.js';
+import { decodeRows, MemoryReplica, type Op, type SnapshotRow, uuidv7 } from '@kakeibo/core';
+import { exampleExpense, type OpWriter } from '../../../core/test/support/index.js';
+import type { Storage } from '../../src/storage/index.js';
 
 /** Builders shared by the storage suite and the canary tests: accounts, devices and real ops. */
 
@@ -21,37 +10,6 @@ export async function newAccount(storage: Storage, label = 'user') {
   const email = `${label}-${userId}@example.test`;
   const user = await storage.createUser({ id: userId, email, passwordHash: `argon2id$${label}`, ledgerId });
   return { userId, ledgerId, email, user };
-}
-
-/**
- * A device as the real client is one: its own HLC and its own view of the rows, so every op it makes
- * carries the `prev` stamps that device had actually seen. Every op is validated with parseOp.
- */
-export class Writer {
-  readonly clock: HybridClock;
-  readonly view = new MemoryReplica();
-
-  constructor(now?: () => number) {
-    this.clock = new HybridClock(newDeviceId(), now ? { now } : {});
-  }
-
-  get deviceId(): string {
-    return this.clock.deviceId;
-  }
-
-  edit(table: TableName, rowId: string, fields: Record<string, FieldValue>): Op {
-    const op = parseOp(buildOp(this.clock, table, rowId, fields, this.view.row(table, rowId)));
-    this.view.apply(op);
-    return op;
-  }
-
-  /** Ops this device pulled from the server. */
-  see(ops: readonly Op[]): void {
-    for (const op of ops) {
-      this.clock.receive(op.stamp);
-      this.view.apply(op);
-    }
-  }
 }
 
 /** The server as core models it: applies each op id once, in arrival order. */
@@ -68,39 +26,8 @@ export class Reference {
   }
 }
 
-export function expenseFields(overrides: Record<string, FieldValue> = {}): Record<string, FieldValue> {
-  return {
-    createdAt: new Date().toISOString(),
-    deleted: false,
-    amount: 1200,
-    currency: 'JPY',
-    date: '2025-03-14',
-    categoryId: null,
-    payee: 'Corner shop',
-    note: '',
-    paymentMethod: 'cash',
-    tags: [],
-    receiptId: null,
-    inventoryItemId: null,
-    ...overrides,
-  };
-}
-
-export function categoryFields(name: string): Record<string, FieldValue> {
-  return {
-    createdAt: new Date().toISOString(),
-    deleted: false,
-    name,
-    kind: 'expense',
-    parentId: null,
-    color: null,
-    icon: null,
-    archived: false,
-  };
-}
-
 /** `count` new expense rows, one op each, spread over dates so they sort in interesting ways. */
-export function newExpenses(writer: Writer, count: number): Op[] {
+export function newExpenses(writer: OpWriter, count: number): Op[] {
   const ops: Op[] = [];
   for (let i = 0; i < count; i++) {
     const day = String((i % 28) + 1).padStart(2, '0');
@@ -108,7 +35,7 @@ export function newExpenses(writer: Writer, count: number): Op[] {
       writer.edit(
         'expenses',
         uuidv7(),
-        expenseFields({ amount: i + 1, date: `2025-01-${day}`, payee: `p${i}` }),
+        exampleExpense({ amount: i + 1, date: `2025-01-${day}`, payee: `p${i}` }),
       ),
     );
   }

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServeProcess, startServe } from '../../cli/test/cli-process.js';
-import { type Kakeibo, openKakeibo } from '../src/index.js';
-import { openNodeDriver } from '../src/node/driver.js';
-import { loadLocalKey } from '../src/node/key-storage.js';
-import { sqliteLocalStore } from '../src/store/local-store.js';
-import type { LocalStore } from '../src/store/types.js';
+import { type ServeProcess, startServe } from '../../../cli/test/cli-process.js';
+import { type Kakeibo, openKakeibo } from '../../src/index.js';
+import { openNodeDriver } from '../../src/node/driver.js';
+import { loadLocalKey } from '../../src/node/key-storage.js';
+import { sqliteLocalStore } from '../../src/store/local-store.js';
+import type { LocalStore } from '../../src/store/types.js';
 
 /** A real `kakeibo serve` process on the embedded SQLite default, restartable on the same data. */
 export class ServerProcess {
