@@ -171,7 +171,9 @@ describe('realtime notices (one instance)', () => {
     raw.pause();
     const live = open(server.url, await ticketOf(b));
     await live.next();
-    // Several heartbeats pass without a pong from the silent one (the live one answers them).
+    // Several heartbeats pass without a pong from the silent one (the live one answers them). This
+    // wait is the thing under test: time passing without pongs. It lasts a few heartbeats of 150 ms,
+    // and what it leads to is then awaited as an event (the close), not assumed after it.
     await new Promise((resolve) => setTimeout(resolve, heartbeatMs * 5));
     raw.resume();
     expect(await silent.closed).toBe(1006); // terminated: no close frame
