@@ -6,8 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uuidv7 } from '@kakeibo/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expenseFields, PASSWORD, TestDevice, uniqueEmail } from '../../server/test/support/device.js';
-import { createTestDatabase } from '../../server/test/support/pg.js';
+import {
+  createTestDatabase,
+  exampleExpense,
+  PASSWORD,
+  TestDevice,
+  uniqueEmail,
+} from '../../server/test/support/index.js';
 import { runCli, startServe } from './cli-process.js';
 
 /** Every regular file under a directory, recursively. */
@@ -44,7 +49,7 @@ describe('kakeibo serve (embedded SQLite default)', () => {
       const phone = await TestDevice.create(server.url);
       expect((await phone.signUp(email, PASSWORD)).status).toBe(201);
       const payee = canary();
-      const push = await phone.push([phone.op('expenses', uuidv7(), expenseFields({ payee, note: payee }))]);
+      const push = await phone.push([phone.op('expenses', uuidv7(), exampleExpense({ payee, note: payee }))]);
       expect(push.body.acks[0]?.status).toBe('applied');
       const read = await phone.request('GET', '/v1/expenses');
       expect(JSON.stringify(read.body)).toContain(payee);
@@ -132,7 +137,7 @@ describe('kakeibo serve on PostgreSQL (KAKEIBO_DATABASE_URL)', () => {
       await phone.signUp(uniqueEmail('pg'), PASSWORD);
       const payee = canary();
       const rowId = uuidv7();
-      await phone.push([phone.op('expenses', rowId, expenseFields({ payee }))]);
+      await phone.push([phone.op('expenses', rowId, exampleExpense({ payee }))]);
       const read = await phone.request('GET', `/v1/expenses/${rowId}`);
       expect(read.body.payee).toBe(payee);
       const dump = execFileSync('pg_dump', ['--no-owner', db.url], {
