@@ -293,12 +293,15 @@ describe.skipIf(!runs)('the Kakeibo app in Chromium', () => {
     expect(inDom).toBeGreaterThan(5);
     expect(inDom).toBeLessThan(60);
 
-    // Scrolling to the end of what is loaded pulls further pages; the DOM stays a window.
+    // Scrolling to the end of what is loaded pulls a further page each time (the list grows: wait for
+    // that, not for a while); the DOM stays a window.
+    const height = () => list.evaluate((el) => el.scrollHeight);
     for (let i = 0; i < 5; i++) {
+      const before = await height();
       await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-      await c.page.waitForTimeout(100);
+      await expect.poll(height, { timeout: 30_000 }).toBeGreaterThan(before);
     }
-    await expect.poll(() => list.evaluate((el) => el.scrollHeight / 64)).toBeGreaterThan(400);
+    expect((await height()) / 64).toBeGreaterThan(400);
     expect(await rows.count()).toBeLessThan(60);
     // The rows on screen now are hundreds of entries down the ledger.
     const shown = (await rows.allInnerTexts()).map((t) => Number(/Payee (\d+)/.exec(t)?.[1]));
@@ -310,8 +313,15 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 /** axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line each. */
 async function axeViolations(page: Page, where: string): Promise<string[]> {
-  // Fonts and transitions settle first, so contrast is measured on the final colours.
-  await page.waitForTimeout(250);
+  // Fonts and transitions settle first, so contrast is measured on the final colours: wait for the
+  // fonts to load and for every running animation that ends (transitions do) to finish.
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    const ending = document
+      .getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY);
+    await Promise.all(ending.map((animation) => animation.finished.catch(() => undefined)));
+  });
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const axe = (

@@ -230,6 +230,34 @@ describe('faults', () => {
     expect(await everything(a)).toEqual(onB);
   });
 
+  it('reports an answer cut off in its body as the network failure it is, and loses nothing', async () => {
+    let cut = false;
+    const cutting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!cut || !String(input).includes('/v1/sync/pull')) return response;
+      cut = false;
+      const head = new Uint8Array(await response.arrayBuffer()).slice(0, 10);
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(head);
+          controller.error(new TypeError('terminated'));
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const { devices } = await account(['a', 'b'], { b: { fetch: cutting } });
+    const [a, b] = devices as [Kakeibo, Kakeibo];
+    await b.sync();
+    const made = await a.expenses.create({ amount: 1, currency: 'EUR', date: '2026-11-02', payee: 'Cut' });
+    await a.sync();
+    cut = true;
+    await expect(b.sync()).rejects.toMatchObject({ code: 'network.unreachable' });
+    expect(b.status()).toMatchObject({ online: false, lastError: { code: 'network.unreachable' } });
+    expect(await b.expenses.get(made.id)).toBeNull();
+    expect((await b.sync()).verified).toBe(true);
+    expect((await b.expenses.get(made.id))?.payee).toBe('Cut');
+  });
+
   it('survives a connection dropped after the server acted, and responses delivered twice', async () => {
     const address = email();
     let mode: 'normal' | 'drop-after' | 'twice' = 'normal';

@@ -170,11 +170,16 @@ describe('realtime notices (one instance)', () => {
     const raw = (silent.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     raw.pause();
     const live = open(server.url, await ticketOf(b));
+    let livePings = 0;
+    live.ws.on('ping', () => livePings++);
     await live.next();
-    // Several heartbeats pass without a pong from the silent one (the live one answers them). This
-    // wait is the thing under test: time passing without pongs. It lasts a few heartbeats of 150 ms,
-    // and what it leads to is then awaited as an event (the close), not assumed after it.
-    await new Promise((resolve) => setTimeout(resolve, heartbeatMs * 5));
+    const sockets = server.app.websocketServer.clients;
+    expect(sockets.size).toBe(2);
+    // Wait for what the heartbeats do, not for a while: the server drops the silent socket at the
+    // first heartbeat that finds the ping of the one before unanswered, and pings the live one a
+    // second time only if it answered the first (so it passed a heartbeat's check).
+    await expect.poll(() => sockets.size, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => livePings, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     raw.resume();
     expect(await silent.closed).toBe(1006); // terminated: no close frame
     expect(live.ws.readyState).toBe(WebSocket.OPEN);

@@ -303,7 +303,16 @@ export class ApiClient {
       );
     }
     this.learnServerTime(response);
-    const text = await response.text().catch(() => '');
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The connection died while the answer was arriving: nothing of it can be trusted or used.
+      throw new KakeiboError(
+        'network.unreachable',
+        `The connection to the server was cut before its answer arrived: ${(error as Error).message}.`,
+      );
+    }
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : {};
