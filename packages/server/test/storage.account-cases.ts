@@ -40,6 +40,52 @@ export function accountCases(get: () => Storage): void {
       expect(await storage.head(ledgerId)).toBe(0);
     });
 
+    it('creates an account with its device and first session in one transaction, or nothing of it', async () => {
+      const storage = get();
+      const account = () => {
+        const userId = uuidv7();
+        const ledgerId = uuidv7();
+        const deviceId = randomBytes(8).toString('hex');
+        return {
+          user: { id: userId, email: `signup-${userId}@example.test`, passwordHash: 'argon2id$s', ledgerId },
+          device: {
+            ledgerId,
+            id: deviceId,
+            userId,
+            name: 'Phone',
+            platform: 'test',
+            publicKeyJwk: '{}',
+            alg: 'ed25519',
+          },
+          refreshToken: token({ ledgerId, userId, deviceId }, randomBytes(32).toString('hex')),
+        };
+      };
+      const first = account();
+      const user = await storage.createAccount(first);
+      expect(await storage.findUserByEmail(first.user.email)).toEqual(user);
+      expect((await storage.findDevice(first.user.ledgerId, first.device.id))?.name).toBe('Phone');
+      expect((await storage.findRefreshToken(first.refreshToken.tokenHash))?.deviceId).toBe(first.device.id);
+
+      // The refresh token's insert fails (its hash is taken) after the user, ledger and device went
+      // in: none of them stays, and the same email signs up afterwards.
+      const failing = account();
+      failing.refreshToken.tokenHash = first.refreshToken.tokenHash;
+      await expect(storage.createAccount(failing)).rejects.toThrow();
+      expect(await storage.findUserByEmail(failing.user.email)).toBeNull();
+      expect(await storage.findUserById(failing.user.id)).toBeNull();
+      expect(await storage.findDevice(failing.user.ledgerId, failing.device.id)).toBeNull();
+      const retried = account();
+      retried.user.email = failing.user.email;
+      expect((await storage.createAccount(retried)).email).toBe(failing.user.email);
+
+      // An email taken is auth.email_taken, and nothing of the second sign-up is stored.
+      const taken = account();
+      taken.user.email = first.user.email;
+      await expect(storage.createAccount(taken)).rejects.toMatchObject({ code: 'auth.email_taken' });
+      expect(await storage.findDevice(taken.user.ledgerId, taken.device.id)).toBeNull();
+      expect(await storage.findRefreshToken(taken.refreshToken.tokenHash)).toBeNull();
+    });
+
     it('refuses a second account with the same email, whatever its case', async () => {
       const storage = get();
       const { email } = await newAccount(storage);

@@ -13,7 +13,7 @@ import type { UserRecord } from '../storage/types.js';
 import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 import { announceRevoked } from './devices.js';
-import { issueSession } from './sessions.js';
+import { issueSession, prepareSession } from './sessions.js';
 
 /** One answer for an unknown email and a wrong password: same status, same body, similar time. */
 const invalidCredentials = () =>
@@ -25,15 +25,13 @@ export async function signUp(deps: ServerDeps, request: SignUpRequest, ip: strin
   checkPasswordPolicy(request.password, { email: request.email });
   await deps.throttle.signup(ip);
   const passwordHash = await hashPassword(request.password);
-  const user = await deps.storage.createUser({
-    id: uuidv7(),
-    email: request.email,
-    passwordHash,
-    ledgerId: uuidv7(),
-  });
-  const auth = await registerDevice(deps, user, request.device);
+  const user = { id: uuidv7(), email: request.email, passwordHash, ledgerId: uuidv7() };
+  const auth = { userId: user.id, ledgerId: user.ledgerId, deviceId: request.device.id };
+  const { session, refreshToken } = prepareSession(deps, auth);
+  // The account, its first device and that device's session: one transaction, all or nothing.
+  await deps.storage.createAccount({ user, device: deviceRecord(user, request.device), refreshToken });
   await deps.storage.recordAudit({ ...auditIds(auth), kind: 'auth.signup', ip, detail: {} });
-  return issueSession(deps, auth);
+  return session;
 }
 
 export async function signIn(deps: ServerDeps, request: SignInRequest, ip: string): Promise<Session> {
@@ -87,16 +85,21 @@ async function registerDevice(
       'Another active device of this account uses the same device id: generate a new device id and try again.',
     );
   }
-  await deps.storage.upsertDevice({
+  await deps.storage.upsertDevice(deviceRecord(user, device));
+  return { userId: user.id, ledgerId: user.ledgerId, deviceId: device.id };
+}
+
+/** The device as stored: its registration, in the ledger of `user`. */
+function deviceRecord(user: { id: string; ledgerId: string }, device: DeviceRegistration) {
+  return {
     ledgerId: user.ledgerId,
     id: device.id,
     userId: user.id,
     name: device.name,
     platform: device.platform,
-    publicKeyJwk,
+    publicKeyJwk: JSON.stringify(device.publicKey),
     alg: device.publicKey.kty === 'EC' ? 'ecdsa-p256-sha256' : 'ed25519',
-  });
-  return { userId: user.id, ledgerId: user.ledgerId, deviceId: device.id };
+  };
 }
 
 /** Ends this device's session: the device is revoked with its refresh tokens; its data stays in the ledger. */

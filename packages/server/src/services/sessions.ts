@@ -1,4 +1,5 @@
 import { KakeiboError, type Session } from '@kakeibo/core';
+import type { NewAccount } from '../storage/types.js';
 import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_MS } from './tokens.js';
@@ -14,11 +15,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Issues an access token and a refresh token of a new (or given) family for a device. */
 export async function issueSession(deps: ServerDeps, auth: AuthContext, familyId?: string): Promise<Session> {
+  const { session, refreshToken } = prepareSession(deps, auth, familyId);
+  await deps.storage.insertRefreshToken(refreshToken);
+  return session;
+}
+
+/** A new session's tokens and the refresh token's record, not yet stored (sign-up stores it itself). */
+export function prepareSession(
+  deps: ServerDeps,
+  auth: AuthContext,
+  familyId?: string,
+): { session: Session; refreshToken: NewRefreshTokenRecord } {
   const now = deps.now();
   const access = deps.tokens.mint(auth);
   const refresh = newRefreshToken();
   const expiresAt = iso(now + REFRESH_TOKEN_TTL_MS);
-  await deps.storage.insertRefreshToken({
+  const refreshToken = {
     tokenHash: refresh.hash,
     ledgerId: auth.ledgerId,
     userId: auth.userId,
@@ -26,9 +38,11 @@ export async function issueSession(deps: ServerDeps, auth: AuthContext, familyId
     familyId: familyId ?? crypto.randomUUID(),
     createdAt: iso(now),
     expiresAt,
-  });
-  return sessionOf(auth, access, refresh.token, expiresAt);
+  };
+  return { session: sessionOf(auth, access, refresh.token, expiresAt), refreshToken };
 }
+
+type NewRefreshTokenRecord = NewAccount['refreshToken'];
 
 function sessionOf(
   auth: AuthContext,

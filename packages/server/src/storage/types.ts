@@ -123,6 +123,13 @@ export interface StorageLifecycle {
   readonly kind: string;
 }
 
+/** What a sign-up stores: the user (and so the ledger), the device, the device's first session. */
+export interface NewAccount {
+  user: { id: string; email: string; passwordHash: string; ledgerId: string };
+  device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>;
+  refreshToken: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>;
+}
+
 /** Accounts: a user and their one ledger (users.ts). */
 export interface AccountStorage {
   /** Creates the user and their ledger in one transaction; throws KakeiboError 'auth.email_taken'. */
@@ -132,6 +139,12 @@ export interface AccountStorage {
     passwordHash: string;
     ledgerId: string;
   }): Promise<UserRecord>;
+  /**
+   * Sign-up in one transaction: the user and their ledger, the device that signed up and its first
+   * refresh token, all or none (a sign-up that fails part-way leaves no account behind to block a
+   * retry with `auth.email_taken`); throws KakeiboError 'auth.email_taken'.
+   */
+  createAccount(account: NewAccount): Promise<UserRecord>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;

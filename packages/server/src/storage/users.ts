@@ -1,8 +1,10 @@
 import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { StorageContext } from './context.js';
-import { LEDGER_TABLES, type UsersTable } from './schema.js';
-import type { UserRecord } from './types.js';
+import { upsertDevice } from './devices.js';
+import { insertRefreshToken } from './refresh-tokens.js';
+import { type Database, LEDGER_TABLES, type UsersTable } from './schema.js';
+import type { NewAccount, UserRecord } from './types.js';
 
 /** Accounts: a user and their one ledger, created and deleted together. */
 
@@ -17,9 +19,31 @@ const toUser = (r: Selectable<UsersTable>): UserRecord => ({
   disabledAt: r.disabled_at,
 });
 
-export async function createUser(
+export function createUser(
   ctx: StorageContext,
   user: { id: string; email: string; passwordHash: string; ledgerId: string },
+): Promise<UserRecord> {
+  return inserted(ctx, user, async () => {});
+}
+
+export function createAccount(ctx: StorageContext, account: NewAccount): Promise<UserRecord> {
+  return inserted(ctx, account.user, async (trx) => {
+    // The device and its first refresh token, through the same statements their own areas run,
+    // bound to this transaction.
+    const inTransaction: StorageContext = { ...ctx, db: trx };
+    await upsertDevice(inTransaction, account.device);
+    await insertRefreshToken(inTransaction, account.refreshToken);
+  });
+}
+
+/**
+ * Inserts the user and their ledger, then `more`, in one transaction. The ledger's data key (where
+ * columns are sealed) is kept only once the transaction committed.
+ */
+async function inserted(
+  ctx: StorageContext,
+  user: { id: string; email: string; passwordHash: string; ledgerId: string },
+  more: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<UserRecord> {
   const record: UserRecord = {
     id: user.id,
@@ -55,6 +79,7 @@ export async function createUser(
           checksum_version: CHECKSUM_VERSION,
         })
         .execute();
+      await more(trx);
     });
   } catch (error) {
     if (
