@@ -18,7 +18,7 @@ import { healthPlugin, openApiPlugin } from './routes/operations.js';
 import { SYNC_ROUTES, syncPlugin } from './routes/sync.js';
 import type { ServerDeps } from './services/context.js';
 import { LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './services/login-throttle.js';
-import { MemoryNonceCache, type NonceCache } from './services/nonce-cache.js';
+import { type NonceCache, StorageNonceCache } from './services/nonce-cache.js';
 import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js';
 import { AccessTokens } from './services/tokens.js';
 import { MemoryNotifier, MemoryTicketStore, type Notifier } from './shared/events.js';
@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps: ServerDeps = {
     storage: options.storage,
     tokens: new AccessTokens(deriveSubkey(options.masterKey, SUBKEY_PURPOSES.accessTokenMac), now),
-    nonces: options.nonces ?? redis ?? new MemoryNonceCache(now),
+    nonces: options.nonces ?? redis ?? new StorageNonceCache(options.storage, now),
     notifier: options.notifier ?? redis ?? new MemoryNotifier(),
     tickets: redis ?? new MemoryTicketStore(now),
     throttle: new LoginThrottle(options.rateLimiter ?? redis ?? new MemoryRateLimiter(now), now, {

@@ -166,6 +166,31 @@ export function apiHardeningSuite(adapter: AdapterName) {
     });
   });
 
+  describe(`replays across a restart (${adapter})`, () => {
+    it('refuses a signed request replayed after the server restarted, its memory gone', async () => {
+      let server = await startTestServer(adapter);
+      try {
+        const device = await TestDevice.create(server.url);
+        expect((await device.signUp(uniqueEmail(), PASSWORD)).status).toBe(201);
+        expect((await device.request('GET', '/v1/devices')).status).toBe(200);
+        const captured = { ...device.lastSigned };
+        // What an attacker who captured it would send again, once the server came back.
+        server = await server.restart();
+        const replayed = await device.request('GET', '/v1/devices', undefined, {
+          replay: captured,
+          baseUrl: server.url,
+        });
+        expect([replayed.status, replayed.body.code]).toEqual([401, 'signature.replayed']);
+        // A fresh signature is of course accepted.
+        expect((await device.request('GET', '/v1/devices', undefined, { baseUrl: server.url })).status).toBe(
+          200,
+        );
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe(`slow clients (${adapter})`, () => {
     let server: TestServer;
     beforeAll(async () => {

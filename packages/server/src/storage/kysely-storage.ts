@@ -6,6 +6,7 @@ import * as devices from './devices.js';
 import type { DialectTraits } from './dialect.js';
 import { LedgerKeys } from './ledger-keys.js';
 import { migrateToLatest } from './migrations/index.js';
+import * as nonces from './nonces.js';
 import * as rowQueries from './query-rows.js';
 import * as tokens from './refresh-tokens.js';
 import type { Database } from './schema.js';
@@ -46,6 +47,7 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
       await options.beforeClose?.();
       await ctx.db.destroy();
     },
+    ...withContext(ctx, nonces),
     ...withContext(ctx, users),
     ...withContext(ctx, devices),
     ...withContext(ctx, tokens),

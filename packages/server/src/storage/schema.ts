@@ -114,7 +114,14 @@ export interface ChecksumBucketsTable {
   fields: Int8;
 }
 
+export interface UsedNoncesTable {
+  nonce: string;
+  /** Unix ms, as int8 (node-pg reads it as text). */
+  expires_at: number | string;
+}
+
 export interface Database {
+  used_nonces: UsedNoncesTable;
   users: UsersTable;
   ledgers: LedgersTable;
   devices: DevicesTable;

@@ -109,6 +109,7 @@ export interface RowQuery {
  * dialect (sqlite/, postgres/) opens it with its own traits.
  */
 export type Storage = StorageLifecycle &
+  NonceStorage &
   AccountStorage &
   DeviceStorage &
   RefreshTokenStorage &
@@ -128,6 +129,17 @@ export interface NewAccount {
   user: { id: string; email: string; passwordHash: string; ledgerId: string };
   device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>;
   refreshToken: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>;
+}
+
+/** Signature nonces seen within the replay window, kept across restarts (nonces.ts). */
+export interface NonceStorage {
+  /**
+   * Records `nonce` as used until `expiresAtMs`, atomically: true when it was new (or its earlier
+   * use has expired), false when it is in use, which makes the request a replay.
+   */
+  rememberNonce(nonce: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+  /** Drops every nonce expired by `nowMs`; returns how many. */
+  pruneNonces(nowMs: number): Promise<number>;
 }
 
 /** Accounts: a user and their one ledger (users.ts). */

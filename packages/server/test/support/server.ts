@@ -18,6 +18,8 @@ export interface TestServer {
   app: FastifyInstance;
   storage: Storage;
   close(): Promise<void>;
+  /** Stops this app (its memory with it: nonces, rate limits) and starts a new one on the same storage. */
+  restart(): Promise<TestServer>;
 }
 
 export type AdapterName = 'sqlite' | 'postgres';
@@ -37,23 +39,32 @@ export async function freshStorage(kind: AdapterName, masterKey: Buffer) {
   return { storage, dir: null, cleanup: () => db.drop() };
 }
 
+export type ServerOptions = {
+  now?: () => number;
+  loginLimits?: Partial<LoginLimits>;
+  heartbeatMs?: number;
+  webDir?: string;
+  /** A logger for the server (tests that read what it logs); default none. */
+  logger?: FastifyServerOptions['logger'];
+  timeouts?: Partial<HttpTimeouts>;
+  /** Share state through this Redis (rate limits, nonces, notices) instead of in-process. */
+  redis?: RedisShared;
+};
+
 /** The real HTTP server on a loopback port, over a fresh storage. */
-export async function startTestServer(
-  kind: AdapterName,
-  options: {
-    now?: () => number;
-    loginLimits?: Partial<LoginLimits>;
-    heartbeatMs?: number;
-    webDir?: string;
-    /** A logger for the server (tests that read what it logs); default none. */
-    logger?: FastifyServerOptions['logger'];
-    timeouts?: Partial<HttpTimeouts>;
-    /** Share state through this Redis (rate limits, nonces, notices) instead of in-process. */
-    redis?: RedisShared;
-  } = {},
-): Promise<TestServer> {
+export async function startTestServer(kind: AdapterName, options: ServerOptions = {}): Promise<TestServer> {
   const masterKey = randomBytes(32);
   const { storage, cleanup } = await freshStorage(kind, masterKey);
+  return listening(storage, masterKey, options, cleanup);
+}
+
+/** The app over `storage`, on a fresh loopback port; `restart` is a new app over the same storage. */
+async function listening(
+  storage: Storage,
+  masterKey: Buffer,
+  options: ServerOptions,
+  cleanup: () => Promise<void>,
+): Promise<TestServer> {
   // Many accounts come from one test address: sign-up throttling is tested on its own.
   const loginLimits = { signupsPerIp: 10_000, failuresPerIp: 10_000, ...options.loginLimits };
   const app = await buildApp({
@@ -78,6 +89,10 @@ export async function startTestServer(
       await app.close();
       await storage.close();
       await cleanup();
+    },
+    restart: async () => {
+      await app.close();
+      return listening(storage, masterKey, options, cleanup);
     },
   };
 }

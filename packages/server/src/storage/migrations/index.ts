@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './0001-initial.js';
 import { checksumVersion } from './0002-checksum-version.js';
+import { usedNonces } from './0003-used-nonces.js';
 
 /**
  * Migrations are listed here rather than discovered in a folder, so they run the same from src/
@@ -9,6 +10,7 @@ import { checksumVersion } from './0002-checksum-version.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-checksum-version': checksumVersion,
+  '0003-used-nonces': usedNonces,
 };
 
 const provider: MigrationProvider = {
