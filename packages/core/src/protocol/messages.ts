@@ -2,20 +2,13 @@ import { z } from 'zod';
 import { StampSchema } from '../clock/stamp.js';
 import { DeviceIdSchema, OpIdSchema, RowIdSchema, StoredRowIdSchema } from '../ids.js';
 import { ChecksumBucketSchema } from '../sync/checksum.js';
-import { OpEnvelopeSchema, TableNameSchema } from '../sync/op.js';
+import { FieldValueShapeSchema, OpEnvelopeSchema, TableNameSchema } from '../sync/op.js';
 import { MAX_PACKED_ROW_CHARS } from '../sync/row-codec.js';
 import { LIMITS } from './limits.js';
 
 /** A log position: the per-ledger sequence number of the last op a device has. 0 = nothing yet. */
 export const CursorSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-const FieldValueSchema = z.union([
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.array(z.string()).readonly(),
-]);
 const ErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
 
 // ---- push --------------------------------------------------------------------------------------
@@ -42,7 +35,7 @@ export const OpAckSchema = z.discriminatedUnion('status', [
 ]);
 
 export const ConflictSideSchema = z.strictObject({
-  value: FieldValueSchema,
+  value: FieldValueShapeSchema,
   stamp: StampSchema,
   deviceId: DeviceIdSchema,
 });

@@ -13,7 +13,11 @@ export const TableNameSchema = z.enum(TABLE_NAMES as [TableName, ...TableName[]]
   error: `must be one of: ${TABLE_NAMES.join(', ')}`,
 });
 
-const ShallowValueSchema = z.union([
+/**
+ * The shapes a field value can take, checked one level deep (its entity schema checks it fully):
+ * for op fields on the wire and conflict sides.
+ */
+export const FieldValueShapeSchema = z.union([
   z.string(),
   z.number(),
   z.boolean(),
@@ -35,7 +39,7 @@ export const OpEnvelopeSchema = z
     deviceId: DeviceIdSchema,
     // The shapes a field value can take, checked one level deep: a value nested deeper (or an
     // object) is refused here, before anything walks or serialises it.
-    fields: z.record(z.string().min(1).max(64), ShallowValueSchema),
+    fields: z.record(z.string().min(1).max(64), FieldValueShapeSchema),
     prev: z.record(z.string().min(1).max(64), StampSchema.nullable()),
   })
   .superRefine((op, ctx) => {
