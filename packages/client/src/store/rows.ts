@@ -13,7 +13,7 @@ import { place } from './sealing.js';
 import { insertMany } from './sql.js';
 
 /** Rows read per statement when walking the whole table (checksum recompute, sealing): memory stays bounded. */
-export const SCAN_PAGE = 1000;
+const SCAN_PAGE = 1000;
 
 /** A snapshot row decodeRows checked: its text and its checked form are there. */
 export type CheckedSnapshotRow = SnapshotRow & { packed: string; checked: CheckedRow };

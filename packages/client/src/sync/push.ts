@@ -3,7 +3,7 @@ import type { EngineStore, OutboxEntry, RejectedOp } from '../store/types.js';
 import type { ApiClient } from '../transport/api-client.js';
 
 /** Ops per push request at most: well under the server's limit, so a request never grows with the backlog. */
-export const PUSH_BATCH = 500;
+const PUSH_BATCH = 500;
 
 /** How much one push may carry: ops and the body's UTF-8 bytes (the server's limit is on those). */
 interface Budget {
@@ -72,7 +72,7 @@ async function sendBatch(api: ApiClient, batch: readonly OutboxEntry[]) {
 }
 
 /** The oldest entries whose push body stays within `bytes`; always at least one, so the queue moves. */
-export function fitting(queued: readonly OutboxEntry[], bytes: number): OutboxEntry[] {
+function fitting(queued: readonly OutboxEntry[], bytes: number): OutboxEntry[] {
   const batch: OutboxEntry[] = [];
   let total = pushBodyBytes([]);
   for (const entry of queued) {

@@ -12,7 +12,7 @@ import { DevicePublicKeySchema } from './auth.js';
 const jwkPart = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters');
 
 /** The private half of a device key as WebCrypto exports it (JWK): ECDSA P-256 or Ed25519. */
-export const DevicePrivateJwkSchema = z.discriminatedUnion('kty', [
+const DevicePrivateJwkSchema = z.discriminatedUnion('kty', [
   z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: jwkPart, y: jwkPart, d: jwkPart }),
   z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: jwkPart, d: jwkPart }),
 ]);

@@ -207,7 +207,7 @@ export const ROUTES = {
 export const REALTIME_SOCKET_PATH = '/v1/realtime';
 
 /** The read API for integrations: `GET /v1/{table}` and `GET /v1/{table}/:id` for every synced table. */
-export const entityRoutes = (table: TableName) => ({
+const entityRoutes = (table: TableName) => ({
   list: route({
     method: 'GET',
     path: `/v1/${table}`,
