@@ -166,6 +166,63 @@ export function apiHardeningSuite(adapter: AdapterName) {
     });
   });
 
+  describe(`RFC 9421 signatures from other signers (${adapter})`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer(adapter);
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    /**
+     * Signs GET /v1/devices as another RFC 9421 library might: its own label and parameter order, and
+     * @authority and @target-uri covered too. The base is written out here by hand, not by core.
+     */
+    async function signedElsewhere(device: TestDevice, tamper: (base: string) => string = (b) => b) {
+      const { host } = new URL(server.url);
+      const components = '("@method" "@authority" "@target-uri" "@path" "@query" "content-digest" "authorization")';
+      const params = `;keyid="${device.id}";created=${Math.floor(Date.now() / 1000)};nonce="${uuidv7()}";tag="other-library"`;
+      const digest = 'sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:';
+      const authorization = `Bearer ${device.session?.accessToken}`;
+      const base = [
+        '"@method": GET',
+        `"@authority": ${host}`,
+        `"@target-uri": ${server.url}/v1/devices`,
+        '"@path": /v1/devices',
+        '"@query": ?',
+        `"content-digest": ${digest}`,
+        `"authorization": ${authorization}`,
+        `"@signature-params": ${components}${params}`,
+      ].join('\n');
+      const signature = new Uint8Array(
+        await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          device.keys.privateKey,
+          new TextEncoder().encode(tamper(base)),
+        ),
+      );
+      return fetch(`${server.url}/v1/devices`, {
+        headers: {
+          authorization,
+          'content-digest': digest,
+          'signature-input': `other=${components}${params}`,
+          signature: `other=:${Buffer.from(signature).toString('base64')}:`,
+        },
+      });
+    }
+
+    it('accepts any label and any extra covered components, @authority and @target-uri included', async () => {
+      const device = await TestDevice.create(server.url);
+      expect((await device.signUp(uniqueEmail(), PASSWORD)).status).toBe(201);
+      const answer = await signedElsewhere(device);
+      expect(answer.status).toBe(200);
+      const wrongHost = await signedElsewhere(device, (base) => base.replace('127.0.0.1', 'localhost'));
+      expect(wrongHost.status).toBe(401);
+      expect((await wrongHost.json()).code).toBe('signature.invalid');
+    });
+  });
+
   describe(`replays across a restart (${adapter})`, () => {
     it('refuses a signed request replayed after the server restarted, its memory gone', async () => {
       let server = await startTestServer(adapter);

@@ -1,16 +1,9 @@
 import { toBase64Url } from '../encoding/base64.js';
 import { KakeiboError } from '../errors.js';
-import {
-  NONCE_MAX_LENGTH,
-  NONCE_MIN_LENGTH,
-  REQUIRED_COMPONENTS,
-  SIGNATURE_LABEL,
-  type SignatureInput,
-  serializeSignatureParams,
-  signatureBase,
-} from './base.js';
+import { type SignatureInput, serializeSignatureParams, signatureBase } from './base.js';
 import { contentDigest } from './digest.js';
 import { type CryptoKey, type SignatureAlg, signingAlgorithm } from './keys.js';
+import { NONCE_MAX_LENGTH, NONCE_MIN_LENGTH, REQUIRED_COMPONENTS, SIGNATURE_LABEL } from './policy.js';
 import { serializeByteSequence } from './structured-fields.js';
 
 export interface RequestToSign {
@@ -76,7 +69,10 @@ export async function signRequest(
       method: req.method,
       path: req.path,
       query: req.query,
-      field: (name) => (Object.hasOwn(fields, name) ? fields[name] : undefined),
+      fieldLines: (name) => {
+        const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
+        return value === undefined ? undefined : [value];
+      },
     },
     input,
   );

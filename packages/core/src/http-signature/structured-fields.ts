@@ -228,17 +228,33 @@ export function serializeInteger(value: number): string {
 
 export const serializeByteSequence = (bytes: Uint8Array): string => `:${toBase64(bytes)}:`;
 
-/** Serialises an inner list of strings with string or integer parameters, e.g. `("a" "b");x=1;y="z"`. */
+/** Serialises any bare item (RFC 8941 §4.1.3): integer, string, token, byte sequence or boolean. */
+export function serializeBareItem(value: BareItem): string {
+  if (typeof value === 'number') return serializeInteger(value);
+  if (typeof value === 'string') return serializeString(value);
+  if (typeof value === 'boolean') return value ? '?1' : '?0';
+  if (value instanceof Uint8Array) return serializeByteSequence(value);
+  if (!/^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/.test(value.value)) {
+    throw new KakeiboError('signature.malformed', `"${value.value}" is not a valid token.`);
+  }
+  return value.value;
+}
+
+/** Serialises parameters (RFC 8941 §4.1.1.2): `;key=value` each, and a bare `;key` for true. */
+export const serializeParams = (params: ReadonlyArray<readonly [string, BareItem]>): string =>
+  params.map(([key, value]) => (value === true ? `;${key}` : `;${key}=${serializeBareItem(value)}`)).join('');
+
+/** Serialises an inner list of string items, each with its own parameters, then the list's parameters. */
 export function serializeInnerList(
-  items: readonly string[],
-  params: ReadonlyArray<readonly [string, string | number]>,
+  items: ReadonlyArray<string | { value: string; params: ReadonlyArray<readonly [string, BareItem]> }>,
+  params: ReadonlyArray<readonly [string, BareItem]>,
 ): string {
-  const list = items.map(serializeString).join(' ');
-  const suffix = params
-    .map(
-      ([key, value]) =>
-        `;${key}=${typeof value === 'number' ? serializeInteger(value) : serializeString(value)}`,
+  const list = items
+    .map((item) =>
+      typeof item === 'string'
+        ? serializeString(item)
+        : `${serializeString(item.value)}${serializeParams(item.params)}`,
     )
-    .join('');
-  return `(${list})${suffix}`;
+    .join(' ');
+  return `(${list})${serializeParams(params)}`;
 }

@@ -1,13 +1,12 @@
 import { KakeiboError } from '../errors.js';
 import {
-  headerValue,
-  type MessageComponents,
+  type ParsedSignatureInput,
   parseSignature,
   parseSignatureInput,
-  REQUIRED_COMPONENTS,
   signatureBase,
+  signatureLabels,
 } from './base.js';
-import { checkContentDigest } from './digest.js';
+import type { SignedMessage } from './components.js';
 import {
   algForJwk,
   type CryptoKey,
@@ -18,117 +17,103 @@ import {
   signingAlgorithm,
 } from './keys.js';
 
-/** How far `created` may be from the verifier's clock, either way. */
-export const SIGNATURE_WINDOW_SECONDS = 300;
-
-export interface RequestToVerify {
-  method: string;
-  path: string;
-  /** `''` or `'?a=1&b=2'`, exactly as received. */
-  query: string;
-  /** The exact body bytes (`''` when there is none). */
-  body: Uint8Array | string;
-  /** Lower-case names, as Node gives them. */
-  headers: Record<string, string | string[] | undefined>;
-}
-
-export interface VerifiedSignature {
-  keyId: string;
-  /** Unix seconds. */
-  created: number;
-  nonce: string;
-  alg: SignatureAlg;
-}
+/**
+ * RFC 9421 §3.2: verifying one signature of a message, as the RFC defines it and nothing more. Any
+ * label, any covered components, any parameters; `created`, `nonce` and the rest are returned for the
+ * caller's policy to judge (policy.ts), never judged here.
+ */
 
 export type LookupKey = (keyId: string) => Promise<{ publicKeyJwk: JsonWebKey; alg?: SignatureAlg } | null>;
 
-export interface VerifyOptions {
-  /** Milliseconds since the epoch; defaults to `Date.now()`. */
-  now?: number;
-  windowSeconds?: number;
-  /** Refuse requests without an Authorization header. */
-  requireAuthorization?: boolean;
+/** One signature of a message, read from its Signature-Input and Signature fields. */
+export interface MessageSignature {
+  input: ParsedSignatureInput;
+  signature: Uint8Array;
+}
+
+export interface VerifiedMessageSignature {
+  label: string;
+  keyId: string;
+  alg: SignatureAlg;
+  input: ParsedSignatureInput;
 }
 
 const invalid = (message: string, details?: Record<string, unknown>) =>
   new KakeiboError('signature.invalid', message, details);
 
+const joined = (message: SignedMessage, name: string): string | undefined =>
+  message
+    .fieldLines(name)
+    ?.map((line) => line.trim())
+    .join(', ');
+
 /**
- * Verifies the `sig1` signature of a request (RFC 9421) and its Content-Digest (RFC 9530).
- * Cheap checks run first; the key is looked up only for a well-formed, fresh request whose body matches.
- * Nonce replay is the caller's to check, with the returned `nonce`.
+ * Every signature a message carries, in Signature-Input order (§4.3: a message may hold several;
+ * only labels present in both fields are signatures).
  */
-export async function verifyRequest(
-  req: RequestToVerify,
+export function messageSignatures(message: SignedMessage): MessageSignature[] {
+  const inputHeader = joined(message, 'signature-input');
+  const signatureHeader = joined(message, 'signature');
+  if (!inputHeader || !signatureHeader) {
+    const missing = [inputHeader ? undefined : 'Signature-Input', signatureHeader ? undefined : 'Signature'];
+    throw new KakeiboError(
+      'signature.missing',
+      `The message has no ${missing.filter(Boolean).join(' or ')} header.`,
+      { missing: missing.filter(Boolean) },
+    );
+  }
+  const signed = new Set(signatureLabels(signatureHeader, 'Signature'));
+  const signatures = signatureLabels(inputHeader, 'Signature-Input')
+    .filter((label) => signed.has(label))
+    .map((label) => ({
+      input: parseSignatureInput(inputHeader, label),
+      signature: parseSignature(signatureHeader, label),
+    }));
+  if (signatures.length === 0) {
+    throw new KakeiboError(
+      'signature.malformed',
+      'No label appears in both the Signature-Input and the Signature header.',
+    );
+  }
+  return signatures;
+}
+
+/** The signature under `label`, or the only one when no label is given. */
+export function messageSignature(message: SignedMessage, label?: string): MessageSignature {
+  const all = messageSignatures(message);
+  if (label !== undefined) {
+    const found = all.find((s) => s.input.label === label);
+    if (!found) throw new KakeiboError('signature.malformed', `The message has no "${label}" signature.`);
+    return found;
+  }
+  if (all.length > 1) {
+    throw new KakeiboError(
+      'signature.malformed',
+      `The message carries ${all.length} signatures: say which label to verify.`,
+    );
+  }
+  return all[0] as MessageSignature;
+}
+
+/**
+ * §3.2 steps 4 to 8 for one signature already read: the signature base, the key named by `keyid`,
+ * the algorithm (the key's, which an `alg` parameter must agree with), and the cryptographic check.
+ * The base is built before the key is looked up, so a message without a covered component fails fast.
+ */
+export async function verifySignature(
+  message: SignedMessage,
+  { input, signature }: MessageSignature,
   lookupKey: LookupKey,
-  opts: VerifyOptions = {},
-): Promise<VerifiedSignature> {
-  const signatureHeader = headerValue(req.headers, 'signature');
-  const inputHeader = headerValue(req.headers, 'signature-input');
-  const digestHeader = headerValue(req.headers, 'content-digest');
-  const missing = [
-    signatureHeader ? undefined : 'Signature',
-    inputHeader ? undefined : 'Signature-Input',
-    digestHeader ? undefined : 'Content-Digest',
-  ].filter((name) => name !== undefined);
-  if (!signatureHeader || !inputHeader || !digestHeader) {
-    throw new KakeiboError('signature.missing', `The request has no ${missing.join(' or ')} header.`, {
-      missing,
-    });
-  }
-
-  const input = parseSignatureInput(inputHeader);
-  const signature = parseSignature(signatureHeader);
-
-  const authorization = headerValue(req.headers, 'authorization');
-  const absent = REQUIRED_COMPONENTS.filter((name) => !input.components.includes(name));
-  if (absent.length > 0) {
-    throw new KakeiboError(
-      'signature.components',
-      `The signature must cover ${absent.map((name) => `"${name}"`).join(', ')}.`,
-      { missing: absent },
-    );
-  }
-  if (authorization !== undefined && !input.components.includes('authorization')) {
-    throw new KakeiboError('signature.components', 'The signature must cover the Authorization header.');
-  }
-  if (opts.requireAuthorization && authorization === undefined) {
-    throw new KakeiboError('signature.components', 'This request needs an Authorization header.');
-  }
-
-  // Built before any clock, digest or key work: it fails fast on a covered header the request lacks.
-  const message: MessageComponents = {
-    method: req.method,
-    path: req.path,
-    query: req.query,
-    field: (name) => headerValue(req.headers, name),
-  };
+): Promise<VerifiedMessageSignature> {
   const base = signatureBase(message, input);
-
-  const now = Math.floor((opts.now ?? Date.now()) / 1000);
-  const window = opts.windowSeconds ?? SIGNATURE_WINDOW_SECONDS;
-  const age = now - input.created;
-  if (Math.abs(age) > window) {
-    throw new KakeiboError(
-      'signature.expired',
-      `The signature was created ${Math.abs(age)} s in the ${age > 0 ? 'past' : 'future'}, outside the ${window} s window.`,
-      { created: input.created, now },
-    );
+  const keyId = input.keyid;
+  if (keyId === undefined || keyId === '') {
+    throw new KakeiboError('signature.malformed', 'The signature has no "keyid" parameter.');
   }
-  if (input.expires !== undefined && now > input.expires) {
-    throw new KakeiboError('signature.expired', 'The signature has passed its "expires" time.', {
-      created: input.created,
-      expires: input.expires,
-      now,
-    });
-  }
-
-  await checkContentDigest(digestHeader, req.body);
-
-  const found = await lookupKey(input.keyid);
+  const found = await lookupKey(keyId);
   if (!found) {
-    throw new KakeiboError('signature.unknown_key', `No device key is known for keyid "${input.keyid}".`, {
-      keyId: input.keyid,
+    throw new KakeiboError('signature.unknown_key', `No device key is known for keyid "${keyId}".`, {
+      keyId,
     });
   }
 
@@ -138,12 +123,12 @@ export async function verifyRequest(
     alg = found.alg ?? algForJwk(found.publicKeyJwk);
     publicKey = await importDevicePublicKey(found.publicKeyJwk, alg);
   } catch {
-    throw invalid(`The key "${input.keyid}" cannot be used to verify a signature.`);
+    throw invalid(`The key "${keyId}" cannot be used to verify a signature.`);
   }
   if (input.alg !== undefined && input.alg !== alg) {
     throw invalid(
       (SIGNATURE_ALGS as readonly string[]).includes(input.alg)
-        ? `The signature says alg "${input.alg}" but the key "${input.keyid}" is ${alg}.`
+        ? `The signature says alg "${input.alg}" but the key "${keyId}" is ${alg}.`
         : `The signature alg "${input.alg}" is not supported.`,
       { alg: input.alg, keyAlg: alg },
     );
@@ -160,8 +145,17 @@ export async function verifyRequest(
   } catch {
     valid = false;
   }
-  if (!valid)
-    throw invalid('The request signature does not verify: the request or its signature was altered.');
+  if (!valid) {
+    throw invalid('The signature does not verify: the message or its signature was altered.');
+  }
+  return { label: input.label, keyId, alg, input };
+}
 
-  return { keyId: input.keyid, created: input.created, nonce: input.nonce, alg };
+/** §3.2 end to end: reads the signature under `label` (or the only one) and verifies it. */
+export async function verifyMessageSignature(
+  message: SignedMessage,
+  lookupKey: LookupKey,
+  opts: { label?: string } = {},
+): Promise<VerifiedMessageSignature> {
+  return verifySignature(message, messageSignature(message, opts.label), lookupKey);
 }

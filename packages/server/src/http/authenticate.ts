@@ -17,6 +17,8 @@ export interface SignedRequest {
   query: string;
   body: Uint8Array;
   headers: Record<string, string | string[] | undefined>;
+  authority?: string;
+  scheme?: string;
 }
 
 /** Nonces are remembered for the whole window on both sides of now. */

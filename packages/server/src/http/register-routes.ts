@@ -46,6 +46,10 @@ function signedRequest(request: FastifyRequest): SignedRequest {
     query: search ? `?${search}` : '',
     body: request.rawBody ?? new Uint8Array(),
     headers: request.headers,
+    // For a signature that covers @authority, @scheme or @target-uri (as other RFC 9421 signers may):
+    // Fastify reads them from Host, or from X-Forwarded-Host/-Proto when the proxy is trusted.
+    authority: request.host,
+    scheme: request.protocol,
   };
 }
 
