@@ -105,7 +105,11 @@ describe('RFC 9421 Appendix B examples', () => {
 
   it('B.2.4: verifies the ecdsa-p256-sha256 signature of the test response', async () => {
     const verified = await verifyMessageSignature(response(B24), lookupKey);
-    expect(verified).toMatchObject({ label: 'sig-b24', keyId: 'test-key-ecc-p256', alg: 'ecdsa-p256-sha256' });
+    expect(verified).toMatchObject({
+      label: 'sig-b24',
+      keyId: 'test-key-ecc-p256',
+      alg: 'ecdsa-p256-sha256',
+    });
     expect(verified.input.created).toBe(1618884473);
     expect(verified.input.nonce).toBeUndefined();
   });

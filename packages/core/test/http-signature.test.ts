@@ -576,7 +576,10 @@ describe.each(ALGS)('signed requests with %s', (alg) => {
       const relabel = (value: string) => value.replace(/^sig1=/, 'kakeibo-device=');
       const input = relabel(custom.headers['signature-input'] as string);
       const signature = relabel(custom.headers.signature as string);
-      const result = await verify({ ...custom, headers: { ...custom.headers, 'signature-input': input, signature } });
+      const result = await verify({
+        ...custom,
+        headers: { ...custom.headers, 'signature-input': input, signature },
+      });
       expect(result.label).toBe('kakeibo-device');
       // A proxy's signature of its own, first in both headers, covering less.
       const proxied = {

@@ -181,7 +181,8 @@ export function apiHardeningSuite(adapter: AdapterName) {
      */
     async function signedElsewhere(device: TestDevice, tamper: (base: string) => string = (b) => b) {
       const { host } = new URL(server.url);
-      const components = '("@method" "@authority" "@target-uri" "@path" "@query" "content-digest" "authorization")';
+      const components =
+        '("@method" "@authority" "@target-uri" "@path" "@query" "content-digest" "authorization")';
       const params = `;keyid="${device.id}";created=${Math.floor(Date.now() / 1000)};nonce="${uuidv7()}";tag="other-library"`;
       const digest = 'sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:';
       const authorization = `Bearer ${device.session?.accessToken}`;

@@ -1,5 +1,10 @@
 import { KakeiboError } from '../errors.js';
-import { type BareItem, serializeByteSequence, serializeParams, serializeString } from './structured-fields.js';
+import {
+  type BareItem,
+  serializeByteSequence,
+  serializeParams,
+  serializeString,
+} from './structured-fields.js';
 
 /**
  * RFC 9421 §2: the components a signature can cover, and their values in a message. A component is a

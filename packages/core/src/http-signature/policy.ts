@@ -79,7 +79,9 @@ function checkInput(
   }
   if (nonce === undefined) throw malformed('The signature has no "nonce" parameter.');
   if (nonce.length < NONCE_MIN_LENGTH || nonce.length > NONCE_MAX_LENGTH) {
-    throw malformed(`The signature nonce must be ${NONCE_MIN_LENGTH} to ${NONCE_MAX_LENGTH} characters long.`);
+    throw malformed(
+      `The signature nonce must be ${NONCE_MIN_LENGTH} to ${NONCE_MAX_LENGTH} characters long.`,
+    );
   }
   if (input.keyid === undefined || input.keyid === '') {
     throw malformed('The signature has no "keyid" parameter.');
@@ -98,7 +100,6 @@ function checkInput(
   if (opts.requireAuthorization && authorization === undefined) {
     throw new KakeiboError('signature.components', 'This request needs an Authorization header.');
   }
-
 
   const now = Math.floor((opts.now ?? Date.now()) / 1000);
   const window = opts.windowSeconds ?? SIGNATURE_WINDOW_SECONDS;
