@@ -261,6 +261,25 @@ export function apiAuthSuite(adapter: AdapterName) {
       expect([after.status, after.body.code]).toEqual([401, 'auth.session_revoked']);
     });
 
+    it('refuses the access token of a family ended for reuse at once, and a new sign-in works', async () => {
+      const { d, email } = await signedUp();
+      const stolen = d.session?.refreshToken as string;
+      expect((await d.refresh()).status).toBe(200);
+      expect((await d.refresh()).status).toBe(200);
+      const live = d.session?.accessToken as string;
+      expect((await d.request('GET', '/v1/devices', undefined, { token: live })).status).toBe(200);
+
+      expect((await d.refresh(stolen)).body.code).toBe('auth.refresh_reused');
+      // The access token has minutes left, yet it is refused from the next request on.
+      const refused = await d.request('GET', '/v1/devices', undefined, { token: live });
+      expect([refused.status, refused.body.code]).toEqual([401, 'auth.session_revoked']);
+
+      await d.signIn(email, PASSWORD);
+      expect((await d.request('GET', '/v1/devices')).status).toBe(200);
+      const still = await d.request('GET', '/v1/devices', undefined, { token: live });
+      expect(still.body.code).toBe('auth.session_revoked');
+    });
+
     it('binds a refresh token to its device', async () => {
       const { d } = await signedUp();
       const other = await device();

@@ -40,7 +40,7 @@ export function apiHardeningSuite(adapter: AdapterName) {
       return device;
     };
 
-    it('refuses U+0000 in a device name or platform with 400, and creates nothing, so a retry signs up', async () => {
+    it('refuses U+0000 in an e-mail, a device name or platform with 400, and creates nothing, so a retry signs up', async () => {
       const email = uniqueEmail();
       for (const registration of [{ name: 'ph\u0000one' }, { platform: 'web\u0000' }]) {
         const device = await TestDevice.create(server.url);
@@ -49,6 +49,12 @@ export function apiHardeningSuite(adapter: AdapterName) {
         expect(reply).toMatchObject({ status: 400, body: { code: 'validation.failed' } });
         const signIn = await device.request('POST', '/v1/auth/signin', body, { token: null });
         expect(signIn.status).toBe(400);
+      }
+      const nul = await TestDevice.create(server.url);
+      const body = { email: email.replace('@', '\u0000@'), password: PASSWORD, device: nul.registration() };
+      for (const path of ['/v1/auth/signup', '/v1/auth/signin']) {
+        const reply = await nul.request('POST', path, body, { token: null });
+        expect(reply).toMatchObject({ status: 400, body: { code: 'validation.failed' } });
       }
       const device = await TestDevice.create(server.url);
       expect((await device.signUp(email, PASSWORD)).status).toBe(201);

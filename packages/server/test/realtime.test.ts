@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { buildApp } from '../src/app.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from '../src/crypto/master-key.js';
 import { setUserDisabled } from '../src/services/accounts.js';
+import { hashRefreshToken } from '../src/services/tokens.js';
 import { MemoryNotifier } from '../src/shared/events.js';
 import { RedisShared } from '../src/shared/redis.js';
 import { openPostgresStorage } from '../src/storage/postgres/open.js';
@@ -140,6 +141,34 @@ describe('realtime notices (one instance)', () => {
     expect(await socket.next((m) => m.type === 'revoked')).toEqual({
       type: 'revoked',
       code: 'auth.device_revoked',
+    });
+    expect(await socket.closed).toBe(REALTIME_CLOSE.revoked);
+  });
+
+  it('closes the socket of a device whose refresh token was reused, announced or not', async () => {
+    server = await startTestServer('sqlite', { heartbeatMs: 100 });
+    const { b } = await account();
+    const stolen = b.session?.refreshToken as string;
+    await b.refresh();
+    await b.refresh();
+    const announced = open(server.url, await ticketOf(b));
+    await announced.next();
+    expect((await b.refresh(stolen)).body.code).toBe('auth.refresh_reused');
+    expect(await announced.next((m) => m.type === 'revoked')).toEqual({
+      type: 'revoked',
+      code: 'auth.session_revoked',
+    });
+    expect(await announced.closed).toBe(REALTIME_CLOSE.revoked);
+
+    // Ended straight in the storage, where no notice tells the hub: the heartbeat's check closes it.
+    const { b: c } = await account();
+    const socket = open(server.url, await ticketOf(c));
+    await socket.next();
+    const record = await server.storage.findRefreshToken(hashRefreshToken(c.session?.refreshToken as string));
+    await server.storage.revokeRefreshFamily(record?.familyId as string, new Date().toISOString());
+    expect(await socket.next((m) => m.type === 'revoked')).toEqual({
+      type: 'revoked',
+      code: 'auth.session_revoked',
     });
     expect(await socket.closed).toBe(REALTIME_CLOSE.revoked);
   });

@@ -103,18 +103,18 @@ export function accountCases(get: () => Storage): void {
   });
 }
 
+const device = (ledgerId: string, userId: string, id: string, name = 'Phone') => ({
+  ledgerId,
+  id,
+  userId,
+  name,
+  platform: 'ios',
+  publicKeyJwk: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: randomBytes(32).toString('base64url') }),
+  alg: 'ed25519',
+});
+
 export function deviceCases(get: () => Storage): void {
   describe('devices', () => {
-    const device = (ledgerId: string, userId: string, id: string, name = 'Phone') => ({
-      ledgerId,
-      id,
-      userId,
-      name,
-      platform: 'ios',
-      publicKeyJwk: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: randomBytes(32).toString('base64url') }),
-      alg: 'ed25519',
-    });
-
     it('inserts, finds, lists, touches and re-activates devices', async () => {
       const storage = get();
       const { ledgerId, userId } = await newAccount(storage);
@@ -313,6 +313,25 @@ export function refreshTokenCases(get: () => Storage): void {
       // Already revoked tokens keep their first revocation time.
       await storage.revokeRefreshFamily(a1.familyId, at(3));
       expect((await storage.findRefreshToken(a1.tokenHash))?.revokedAt).toBe(at(2));
+    });
+
+    it("marks the family's device as having its sessions ended, and no other device", async () => {
+      const storage = get();
+      const o = await owner();
+      const other = { ...o, deviceId: '0000000000000002' };
+      for (const d of [o, other]) await storage.upsertDevice(device(d.ledgerId, d.userId, d.deviceId));
+      const mine = token(o, h(), 'm');
+      await storage.insertRefreshToken(mine);
+      await storage.insertRefreshToken(token(other, h(), 'n'));
+      expect((await storage.findDevice(o.ledgerId, o.deviceId))?.sessionsEndedAt).toBeNull();
+
+      await storage.revokeRefreshFamily(mine.familyId, at(5));
+      expect((await storage.findDevice(o.ledgerId, o.deviceId))?.sessionsEndedAt).toBe(at(5));
+      expect((await storage.findDevice(o.ledgerId, other.deviceId))?.sessionsEndedAt).toBeNull();
+      // A later reuse moves the mark forward; an earlier one never moves it back.
+      await storage.revokeRefreshFamily(mine.familyId, at(9));
+      await storage.revokeRefreshFamily(mine.familyId, at(7));
+      expect((await storage.findDevice(o.ledgerId, o.deviceId))?.sessionsEndedAt).toBe(at(9));
     });
 
     it("revokes a user's tokens except one device's", async () => {

@@ -82,14 +82,16 @@ export async function authenticateSession(deps: ServerDeps, request: SignedReque
       'auth.missing_token',
       'This call needs an access token (Authorization: Bearer …).',
     );
-  const auth = deps.tokens.verify(token);
+  const { auth, issuedAt } = deps.tokens.verify(token);
   let revoked = false;
+  let sessionsEnded: string | null = null;
   let lastSeen = '';
   const verified = await verifyOnce(deps, request, auth.ledgerId, async (keyId) => {
     if (keyId !== auth.deviceId) return null;
     const device = await deps.storage.findDevice(auth.ledgerId, keyId);
     if (!device) return null;
     revoked = device.revokedAt !== null;
+    sessionsEnded = device.sessionsEndedAt;
     lastSeen = device.lastSeenAt;
     return { publicKeyJwk: JSON.parse(device.publicKeyJwk) as JsonWebKey };
   }).catch((error: unknown) => {
@@ -102,6 +104,9 @@ export async function authenticateSession(deps: ServerDeps, request: SignedReque
     throw error;
   });
   if (revoked) throw new KakeiboError('auth.device_revoked', 'This device was signed out: sign in again.');
+  if (sessionsEnded !== null && issuedAt <= Date.parse(sessionsEnded)) {
+    throw new KakeiboError('auth.session_revoked', 'This session was ended: sign in again.');
+  }
   const now = deps.now();
   if (now - Date.parse(lastSeen) > TOUCH_INTERVAL_MS) {
     await deps.storage.touchDevice(auth.ledgerId, verified.keyId, new Date(now).toISOString());

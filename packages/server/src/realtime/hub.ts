@@ -17,6 +17,8 @@ interface Connection {
   socket: HubSocket;
   ledgerId: string;
   deviceId: string;
+  /** Unix ms the socket was opened: sessions of its device ended after this close it. */
+  openedAt: number;
   alive: boolean;
   /** A message is on its way; later notices wait in `pending` (only the newest head matters). */
   sending: boolean;
@@ -67,7 +69,15 @@ export class RealtimeHub {
     start: () => Promise<number | null>,
   ): Promise<void> {
     // `sending` holds every notice back (in `pending`) until the hello has gone out.
-    const connection: Connection = { socket, ledgerId, deviceId, alive: true, sending: true, pending: null };
+    const connection: Connection = {
+      socket,
+      ledgerId,
+      deviceId,
+      openedAt: Date.now(),
+      alive: true,
+      sending: true,
+      pending: null,
+    };
     let set = this.byLedger.get(ledgerId);
     if (!set) {
       set = new Set();
@@ -192,6 +202,9 @@ export class RealtimeHub {
           .findDevice(connection.ledgerId, connection.deviceId)
           .catch(() => undefined);
         if (device === null || device?.revokedAt) this.revoke(connection, 'auth.device_revoked');
+        else if (device?.sessionsEndedAt && Date.parse(device.sessionsEndedAt) >= connection.openedAt) {
+          this.revoke(connection, 'auth.session_revoked');
+        }
       }
     } finally {
       this.sweeping = false;

@@ -2,6 +2,7 @@ import { KakeiboError, type Session } from '@kakeibo/core';
 import type { NewAccount } from '../storage/types.js';
 import type { AuthContext } from './auth-context.js';
 import type { ServerDeps } from './context.js';
+import { announceRevoked } from './devices.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_MS } from './tokens.js';
 
 /**
@@ -125,6 +126,8 @@ export async function refreshSession(
     return sessionOf(auth, deps.tokens.mint(auth), next.token, nextRecord.expiresAt);
   }
   await storage.revokeRefreshFamily(record.familyId, iso(now));
+  // Its realtime sockets close now too, on every instance, as the access token stops working.
+  await announceRevoked(deps, record.ledgerId, [record.deviceId], 'auth.session_revoked');
   await storage.recordAudit({
     ledgerId: record.ledgerId,
     userId: record.userId,

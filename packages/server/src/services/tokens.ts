@@ -19,6 +19,14 @@ interface AccessPayload {
   d: string;
   /** Expiry, Unix ms. */
   e: number;
+  /** Minted at, Unix ms: refused when the device's sessions were ended after it (refresh-token reuse). */
+  i: number;
+}
+
+/** What a valid access token says: the caller, and when the token was minted. */
+export interface AccessClaims {
+  auth: AuthContext;
+  issuedAt: number;
 }
 
 const b64url = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
@@ -30,14 +38,21 @@ export class AccessTokens {
   ) {}
 
   mint(auth: AuthContext): { token: string; expiresAt: string } {
-    const expires = this.now() + ACCESS_TOKEN_TTL_MS;
-    const payload: AccessPayload = { u: auth.userId, l: auth.ledgerId, d: auth.deviceId, e: expires };
+    const issuedAt = this.now();
+    const expires = issuedAt + ACCESS_TOKEN_TTL_MS;
+    const payload: AccessPayload = {
+      u: auth.userId,
+      l: auth.ledgerId,
+      d: auth.deviceId,
+      e: expires,
+      i: issuedAt,
+    };
     const body = b64url(JSON.stringify(payload));
     return { token: `${PREFIX}.${body}.${this.mac(body)}`, expiresAt: new Date(expires).toISOString() };
   }
 
   /** Throws `auth.invalid_token` for anything forged or malformed and `auth.token_expired` when old. */
-  verify(token: string): AuthContext {
+  verify(token: string): AccessClaims {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== PREFIX || token.length > 1024) throw invalidToken();
     const [, body, mac] = parts as [string, string, string];
@@ -53,7 +68,11 @@ export class AccessTokens {
     if (typeof payload.e !== 'number' || payload.e <= this.now()) {
       throw new KakeiboError('auth.token_expired', 'The access token has expired: refresh the session.');
     }
-    return { userId: payload.u, ledgerId: payload.l, deviceId: payload.d };
+    return {
+      auth: { userId: payload.u, ledgerId: payload.l, deviceId: payload.d },
+      // A token minted before issuedAt existed counts as minted at the epoch: refused once sessions end.
+      issuedAt: typeof payload.i === 'number' ? payload.i : 0,
+    };
   }
 
   private mac(body: string): string {

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { chunked } from './bulk.js';
 import type { StorageContext } from './context.js';
 import type { DevicesTable } from './schema.js';
-import type { DeviceRecord } from './types.js';
+import type { DeviceRecord, NewDevice } from './types.js';
 
 /** Devices of a ledger: registered with their public key, touched on use, revoked one by one. */
 
@@ -17,12 +17,10 @@ const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
   createdAt: r.created_at,
   lastSeenAt: r.last_seen_at,
   revokedAt: r.revoked_at,
+  sessionsEndedAt: r.sessions_ended_at,
 });
 
-export async function upsertDevice(
-  ctx: StorageContext,
-  device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>,
-): Promise<DeviceRecord> {
+export async function upsertDevice(ctx: StorageContext, device: NewDevice): Promise<DeviceRecord> {
   const now = ctx.now();
   const row = await ctx.db
     .insertInto('devices')
@@ -37,6 +35,7 @@ export async function upsertDevice(
       created_at: now,
       last_seen_at: now,
       revoked_at: null,
+      sessions_ended_at: null,
     })
     // A device id the ledger used before comes back to life with its new key; createdAt stays.
     .onConflict((oc) =>

@@ -127,6 +127,20 @@ export async function replaceSuccessor(
 class RetryLost extends Error {}
 
 export async function revokeRefreshFamily(ctx: StorageContext, familyId: string, at: string): Promise<void> {
+  // The device is marked first: were the second statement lost, the tokens would still be refused.
+  await ctx.db
+    .updateTable('devices')
+    .set({ sessions_ended_at: at })
+    .where(({ eb, exists, selectFrom }) =>
+      exists(
+        selectFrom('refresh_tokens')
+          .select('refresh_tokens.token_hash')
+          .where('refresh_tokens.family_id', '=', familyId)
+          .whereRef('refresh_tokens.ledger_id', '=', 'devices.ledger_id')
+          .whereRef('refresh_tokens.device_id', '=', 'devices.id'),
+      ).and(eb.or([eb('sessions_ended_at', 'is', null), eb('sessions_ended_at', '<', at)])),
+    )
+    .execute();
   await ctx.db
     .updateTable('refresh_tokens')
     .set({ revoked_at: at })

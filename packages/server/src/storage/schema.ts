@@ -38,6 +38,8 @@ export interface DevicesTable {
   created_at: string;
   last_seen_at: string;
   revoked_at: string | null;
+  /** When a refresh-token family of this device was ended for reuse: access tokens minted before it are refused. */
+  sessions_ended_at: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -32,7 +32,12 @@ export interface DeviceRecord {
   createdAt: string;
   lastSeenAt: string;
   revokedAt: string | null;
+  /** Access tokens of this device minted at or before this time are refused (a refresh family ended for reuse). */
+  sessionsEndedAt: string | null;
 }
+
+/** A device as it is registered: what the storage stamps itself is left out. */
+export type NewDevice = Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt' | 'sessionsEndedAt'>;
 
 export interface RefreshTokenRecord {
   /** SHA-256 hex of the opaque token; the token itself is never stored. */
@@ -127,7 +132,7 @@ export interface StorageLifecycle {
 /** What a sign-up stores: the user (and so the ledger), the device, the device's first session. */
 export interface NewAccount {
   user: { id: string; email: string; passwordHash: string; ledgerId: string };
-  device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>;
+  device: NewDevice;
   refreshToken: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>;
 }
 
@@ -169,7 +174,7 @@ export interface AccountStorage {
 /** Devices of a ledger (devices.ts). */
 export interface DeviceStorage {
   /** Inserts, or re-activates (new key, name, revokedAt null) a device id the same ledger used before. */
-  upsertDevice(device: Omit<DeviceRecord, 'createdAt' | 'lastSeenAt' | 'revokedAt'>): Promise<DeviceRecord>;
+  upsertDevice(device: NewDevice): Promise<DeviceRecord>;
   findDevice(ledgerId: string, deviceId: string): Promise<DeviceRecord | null>;
   listDevices(ledgerId: string): Promise<DeviceRecord[]>;
   touchDevice(ledgerId: string, deviceId: string, at: string): Promise<void>;
@@ -198,6 +203,10 @@ export interface RefreshTokenStorage {
     next: Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>,
     at: string,
   ): Promise<boolean>;
+  /**
+   * Revokes every token of a family, and marks its device's sessions ended at `at`, so the access
+   * token minted for the family is refused from the next request on, not only once it expires.
+   */
   revokeRefreshFamily(familyId: string, at: string): Promise<void>;
   /** Revokes every refresh token of the user, except those of `exceptDeviceId` when given. */
   revokeUserRefreshTokens(userId: string, at: string, exceptDeviceId?: string): Promise<void>;

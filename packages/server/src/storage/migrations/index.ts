@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { initial } from './0001-initial.js';
 import { checksumVersion } from './0002-checksum-version.js';
 import { usedNonces } from './0003-used-nonces.js';
+import { deviceSessionsEnded } from './0004-device-sessions-ended.js';
 
 /**
  * Migrations are listed here rather than discovered in a folder, so they run the same from src/
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-checksum-version': checksumVersion,
   '0003-used-nonces': usedNonces,
+  '0004-device-sessions-ended': deviceSessionsEnded,
 };
 
 const provider: MigrationProvider = {
