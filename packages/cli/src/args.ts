@@ -18,6 +18,7 @@ export const SERVE_FLAGS = {
   'trust-proxy': { type: 'string' },
   'log-level': { type: 'string' },
   'web-dir': { type: 'string' },
+  'audit-retention-days': { type: 'string' },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -45,6 +46,7 @@ export function serveOptions(
     trustProxy: trustProxy === undefined ? undefined : trustProxy === 'true' ? true : trustProxy,
     logLevel: pick('log-level', 'KAKEIBO_LOG_LEVEL'),
     webDir: pick('web-dir', 'KAKEIBO_WEB_DIR'),
+    auditRetentionDays: pick('audit-retention-days', 'KAKEIBO_AUDIT_RETENTION_DAYS'),
   };
   const cleaned = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const parsed = ServeOptionsSchema.safeParse(cleaned);

@@ -107,6 +107,14 @@ describe('kakeibo serve (embedded SQLite default)', () => {
       [['frobnicate'], /^kakeibo: unknown command "frobnicate"/],
       [['serve', '--port', 'eighty'], /^kakeibo: invalid option port/],
       [['serve', '--bogus'], /^kakeibo: Unknown option '--bogus'/],
+      [
+        ['serve', '--audit-retention-days', '0'],
+        /^kakeibo: invalid option auditRetentionDays: must be at least 1 day/,
+      ],
+      [
+        ['serve', '--audit-retention-days', '7.5'],
+        /^kakeibo: invalid option auditRetentionDays: must be a whole/,
+      ],
       [['user', 'disable'], /^kakeibo: missing EMAIL \(usage: kakeibo user/],
       [['user', 'disable', 'not-an-email', '--data', tempDir()], /^kakeibo: not an email address/],
       [['user', 'disable', 'nobody@example.com', '--data', tempDir()], /^kakeibo: No user with the email/],

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The security log's default retention: long enough to look into an incident, no longer. */
+export const AUDIT_RETENTION_DAYS = 90;
+
 /**
  * How a server is started, from CLI flags and environment variables (the CLI merges both, flags win).
  * Validated here like every other boundary so a typo is one clear message, not a crash at runtime.
@@ -33,6 +36,13 @@ export const ServeOptionsSchema = z
     /** The built web app to serve at `/`; unset: the API alone (the CLI fills in the bundled app). */
     webDir: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** How long the security log (sign-ins, revocations) is kept, in days; older events are deleted. */
+    auditRetentionDays: z.coerce
+      .number()
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(3650, { error: 'must be at most 3650 days' })
+      .default(AUDIT_RETENTION_DAYS),
   })
   .refine((o) => Boolean(o.tlsCert) === Boolean(o.tlsKey), {
     message: 'give both a TLS certificate and its key, or neither',

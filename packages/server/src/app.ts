@@ -1,6 +1,7 @@
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
+import { AUDIT_RETENTION_DAYS } from '@kakeibo/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
@@ -16,6 +17,7 @@ import { DEVICE_ROUTES, devicesPlugin } from './routes/devices.js';
 import { READ_ROUTES, readPlugin } from './routes/entities.js';
 import { healthPlugin, openApiPlugin } from './routes/operations.js';
 import { SYNC_ROUTES, syncPlugin } from './routes/sync.js';
+import { AuditRetention } from './services/audit-retention.js';
 import type { ServerDeps } from './services/context.js';
 import { LOGIN_LIMITS, type LoginLimits, LoginThrottle } from './services/login-throttle.js';
 import { type NonceCache, StorageNonceCache } from './services/nonce-cache.js';
@@ -52,6 +54,8 @@ export interface AppOptions {
   webDir?: string | null;
   /** How long headers, a whole request and an idle connection may take (default HTTP_TIMEOUTS). */
   timeouts?: Partial<HttpTimeouts>;
+  /** Days the security log is kept (default AUDIT_RETENTION_DAYS); older events are deleted hourly. */
+  auditRetentionDays?: number;
 }
 
 /**
@@ -67,10 +71,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     nonces: options.nonces ?? redis ?? new StorageNonceCache(options.storage, now),
     notifier: options.notifier ?? redis ?? new MemoryNotifier(),
     tickets: redis ?? new MemoryTicketStore(now),
-    throttle: new LoginThrottle(options.rateLimiter ?? redis ?? new MemoryRateLimiter(now), now, {
-      ...LOGIN_LIMITS,
-      ...options.loginLimits,
-    }),
+    throttle: new LoginThrottle(
+      options.rateLimiter ?? redis ?? new MemoryRateLimiter(now),
+      now,
+      { ...LOGIN_LIMITS, ...options.loginLimits },
+      deriveSubkey(options.masterKey, SUBKEY_PURPOSES.throttleKeys),
+    ),
     now,
   };
   // The dummy hash behind unknown-email sign-ins is made now, so the first one costs what the rest do.
@@ -133,6 +139,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(realtimePlugin, { prefix: '/v1/realtime', deps, hub });
   await app.register(healthPlugin, { storage: options.storage.kind, redis });
+
+  const retention = new AuditRetention(
+    options.storage,
+    options.auditRetentionDays ?? AUDIT_RETENTION_DAYS,
+    now,
+    (error) => app.log.warn({ err: error }, 'pruning the security log failed; it is tried again in an hour'),
+  );
+  app.addHook('onReady', async () => retention.start());
+  app.addHook('onClose', async () => retention.stop());
   return app;
 }
 

@@ -72,6 +72,7 @@ export async function startServer(
       https,
       trustProxy: options.trustProxy,
       webDir: options.webDir ?? null,
+      auditRetentionDays: options.auditRetentionDays,
       logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
     });
     await app.listen({ port: options.port, host: options.host });

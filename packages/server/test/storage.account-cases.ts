@@ -381,6 +381,8 @@ export function auditCases(get: () => Storage, clock: TestClock): void {
       expect(events.map((e) => e.kind)).toEqual(['device.revoked', 'auth.signin']);
       expect(events[0]).toMatchObject({
         ...base,
+        // The log keeps the client's network, never its whole address.
+        ip: '192.0.2.0',
         kind: 'device.revoked',
         detail: { deviceIds: ['00000000000000bb'] },
       });
@@ -388,6 +390,20 @@ export function auditCases(get: () => Storage, clock: TestClock): void {
       expect(Date.parse(events[0]?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(events[1]?.at ?? ''));
       expect(await storage.listAudit(ledgerId, 1)).toHaveLength(1);
       expect(await storage.listAudit(uuidv7(), 10)).toEqual([]);
+    });
+
+    it('prunes events recorded before a time, of every ledger, and keeps the later ones', async () => {
+      const storage = get();
+      const { ledgerId, userId } = await newAccount(storage);
+      const event = { ledgerId, userId, deviceId: null, ip: null, detail: {} };
+      await storage.recordAudit({ ...event, kind: 'auth.signin' });
+      await storage.recordAudit({ ...event, ledgerId: null, kind: 'auth.signin_failed' });
+      clock.advance(60_000);
+      const cut = clock.now();
+      await storage.recordAudit({ ...event, kind: 'auth.signout' });
+      expect(await storage.pruneAudit(cut)).toBeGreaterThanOrEqual(2);
+      expect((await storage.listAudit(ledgerId, 10)).map((e) => e.kind)).toEqual(['auth.signout']);
+      expect(await storage.pruneAudit(cut)).toBe(0);
     });
   });
 }

@@ -6,13 +6,7 @@ import { uuidv7 } from '@kakeibo/core';
 import { describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../src/storage/index.js';
 import { storageSuite } from './storage.suite.js';
-import {
-  createTestDatabase,
-  exampleExpense,
-  newAccount,
-  OpWriter,
-  type TestDatabase,
-} from './support/index.js';
+import { createTestDatabase, exampleExpense, OpWriter, type TestDatabase } from './support/index.js';
 
 let database: TestDatabase | undefined;
 
@@ -36,13 +30,33 @@ const PG_DUMP =
   (existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/postgresql/15/bin/pg_dump' : 'pg_dump');
 
 describe('postgres storage at rest', () => {
-  it('keeps a canary payee out of a pg_dump, and out of reach of another master key', async () => {
+  it('keeps a canary payee, e-mail, device name and client address out of a pg_dump, and out of reach of another master key', async () => {
     const db = await createTestDatabase();
     try {
       const masterKey = randomBytes(32);
       const storage = await openPostgresStorage({ connectionString: db.url, masterKey });
       const canary = `CANARY-${randomBytes(8).toString('hex')}`;
-      const { ledgerId } = await newAccount(storage);
+      const userId = uuidv7();
+      const ledgerId = uuidv7();
+      const email = `${canary.toLowerCase()}@example.test`;
+      await storage.createUser({ id: userId, email, passwordHash: 'argon2id$test', ledgerId });
+      await storage.upsertDevice({
+        ledgerId,
+        id: 'c0ffeec0ffeec0ff',
+        userId,
+        name: `${canary}-phone`,
+        platform: `${canary}-os`,
+        publicKeyJwk: '{}',
+        alg: 'ed25519',
+      });
+      await storage.recordAudit({
+        ledgerId,
+        userId,
+        deviceId: null,
+        kind: 'auth.signin',
+        ip: '203.0.113.177',
+        detail: {},
+      });
       const alice = new OpWriter();
       const bob = new OpWriter();
       const rowId = uuidv7();
@@ -67,6 +81,12 @@ describe('postgres storage at rest', () => {
       expect(stdout).toContain(ledgerId);
       expect(stdout).toContain('2025-03-14');
       expect(stdout).not.toContain(canary);
+      expect(stdout.toLowerCase()).not.toContain(canary.toLowerCase());
+      expect(stdout).not.toContain('203.0.113.177');
+      expect(stdout).toContain('203.0.113.0');
+      // What was sealed still reads back through the storage.
+      expect((await storage.findUserByEmail(email))?.id).toBe(userId);
+      expect((await storage.findDevice(ledgerId, 'c0ffeec0ffeec0ff'))?.name).toBe(`${canary}-phone`);
       await storage.close();
 
       const thief = await openPostgresStorage({ connectionString: db.url, masterKey: randomBytes(32) });

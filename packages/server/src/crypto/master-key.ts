@@ -139,6 +139,8 @@ export const SUBKEY_PURPOSES = Object.freeze({
   dataKeyWrap: 'data-key-wrap',
   /** Encrypts server backups. */
   backup: 'backup',
+  /** Names the sign-in throttle's budgets (keyed hashes of e-mail addresses and client addresses). */
+  throttleKeys: 'throttle-keys',
 } as const);
 
 /** Decodes strict base64 (standard or URL alphabet, padding optional) of exactly 32 bytes. */

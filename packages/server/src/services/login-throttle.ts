@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { KakeiboError } from '@kakeibo/core';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -34,16 +35,25 @@ export interface Attempt {
  * then gives its guess back.
  */
 export class LoginThrottle {
+  /**
+   * @param keyHashKey budgets are named by a keyed hash of the e-mail or address they count, so a
+   *   shared limiter (Redis) never holds either in clear; instances sharing it must share this key.
+   */
   constructor(
     private readonly limiter: RateLimiter,
     private readonly now: () => number = Date.now,
     private readonly limits: LoginLimits = LOGIN_LIMITS,
+    private readonly keyHashKey: Buffer = randomBytes(32),
   ) {}
+
+  private key(kind: string, value: string): string {
+    return `${kind}:${createHmac('sha256', this.keyHashKey).update(value, 'utf8').digest('base64url')}`;
+  }
 
   /** Reserves one sign-in guess for the email and the address; `auth.throttled` past either budget. */
   async signIn(email: string, ip: string): Promise<Attempt> {
-    const account = accountKey(email);
-    const source = ipKey(ip);
+    const account = this.key('login:account', email);
+    const source = this.key('login:ip', ip);
     await this.reserve([
       [account, this.limits.failuresPerAccount],
       [source, this.limits.failuresPerIp],
@@ -69,7 +79,7 @@ export class LoginThrottle {
 
   /** Sign-ups are limited per address: each costs a password hash and creates an account. */
   async signup(ip: string): Promise<void> {
-    await this.reserve([[`signup:ip:${ip}`, this.limits.signupsPerIp]], this.limits.signupWindowMs);
+    await this.reserve([[this.key('signup:ip', ip), this.limits.signupsPerIp]], this.limits.signupWindowMs);
   }
 
   private async reserve(
@@ -93,6 +103,3 @@ export class LoginThrottle {
     );
   }
 }
-
-const accountKey = (email: string) => `login:account:${email}`;
-const ipKey = (ip: string) => `login:ip:${ip}`;

@@ -1,8 +1,12 @@
 import { uuidv7 } from '@kakeibo/core';
 import type { StorageContext } from './context.js';
+import { truncateIp } from './ip-truncation.js';
 import type { AuditEvent, AuditEventRecord } from './types.js';
 
-/** The security log: sign-ins, refresh reuse, revocations; listed newest first per ledger. */
+/**
+ * The security log: sign-ins, refresh reuse, revocations; listed newest first per ledger. It keeps
+ * the client's network, not its address, and is pruned after the operator's retention period.
+ */
 
 /** Events that belong to no ledger are keyed by '' (a primary key column cannot be null). */
 const NO_LEDGER = '';
@@ -15,7 +19,7 @@ export async function recordAudit(ctx: StorageContext, event: AuditEvent): Promi
       id: uuidv7(),
       at: ctx.now(),
       kind: event.kind,
-      ip: event.ip,
+      ip: truncateIp(event.ip),
       device_id: event.deviceId,
       user_id: event.userId,
       detail: JSON.stringify(event.detail),
@@ -46,4 +50,10 @@ export async function listAudit(
     ip: r.ip,
     detail: JSON.parse(r.detail) as Record<string, unknown>,
   }));
+}
+
+/** Drops every event recorded before `before` (ISO time); returns how many. */
+export async function pruneAudit(ctx: StorageContext, before: string): Promise<number> {
+  const result = await ctx.db.deleteFrom('audit_events').where('at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AccountKeys } from './account-keys.js';
 import type { DialectTraits } from './dialect.js';
 import { type LedgerKeys, PLAIN, type Sealer } from './ledger-keys.js';
 import type { Database } from './schema.js';
@@ -9,6 +10,8 @@ export interface StorageContext {
   readonly traits: DialectTraits;
   /** Per-ledger column encryption; null where the database file itself is encrypted. */
   readonly keys: LedgerKeys | null;
+  /** The e-mail lookup key and the address's sealing (account-keys.ts). */
+  readonly accounts: AccountKeys;
   /** ISO timestamp for records the storage stamps itself (createdAt, audit time). */
   now(): string;
 }

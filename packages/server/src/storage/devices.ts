@@ -1,17 +1,21 @@
 import type { Selectable } from 'kysely';
 import { chunked } from './bulk.js';
-import type { StorageContext } from './context.js';
+import { type StorageContext, sealerFor } from './context.js';
+import { openDeviceText, sealDeviceText } from './device-text.js';
+import type { Sealer } from './ledger-keys.js';
 import type { DevicesTable } from './schema.js';
 import type { DeviceRecord, NewDevice } from './types.js';
 
-/** Devices of a ledger: registered with their public key, touched on use, revoked one by one. */
+/**
+ * Devices of a ledger: registered with their public key, touched on use, revoked one by one. The
+ * name and platform a person gave are stored sealed (device-text.ts).
+ */
 
-const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
+const toDevice = (sealer: Sealer, r: Selectable<DevicesTable>): DeviceRecord => ({
   ledgerId: r.ledger_id,
   id: r.id,
   userId: r.user_id,
-  name: r.name,
-  platform: r.platform,
+  ...openDeviceText(sealer, r),
   publicKeyJwk: r.public_key_jwk,
   alg: r.alg,
   createdAt: r.created_at,
@@ -22,14 +26,14 @@ const toDevice = (r: Selectable<DevicesTable>): DeviceRecord => ({
 
 export async function upsertDevice(ctx: StorageContext, device: NewDevice): Promise<DeviceRecord> {
   const now = ctx.now();
+  const sealer = await sealerFor(ctx, device.ledgerId);
   const row = await ctx.db
     .insertInto('devices')
     .values({
       ledger_id: device.ledgerId,
       id: device.id,
       user_id: device.userId,
-      name: device.name,
-      platform: device.platform,
+      ...sealDeviceText(sealer, device),
       public_key_jwk: device.publicKeyJwk,
       alg: device.alg,
       created_at: now,
@@ -51,7 +55,7 @@ export async function upsertDevice(ctx: StorageContext, device: NewDevice): Prom
     )
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toDevice(row);
+  return toDevice(sealer, row);
 }
 
 export async function findDevice(
@@ -65,7 +69,7 @@ export async function findDevice(
     .where('ledger_id', '=', ledgerId)
     .where('id', '=', deviceId)
     .executeTakeFirst();
-  return row ? toDevice(row) : null;
+  return row ? toDevice(await sealerFor(ctx, ledgerId), row) : null;
 }
 
 export async function listDevices(ctx: StorageContext, ledgerId: string): Promise<DeviceRecord[]> {
@@ -76,7 +80,9 @@ export async function listDevices(ctx: StorageContext, ledgerId: string): Promis
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map(toDevice);
+  if (rows.length === 0) return [];
+  const sealer = await sealerFor(ctx, ledgerId);
+  return rows.map((row) => toDevice(sealer, row));
 }
 
 export async function touchDevice(

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { accountKeys } from './account-keys.js';
 import * as append from './append.js';
 import * as audit from './audit.js';
 import type { StorageContext } from './context.js';
@@ -23,6 +24,11 @@ export interface KyselyStorageOptions {
    * as a whole). Without it they are stored as plain JSON (SQLite: the whole file is encrypted).
    */
   masterKey?: Buffer;
+  /**
+   * The storage's own key (SQLite's file key, or the master key above): the e-mail lookup key and,
+   * where columns are sealed, the e-mail sealing key are derived from it.
+   */
+  storageKey: Buffer;
   now?: () => string;
   /** Runs when the storage closes, before its database connection does (SQLite: its checkpointer). */
   beforeClose?: () => Promise<void>;
@@ -38,11 +44,12 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     db: options.db,
     traits: options.traits,
     keys: options.masterKey ? new LedgerKeys(options.masterKey) : null,
+    accounts: accountKeys(options.storageKey, options.masterKey !== undefined),
     now: options.now ?? (() => new Date().toISOString()),
   };
   return {
     kind: options.traits.kind,
-    migrate: () => migrateToLatest(ctx.db as Kysely<unknown>),
+    migrate: () => migrateToLatest(ctx),
     close: async () => {
       await options.beforeClose?.();
       await ctx.db.destroy();

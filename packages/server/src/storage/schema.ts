@@ -9,6 +9,9 @@ type Int8 = ColumnType<number | string, number, number>;
 
 export interface UsersTable {
   id: string;
+  /** Keyed hash of the normalised address: what accounts are looked up by (account-keys.ts). */
+  email_index: string;
+  /** The normalised address, sealed on PostgreSQL. */
   email: string;
   password_hash: string;
   ledger_id: string;
@@ -31,6 +34,7 @@ export interface DevicesTable {
   ledger_id: string;
   id: string;
   user_id: string;
+  /** Sealed with the ledger's key on PostgreSQL, as is the platform. */
   name: string;
   platform: string;
   public_key_jwk: string;
@@ -61,6 +65,7 @@ export interface AuditEventsTable {
   id: string;
   at: string;
   kind: string;
+  /** The client's network only (ip-truncation.ts), never its whole address. */
   ip: string | null;
   device_id: string | null;
   user_id: string | null;

@@ -61,6 +61,7 @@ export interface AuditEvent {
   deviceId: string | null;
   /** e.g. 'auth.signin', 'auth.signin_failed', 'auth.refresh_reuse', 'device.revoked', 'user.disabled' */
   kind: string;
+  /** The client's address as seen; the storage keeps only its network (ip-truncation.ts). */
   ip: string | null;
   detail: Record<string, unknown>;
 }
@@ -216,6 +217,8 @@ export interface RefreshTokenStorage {
 export interface AuditStorage {
   recordAudit(event: AuditEvent): Promise<void>;
   listAudit(ledgerId: string, limit: number): Promise<AuditEventRecord[]>;
+  /** Drops every event recorded before `before` (ISO time), of every ledger; returns how many. */
+  pruneAudit(before: string): Promise<number>;
 }
 
 /** The op log and what is read from it: appends (append.ts), pulls, snapshots, checksums and repair (sync-reads.ts), the read API (query-rows.ts). */

@@ -1,18 +1,22 @@
 import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
 import type { Selectable, Transaction } from 'kysely';
+import { emailPlace } from './account-keys.js';
 import type { StorageContext } from './context.js';
 import { upsertDevice } from './devices.js';
 import { insertRefreshToken } from './refresh-tokens.js';
 import { type Database, LEDGER_TABLES, type UsersTable } from './schema.js';
 import type { NewAccount, UserRecord } from './types.js';
 
-/** Accounts: a user and their one ledger, created and deleted together. */
+/**
+ * Accounts: a user and their one ledger, created and deleted together. The e-mail address is found
+ * by its keyed hash (`email_index`) and kept sealed (`email`), see account-keys.ts.
+ */
 
 const normalise = (email: string) => email.trim().toLowerCase();
 
-const toUser = (r: Selectable<UsersTable>): UserRecord => ({
+const toUser = (ctx: StorageContext, r: Selectable<UsersTable>): UserRecord => ({
   id: r.id,
-  email: r.email,
+  email: ctx.accounts.emails.open(emailPlace(r.id), r.email),
   passwordHash: r.password_hash,
   ledgerId: r.ledger_id,
   createdAt: r.created_at,
@@ -60,7 +64,8 @@ async function inserted(
         .insertInto('users')
         .values({
           id: record.id,
-          email: record.email,
+          email_index: ctx.accounts.emailIndex(record.email),
+          email: ctx.accounts.emails.seal(emailPlace(record.id), record.email),
           password_hash: record.passwordHash,
           ledger_id: record.ledgerId,
           created_at: record.createdAt,
@@ -82,9 +87,7 @@ async function inserted(
       await more(trx);
     });
   } catch (error) {
-    if (
-      ctx.traits.isUniqueViolation(error, { name: 'users_email_unique', table: 'users', column: 'email' })
-    ) {
+    if (isEmailTaken(ctx, error)) {
       throw new KakeiboError('auth.email_taken', 'An account with this email address already exists.');
     }
     throw error;
@@ -93,23 +96,37 @@ async function inserted(
   return record;
 }
 
+/**
+ * The address is unique by its lookup key. SQLite's file also keeps the first schema's constraint on
+ * the (there unsealed) address itself; either one refusing the row means the address is taken.
+ */
+function isEmailTaken(ctx: StorageContext, error: unknown): boolean {
+  return (
+    ctx.traits.isUniqueViolation(error, {
+      name: 'users_email_index_unique',
+      table: 'users',
+      column: 'email_index',
+    }) || ctx.traits.isUniqueViolation(error, { name: 'users_email_unique', table: 'users', column: 'email' })
+  );
+}
+
 export async function findUserByEmail(ctx: StorageContext, email: string): Promise<UserRecord | null> {
   const row = await ctx.db
     .selectFrom('users')
     .selectAll()
-    .where('email', '=', normalise(email))
+    .where('email_index', '=', ctx.accounts.emailIndex(normalise(email)))
     .executeTakeFirst();
-  return row ? toUser(row) : null;
+  return row ? toUser(ctx, row) : null;
 }
 
 export async function findUserById(ctx: StorageContext, id: string): Promise<UserRecord | null> {
   const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? toUser(row) : null;
+  return row ? toUser(ctx, row) : null;
 }
 
 export async function listUsers(ctx: StorageContext): Promise<UserRecord[]> {
   const rows = await ctx.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
-  return rows.map(toUser);
+  return rows.map((row) => toUser(ctx, row));
 }
 
 export async function updatePasswordHash(

@@ -29,6 +29,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     traits: postgresTraits,
     masterKey: options.masterKey,
+    storageKey: options.masterKey,
     ...(options.now && { now: options.now }),
   });
   try {

@@ -53,6 +53,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   const storage = createKyselyStorage({
     db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }),
     traits: sqliteTraits,
+    storageKey: options.key,
     ...(options.now && { now: options.now }),
     beforeClose: async () => {
       await checkpointer?.stop();
