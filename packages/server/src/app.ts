@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { buildOpenApi } from './http/openapi.js';
-import { BODY_LIMIT, requestHandling } from './http/request-handling.js';
+import { BODY_LIMIT, frameworkErrors, requestHandling } from './http/request-handling.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts, timeoutOptions } from './http/timeouts.js';
 import { registerWebApp, serveAppPage } from './http/web-app.js';
 import { RealtimeHub } from './realtime/hub.js';
@@ -87,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     // Fastify's own default is 1 MiB; the protocol's limit (and what the 413 answer says) is this.
     bodyLimit: BODY_LIMIT,
+    frameworkErrors,
     requestTimeout: timeouts.requestTimeout,
     keepAliveTimeout: timeouts.keepAliveTimeout,
     ...(options.https ? { https: { ...options.https, ...timeouts.server } } : { http: timeouts.server }),

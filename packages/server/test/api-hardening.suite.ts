@@ -160,6 +160,16 @@ export function apiHardeningSuite(adapter: AdapterName) {
       ]);
     });
 
+    it('answers a URL whose %-escapes do not decode with 400 problem+json, signed or not', async () => {
+      const device = await signedUp();
+      for (const options of [{}, { unsigned: true }]) {
+        const reply = await device.request('GET', '/v1/expenses/%zz', undefined, options);
+        expect(reply.status).toBe(400);
+        expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(reply.body).toMatchObject({ status: 400, code: 'request.bad_url' });
+      }
+    });
+
     it('never writes a realtime ticket to its log', async () => {
       const device = await signedUp();
       const { body } = await device.request<{ ticket: string }>('POST', '/v1/realtime/ticket', {});

@@ -32,6 +32,19 @@ function sendProblem(reply: FastifyReply, p: ReturnType<typeof problem>) {
   return reply.code(p.status).type('application/problem+json').send(p);
 }
 
+/**
+ * Errors Fastify meets before any route or hook runs (a path whose percent-escapes do not decode, a
+ * malformed Content-Type): answered as problem+json like every other refusal. Fastify takes this as
+ * a server option (`frameworkErrors`), not from the error handler below.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  return sendProblem(
+    reply,
+    known ? problem(known[0], known[1]) : problem('request.invalid', 'The request could not be read.'),
+  );
+}
+
 export interface RequestHandlingOptions {
   /** Answers a request no route matched before the 404 problem (the web app's pages); true if it did. */
   pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;

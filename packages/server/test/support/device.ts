@@ -75,7 +75,11 @@ export class TestDevice {
     const [path, search] = pathAndQuery.split('?') as [string, string?];
     const query = search === undefined ? '' : `?${search}`;
     let payload: string | Buffer =
-      body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+      body === undefined
+        ? ''
+        : typeof body === 'string' || Buffer.isBuffer(body)
+          ? body
+          : JSON.stringify(body);
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     if (options.gzip) {

@@ -1,0 +1,3 @@
+import { apiFuzzSuite } from './api-fuzz.suite.js';
+
+apiFuzzSuite('postgres');
