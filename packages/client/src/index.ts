@@ -1,3 +1,4 @@
+export type { AccountBalance } from './api/accounts.js';
 export type { BudgetProgress } from './api/budget-progress.js';
 export type { Collection } from './api/collection.js';
 export type {

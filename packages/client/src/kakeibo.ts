@@ -14,6 +14,8 @@ export class Kakeibo {
   readonly categories;
   readonly expenses;
   readonly income;
+  readonly accounts;
+  readonly transfers;
   readonly inventory;
   readonly receipts;
   readonly budgets;
@@ -30,6 +32,8 @@ export class Kakeibo {
     this.categories = ledger.categories;
     this.expenses = ledger.expenses;
     this.income = ledger.income;
+    this.accounts = ledger.accounts;
+    this.transfers = ledger.transfers;
     this.inventory = ledger.inventory;
     this.receipts = ledger.receipts;
     this.budgets = ledger.budgets;

@@ -498,9 +498,9 @@ describe.each(['sqlite', 'postgres'] as AdapterName[])(
       const d = await device('old-app', versioned);
       await d.auth.signIn({ email, password });
       expect(await d.sync()).toMatchObject({ verified: true });
-      expect(seen).toEqual(new Set(['2']));
-      // The version before packed rows became one flat list.
-      version = '1';
+      expect(seen).toEqual(new Set([String(PROTOCOL_VERSION)]));
+      // The version before accounts and transfers.
+      version = '2';
       await expect(d.sync()).rejects.toMatchObject({ code: 'protocol.unsupported' });
       expect(d.status().lastError).toMatchObject({
         code: 'protocol.unsupported',

@@ -142,7 +142,7 @@ describe('buildOp', () => {
 describe('parseOp rejects bad input with a specific code', () => {
   const good = () => structuredClone(create) as unknown as Record<string, unknown>;
   it.each<[string, (o: Record<string, unknown>) => void, string]>([
-    ['an unknown table', (o) => (o.table = 'accounts'), 'op.invalid'],
+    ['an unknown table', (o) => (o.table = 'accounts_v0'), 'op.invalid'],
     [
       'an unknown field',
       (o) => {

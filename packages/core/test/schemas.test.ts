@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  ACCOUNT_SENSITIVE_FIELDS,
+  AccountCreateSchema,
+  AccountFieldsSchema,
+  AccountPatchSchema,
+  AccountSchema,
   BASE_SYNCED_FIELDS,
   BaseRowSchema,
   BUDGET_SENSITIVE_FIELDS,
@@ -38,11 +43,17 @@ import {
   ReceiptFieldsSchema,
   ReceiptPatchSchema,
   ReceiptSchema,
+  TRANSFER_SENSITIVE_FIELDS,
+  TransferCreateSchema,
+  TransferFieldsSchema,
+  TransferPatchSchema,
+  TransferSchema,
 } from '../src/schemas/index.js';
 import { MAX_AMOUNT } from '../src/schemas/primitives.js';
 
 const ROW_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const REF = '0190a1b2-c3d4-7e5f-9a9b-0c1d2e3f4a5c';
+const REF2 = '0190a1b2-c3d4-7e5f-9a9b-0c1d2e3f4a5d';
 const UUID_V4 = '3b241101-e2bb-4255-8caf-4136c566a962';
 const HASH = 'a'.repeat(64);
 const BASE = {
@@ -80,6 +91,7 @@ const entities = [
       tags: [],
       receiptId: null,
       inventoryItemId: null,
+      accountId: null,
     },
   },
   {
@@ -90,7 +102,7 @@ const entities = [
     row: IncomeSchema,
     sensitive: INCOME_SENSITIVE_FIELDS,
     input: { amount: 320000, currency: 'JPY', date: '2026-10-25' },
-    defaults: { categoryId: null, source: '', note: '', recurring: false },
+    defaults: { categoryId: null, source: '', note: '', recurring: false, accountId: null },
   },
   {
     entity: 'Budget',
@@ -155,6 +167,32 @@ const entities = [
     input: { displayName: 'Aiko', defaultCurrency: 'JPY', locale: 'ja-JP' },
     defaults: { weekStartsOn: 1 },
   },
+  {
+    entity: 'Account',
+    fields: AccountFieldsSchema,
+    create: AccountCreateSchema,
+    patch: AccountPatchSchema,
+    row: AccountSchema,
+    sensitive: ACCOUNT_SENSITIVE_FIELDS,
+    input: {
+      name: 'Checking',
+      kind: 'checking',
+      currency: 'EUR',
+      openingBalance: -150,
+      openingDate: '2026-01-01',
+    },
+    defaults: { institution: null, externalId: null, archived: false },
+  },
+  {
+    entity: 'Transfer',
+    fields: TransferFieldsSchema,
+    create: TransferCreateSchema,
+    patch: TransferPatchSchema,
+    row: TransferSchema,
+    sensitive: TRANSFER_SENSITIVE_FIELDS,
+    input: { fromAccountId: REF, toAccountId: REF2, amount: 5000, currency: 'EUR', date: '2026-01-05' },
+    defaults: { toAmount: null, toCurrency: null, note: '' },
+  },
 ] as const;
 
 /** Valid create inputs with every field set, so the row schemas see each field's real type. */
@@ -171,6 +209,7 @@ const full = {
     tags: ['food', 'Food'],
     receiptId: REF,
     inventoryItemId: null,
+    accountId: REF,
   },
   Income: {
     amount: 1,
@@ -180,6 +219,27 @@ const full = {
     source: 'Salary',
     note: '',
     recurring: true,
+    accountId: null,
+  },
+  Account: {
+    name: 'Card',
+    kind: 'credit',
+    currency: 'JPY',
+    openingBalance: -MAX_AMOUNT,
+    openingDate: '2025-12-31',
+    institution: 'Bank',
+    externalId: 'DE89 3704 0044 0532 0130 00',
+    archived: true,
+  },
+  Transfer: {
+    fromAccountId: REF,
+    toAccountId: REF2,
+    amount: 10_000,
+    currency: 'EUR',
+    toAmount: 16_321,
+    toCurrency: 'JPY',
+    date: '2026-02-02',
+    note: 'Savings',
   },
   Budget: {
     categoryId: REF,
@@ -296,6 +356,8 @@ describe('sensitive fields', () => {
     expect(CATEGORY_SENSITIVE_FIELDS).toEqual([]);
     expect(EXPENSE_SENSITIVE_FIELDS).toEqual(['payee', 'note', 'tags']);
     expect(INCOME_SENSITIVE_FIELDS).toEqual(['source', 'note']);
+    expect(ACCOUNT_SENSITIVE_FIELDS).toEqual(['name', 'institution', 'externalId']);
+    expect(TRANSFER_SENSITIVE_FIELDS).toEqual(['note']);
     expect(BUDGET_SENSITIVE_FIELDS).toEqual([]);
     expect(INVENTORY_ITEM_SENSITIVE_FIELDS).toEqual(['location', 'serialNumber', 'notes']);
     expect(RECEIPT_SENSITIVE_FIELDS).toEqual(['ocrText', 'extractedMerchant']);
@@ -590,5 +652,31 @@ describe('profile locale', () => {
 
   it.each(['en', 'en-GB', 'ja-JP', 'zh-Hant-TW', 'de-CH-1996', 'sr-Latn-RS'])('accepts %s', (locale) => {
     expect(ProfileFieldsSchema.shape.locale.parse(locale)).toBe(locale);
+  });
+});
+
+describe('a transfer as a whole', () => {
+  const transfer = {
+    fromAccountId: REF,
+    toAccountId: REF2,
+    amount: 100,
+    currency: 'EUR',
+    date: '2026-01-05',
+  };
+  it('is between two accounts, with both sides of another currency given together', () => {
+    expect(TransferCreateSchema.parse(transfer)).toMatchObject({ toAmount: null, toCurrency: null });
+    expect(TransferCreateSchema.parse({ ...transfer, toAmount: 160, toCurrency: 'USD' })).toMatchObject({
+      toAmount: 160,
+    });
+    for (const [input, path, message] of [
+      [{ ...transfer, toAccountId: REF }, 'toAccountId', 'another account'],
+      [{ ...transfer, toAmount: 160 }, 'toAmount', 'together'],
+      [{ ...transfer, toCurrency: 'USD' }, 'toAmount', 'together'],
+      [{ ...transfer, toAmount: 160, toCurrency: 'EUR' }, 'toCurrency', 'same as currency'],
+    ] as const) {
+      expect(issuesOf(TransferCreateSchema, input)).toMatchObject([
+        { path: [path], message: expect.stringContaining(message) },
+      ]);
+    }
   });
 });

@@ -85,22 +85,22 @@ export function apiAuthSuite(adapter: AdapterName) {
           headers: { 'content-type': 'application/json', ...(version && { 'kakeibo-protocol': version }) },
           body: JSON.stringify({ email: uniqueEmail('protocol'), password: PASSWORD }),
         });
-      // 1 is the version before packed rows became one flat list and the field hash put the stamp first.
-      for (const version of ['1', '3', '0', 'one', '2.5']) {
+      // 2 is the version before accounts and transfers; 1 the one before packed rows became one list.
+      for (const version of ['1', '2', '4', '0', 'one', '2.5']) {
         const refused = await signIn(version);
         expect(refused.status).toBe(400);
-        expect(refused.headers.get('kakeibo-protocol')).toBe('2');
+        expect(refused.headers.get('kakeibo-protocol')).toBe('3');
         expect(await refused.json()).toMatchObject({
           code: 'protocol.unsupported',
-          supported: [2],
+          supported: [3],
           detail: expect.stringContaining('update the app'),
         });
       }
       // The current version, and no header at all (curl, scripts), reach the route: here its own
       // validation (the sign-in names no device).
-      for (const version of ['2', undefined]) {
+      for (const version of ['3', undefined]) {
         const answered = await signIn(version);
-        expect(answered.headers.get('kakeibo-protocol')).toBe('2');
+        expect(answered.headers.get('kakeibo-protocol')).toBe('3');
         expect(((await answered.json()) as { code: string }).code).toBe('validation.failed');
       }
     });
@@ -121,7 +121,7 @@ export function apiAuthSuite(adapter: AdapterName) {
       ]) {
         expect(refused.status).toBe(401);
         expect(refused.headers.get('cache-control')).toBe('no-store');
-        expect(refused.headers.get('kakeibo-protocol')).toBe('2');
+        expect(refused.headers.get('kakeibo-protocol')).toBe('3');
         expect(((await refused.json()) as { code: string }).code).toBe('auth.missing_token');
       }
       // With one, the same request reaches validation.

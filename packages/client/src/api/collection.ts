@@ -17,6 +17,12 @@ import { prefetchedPage, type QueryCache } from './query-cache.js';
 export interface CollectionSchemas<C, P> {
   create: z.ZodType<Record<string, FieldValue>, C>;
   patch: z.ZodType<Partial<Record<string, FieldValue>>, P>;
+  /**
+   * What must hold across rows (an entry's account exists and shares its currency): given every row
+   * of one write as it will be (a change merged into the row's current values), throws a
+   * `validation.failed` KakeiboError to refuse the whole write before anything is stored.
+   */
+  verify?: (rows: ReadonlyArray<Readonly<Record<string, FieldValue>>>) => Promise<void>;
 }
 
 export interface WriteContext {
@@ -61,8 +67,9 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
   /** Many rows in ONE local transaction (imports, bulk entry): all stored or none. */
   async createMany(inputs: readonly Create[]): Promise<Row[]> {
     const createdAt = new Date(this.ctx.now()).toISOString();
-    const ops: Op[] = inputs.map((input, i) => {
-      const fields = check(this.schemas.create, input, `${this.table} #${i + 1}`);
+    const checked = inputs.map((input, i) => check(this.schemas.create, input, `${this.table} #${i + 1}`));
+    await this.schemas.verify?.(checked);
+    const ops: Op[] = checked.map((fields) => {
       return parseOp(
         buildOp(this.ctx.clock, this.table, uuidv7(), { ...fields, createdAt, deleted: false }, undefined),
       );
@@ -109,6 +116,11 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     const current = await this.ctx.store.rowState(this.table, id);
     if (!current || current.deleted?.value === true) {
       throw new KakeiboError('not_found', `No ${this.table} row with id ${id}.`);
+    }
+    if (this.schemas.verify && fields.deleted === undefined) {
+      const values: Record<string, FieldValue> = {};
+      for (const field in current) values[field] = current[field]?.value as FieldValue;
+      await this.schemas.verify([{ ...values, ...fields }]);
     }
     const op = parseOp(buildOp(this.ctx.clock, this.table, id, fields, current));
     await this.ctx.apply(this.table, [op]);

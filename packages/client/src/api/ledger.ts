@@ -11,8 +11,12 @@ import {
   InventoryItemPatchSchema,
   ReceiptCreateSchema,
   ReceiptPatchSchema,
+  TransferCreateSchema,
+  TransferPatchSchema,
 } from '@kakeibo/core';
 import type { FacadeStore } from '../store/types.js';
+import { verifyEntries, verifyTransfers } from './account-rules.js';
+import { accountsApi } from './accounts.js';
 import { budgetProgress } from './budget-progress.js';
 import { Collection, type WriteContext } from './collection.js';
 import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery } from './transactions.js';
@@ -31,8 +35,23 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
       { create: CategoryCreateSchema, patch: CategoryPatchSchema },
       ctx,
     ),
-    expenses: new Collection('expenses', { create: ExpenseCreateSchema, patch: ExpensePatchSchema }, ctx),
-    income: new Collection('income', { create: IncomeCreateSchema, patch: IncomePatchSchema }, ctx),
+    expenses: new Collection(
+      'expenses',
+      { create: ExpenseCreateSchema, patch: ExpensePatchSchema, verify: verifyEntries(store) },
+      ctx,
+    ),
+    income: new Collection(
+      'income',
+      { create: IncomeCreateSchema, patch: IncomePatchSchema, verify: verifyEntries(store) },
+      ctx,
+    ),
+    accounts: accountsApi(ctx),
+    /** Money moved between two of the person's accounts: never spending or income. */
+    transfers: new Collection(
+      'transfers',
+      { create: TransferCreateSchema, patch: TransferPatchSchema, verify: verifyTransfers(store) },
+      ctx,
+    ),
     inventory: new Collection(
       'inventory',
       { create: InventoryItemCreateSchema, patch: InventoryItemPatchSchema },

@@ -14,7 +14,7 @@ export interface Migration {
  *
  * `rows` holds every synced row of every table (its fields, each with value and stamp, in `fields`)
  * plus columns derived from it for the queries the app runs all the time:
- * - `sort_date`: the row's calendar date (date, purchaseDate or startDate; '' when it has none),
+ * - `sort_date`: the row's calendar date (date, purchaseDate, startDate or openingDate; '' when none),
  * - `category_id`, and for expenses and income `amount` (integer minor units) and `currency`,
  * - `search`: the lower-cased free text (payee, source, name, note, notes) for substring search;
  *   always '' in a store with a sealer, which keeps no user text in clear.
@@ -117,6 +117,24 @@ END;
 CREATE TRIGGER outbox_removed AFTER DELETE ON outbox BEGIN
   UPDATE outbox_size SET ops = ops - 1 WHERE id = 1;
 END;
+`,
+  },
+  {
+    version: 3,
+    name: 'accounts',
+    // What balances sum, as columns of `rows` like amount and currency: the account an expense or
+    // income belongs to or a transfer leaves, and a transfer's receiving side. Rows stored before
+    // accounts existed name none, so they need no backfill. Each index is partial (rows without an
+    // account add nothing to it) and covers its balance query, so balances never read the table.
+    sql: `
+ALTER TABLE rows ADD COLUMN account_id TEXT;
+ALTER TABLE rows ADD COLUMN to_account_id TEXT;
+ALTER TABLE rows ADD COLUMN to_amount INTEGER;
+ALTER TABLE rows ADD COLUMN to_currency TEXT;
+CREATE INDEX rows_by_account ON rows (account_id, tbl, sort_date, deleted, currency, amount)
+  WHERE account_id IS NOT NULL;
+CREATE INDEX rows_by_receiving_account ON rows (to_account_id, sort_date, deleted, to_currency, to_amount)
+  WHERE to_account_id IS NOT NULL;
 `,
   },
 ];

@@ -1,13 +1,13 @@
 import { KakeiboError } from '@kakeibo/core';
 import type { StoreContext } from './context.js';
-import type { CollectionStore } from './types.js';
+import type { AccountTotal, CollectionStore } from './types.js';
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
 /** Sums in SQL over integer minor units, from the date index alone (the table itself is never read). */
 export const reportsArea = (
   ctx: StoreContext,
-): Pick<CollectionStore, 'spendingByCategory' | 'monthlyTotals'> => ({
+): Pick<CollectionStore, 'spendingByCategory' | 'monthlyTotals' | 'accountTotals'> => ({
   async spendingByCategory(from, to) {
     const rows = await ctx.db.all<{
       category_id: string | null;
@@ -63,7 +63,58 @@ export const reportsArea = (
     }
     return totals;
   },
+
+  /**
+   * Two covering ranges: the account side of expenses, income and transfers (rows_by_account), and
+   * the receiving side of transfers (rows_by_receiving_account). Each is joined to its account row,
+   * whose sort_date is the opening date: what is dated before it is in the opening balance already.
+   */
+  async accountTotals(asOf) {
+    const own = await ctx.db.all<SumRow & { tbl: string }>(
+      `SELECT r.account_id AS account_id, r.tbl AS tbl, r.currency AS currency,
+              SUM(r.amount) AS amount, count(*) AS n
+       FROM rows r INDEXED BY rows_by_account
+       JOIN rows a ON a.tbl = 'accounts' AND a.row_id = r.account_id
+       WHERE r.account_id IS NOT NULL AND r.tbl IN ('expenses', 'income', 'transfers')
+         AND r.deleted = 0 AND r.sort_date <= ? AND r.sort_date >= a.sort_date
+         AND r.currency IS NOT NULL AND r.amount IS NOT NULL
+       GROUP BY r.account_id, r.tbl, r.currency`,
+      [asOf],
+    );
+    const received = await ctx.db.all<SumRow>(
+      `SELECT r.to_account_id AS account_id, r.to_currency AS currency,
+              SUM(r.to_amount) AS amount, count(*) AS n
+       FROM rows r INDEXED BY rows_by_receiving_account
+       JOIN rows a ON a.tbl = 'accounts' AND a.row_id = r.to_account_id
+       WHERE r.to_account_id IS NOT NULL AND r.deleted = 0 AND r.sort_date <= ? AND r.sort_date >= a.sort_date
+         AND r.to_currency IS NOT NULL AND r.to_amount IS NOT NULL
+       GROUP BY r.to_account_id, r.to_currency`,
+      [asOf],
+    );
+    const KIND = { expenses: 'expenses', income: 'income', transfers: 'transfersOut' } as const;
+    return [
+      ...own.map((r) => total(r, KIND[r.tbl as keyof typeof KIND])),
+      ...received.map((r) => total(r, 'transfersIn')),
+    ];
+  },
 });
+
+interface SumRow {
+  account_id: string;
+  currency: string;
+  amount: number | bigint;
+  n: number;
+}
+
+function total(r: SumRow, kind: AccountTotal['kind']): AccountTotal {
+  return {
+    accountId: r.account_id,
+    kind,
+    currency: r.currency,
+    amount: exactSum(r.amount, `${r.currency} ${kind} of account ${r.account_id}`),
+    count: Number(r.n),
+  };
+}
 
 /** A SQL SUM as an exact JavaScript number, or `store.overflow`. */
 function exactSum(sum: number | bigint, what: string): number {

@@ -19,13 +19,23 @@ export interface RowColumns {
   /** The first of date / purchaseDate / startDate the row has; '' when none (sorts last). */
   sortDate: string;
   categoryId: string | null;
-  /** Integer minor units, expenses and income only. */
+  /** Integer minor units: expenses, income and transfers (what left the first account). */
   amount: number | null;
   currency: string | null;
+  /** The account an expense or income belongs to, or a transfer leaves. */
+  accountId: string | null;
+  /** A transfer's receiving account, and what arrived there (its amount unless the currencies differ). */
+  toAccountId: string | null;
+  toAmount: number | null;
+  toCurrency: string | null;
 }
 
 const SEARCH_FIELDS = ['payee', 'source', 'name', 'note', 'notes'] as const;
-const MONEY_TABLES: ReadonlySet<string> = new Set<TableName>(['expenses', 'income']);
+const MONEY_TABLES: ReadonlySet<string> = new Set<TableName>(['expenses', 'income', 'transfers']);
+
+const idOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const amountOrNull = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
 
 /** A RowState's values by field name. */
 export function valuesOf(row: RowState): FieldValues {
@@ -35,20 +45,20 @@ export function valuesOf(row: RowState): FieldValues {
 }
 
 export function rowColumns(table: TableName, values: FieldValues): RowColumns {
-  let amount: number | null = null;
-  let currency: string | null = null;
-  if (MONEY_TABLES.has(table)) {
-    const a = values.amount;
-    const c = values.currency;
-    if (typeof a === 'number' && Number.isSafeInteger(a)) amount = a;
-    if (typeof c === 'string') currency = c;
-  }
+  const money = MONEY_TABLES.has(table);
+  const transfer = table === 'transfers';
+  const amount = money ? amountOrNull(values.amount) : null;
+  const currency = money ? idOrNull(values.currency) : null;
   return {
     deleted: isDeletedValues(values) ? 1 : 0,
     sortDate: sortDateOfValues(values),
     categoryId: categoryIdOfValues(values),
     amount,
     currency,
+    accountId: money ? idOrNull(transfer ? values.fromAccountId : values.accountId) : null,
+    toAccountId: transfer ? idOrNull(values.toAccountId) : null,
+    toAmount: transfer ? (amountOrNull(values.toAmount) ?? amount) : null,
+    toCurrency: transfer ? (idOrNull(values.toCurrency) ?? currency) : null,
   };
 }
 
@@ -80,7 +90,21 @@ export function rowValues(
 ): SqlValue[] {
   const c = rowColumns(table, values);
   const search = typeof fields === 'string' ? searchableText(values) : '';
-  return [table, rowId, fields, c.deleted, c.sortDate, c.categoryId, c.amount, c.currency, search];
+  return [
+    table,
+    rowId,
+    fields,
+    c.deleted,
+    c.sortDate,
+    c.categoryId,
+    c.amount,
+    c.currency,
+    search,
+    c.accountId,
+    c.toAccountId,
+    c.toAmount,
+    c.toCurrency,
+  ];
 }
 
 export const ROW_COLUMNS = [
@@ -93,4 +117,8 @@ export const ROW_COLUMNS = [
   'amount',
   'currency',
   'search',
+  'account_id',
+  'to_account_id',
+  'to_amount',
+  'to_currency',
 ] as const;

@@ -82,6 +82,19 @@ export interface CategorySpending {
   count: number;
 }
 
+/**
+ * What was recorded against one account in one currency from its opening date to a day: `kind` says
+ * whether it is its expenses, its income, transfers out of it or transfers into it.
+ */
+export interface AccountTotal {
+  accountId: string;
+  kind: 'expenses' | 'income' | 'transfersOut' | 'transfersIn';
+  currency: string;
+  /** Sum in minor units (integer arithmetic in SQL). */
+  amount: number;
+  count: number;
+}
+
 export interface MonthlyTotal {
   /** Calendar month, `YYYY-MM`. */
   month: string;
@@ -178,6 +191,8 @@ export interface CollectionStore {
   spendingByCategory(from: string, to: string): Promise<CategorySpending[]>;
   /** Expenses and income per month (`YYYY-MM`, inclusive) and currency; months without rows omitted. */
   monthlyTotals(from: string, to: string): Promise<MonthlyTotal[]>;
+  /** Per account and currency, what its entries and transfers add up to from its opening date to `asOf`. */
+  accountTotals(asOf: string): Promise<AccountTotal[]>;
 }
 
 /** What the facade and the device identity need: the store's life, counts, refusals, conflicts. */

@@ -9,7 +9,10 @@
  * 2: packed rows are one flat list, and the field hash of the checksum hashes the stamp before the
  * field (docs/PROTOCOL.md §5, §6). A version-1 peer would refuse every row and see every bucket differ.
  */
-export const PROTOCOL_VERSION = 2;
+/* 3: the tables `accounts` and `transfers`, and `accountId` on expenses and income (PROTOCOL.md §3).
+ * A version-2 device would refuse every op of the new tables it pulls, and its balances would be wrong.
+ */
+export const PROTOCOL_VERSION = 3;
 export const PROTOCOL_HEADER = 'kakeibo-protocol';
 /** The versions this code speaks (a server may keep an older one for a while after a change). */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [PROTOCOL_VERSION];

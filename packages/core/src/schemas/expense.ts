@@ -28,12 +28,15 @@ export const ExpenseFieldsSchema = z.strictObject({
     .max(MAX_TAGS, { error: `must have at most ${MAX_TAGS} tags` })
     .refine((tags) => new Set(tags).size === tags.length, { message: 'must not repeat a tag' }),
   receiptId: RefIdSchema.nullable(),
-  inventoryItemId: RefIdSchema.nullable(),
+  inventoryItemId:
+    RefIdSchema.nullable() /** The account it was paid from (or into); null for entries kept apart from any account. */,
+  accountId: RefIdSchema.nullable(),
 });
 
 const shape = ExpenseFieldsSchema.shape;
 
 export const ExpenseCreateSchema = ExpenseFieldsSchema.extend({
+  accountId: shape.accountId.default(null),
   categoryId: shape.categoryId.default(null),
   payee: shape.payee.default(''),
   note: shape.note.default(''),
@@ -48,7 +51,10 @@ export const ExpensePatchSchema = ExpenseFieldsSchema.partial().refine(
   { message: 'must change at least one field' },
 );
 
-export const ExpenseSchema = BaseRowSchema.extend(ExpenseFieldsSchema.shape);
+export const ExpenseSchema = BaseRowSchema.extend(ExpenseFieldsSchema.shape).extend({
+  // Rows written before accounts existed have none.
+  accountId: shape.accountId.optional(),
+});
 
 export type ExpenseFields = z.infer<typeof ExpenseFieldsSchema>;
 export type ExpenseCreate = z.input<typeof ExpenseCreateSchema>;

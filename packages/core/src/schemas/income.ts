@@ -15,12 +15,15 @@ export const IncomeFieldsSchema = z.strictObject({
   categoryId: RefIdSchema.nullable(),
   source: text(200),
   note: text(2000),
-  recurring: z.boolean(),
+  recurring:
+    z.boolean() /** The account it was paid from (or into); null for entries kept apart from any account. */,
+  accountId: RefIdSchema.nullable(),
 });
 
 const shape = IncomeFieldsSchema.shape;
 
 export const IncomeCreateSchema = IncomeFieldsSchema.extend({
+  accountId: shape.accountId.default(null),
   categoryId: shape.categoryId.default(null),
   source: shape.source.default(''),
   note: shape.note.default(''),
@@ -32,7 +35,10 @@ export const IncomePatchSchema = IncomeFieldsSchema.partial().refine(
   { message: 'must change at least one field' },
 );
 
-export const IncomeSchema = BaseRowSchema.extend(IncomeFieldsSchema.shape);
+export const IncomeSchema = BaseRowSchema.extend(IncomeFieldsSchema.shape).extend({
+  // Rows written before accounts existed have none.
+  accountId: shape.accountId.optional(),
+});
 
 export type IncomeFields = z.infer<typeof IncomeFieldsSchema>;
 export type IncomeCreate = z.input<typeof IncomeCreateSchema>;

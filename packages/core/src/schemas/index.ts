@@ -1,3 +1,4 @@
+export * from './account.js';
 export * from './budget.js';
 export * from './category.js';
 export * from './expense.js';
@@ -6,3 +7,4 @@ export * from './inventory.js';
 export * from './profile.js';
 export * from './receipt.js';
 export * from './row.js';
+export * from './transfer.js';

@@ -237,7 +237,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export type FieldValues = Readonly<Record<string, FieldValue | undefined>>;
 
 /** The fields a row is listed by date with: the first of these it has. */
-const DATE_FIELDS = ['date', 'purchaseDate', 'startDate'] as const;
+const DATE_FIELDS = ['date', 'purchaseDate', 'startDate', 'openingDate'] as const;
 
 function firstDate(valueIn: (field: string) => unknown): string {
   for (const field of DATE_FIELDS) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  AccountFieldsSchema,
   BASE_SYNCED_FIELDS,
   BudgetFieldsSchema,
   CategoryFieldsSchema,
@@ -8,6 +9,7 @@ import {
   InventoryItemFieldsSchema,
   ProfileFieldsSchema,
   ReceiptFieldsSchema,
+  TransferFieldsSchema,
 } from '../schemas/index.js';
 
 /**
@@ -22,6 +24,8 @@ const FIELDS = {
   inventory: InventoryItemFieldsSchema,
   receipts: ReceiptFieldsSchema,
   profile: ProfileFieldsSchema,
+  accounts: AccountFieldsSchema,
+  transfers: TransferFieldsSchema,
 } as const;
 
 export type TableName = keyof typeof FIELDS;

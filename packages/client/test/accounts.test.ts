@@ -1,0 +1,287 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Kakeibo } from '../src/kakeibo.js';
+import { STORE_MODES, TestStores } from './support/index.js';
+
+/**
+ * kb.accounts, kb.transfers and balances, on the local store alone (no server): accounts with an
+ * opening balance, entries and transfers recorded against them, balances on any day as exact sums.
+ */
+describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ sealed }) => {
+  const stores = new TestStores({ sealed });
+  const open: Kakeibo[] = [];
+  afterEach(async () => {
+    for (const kb of open.splice(0)) await kb.close();
+    await stores.cleanup();
+  });
+
+  async function offline(): Promise<Kakeibo> {
+    const { store } = await stores.create();
+    const kb = await Kakeibo.create({ serverUrl: 'http://127.0.0.1:9', deviceName: 'offline', store });
+    open.push(kb);
+    return kb;
+  }
+
+  const checking = {
+    name: 'Checking',
+    kind: 'checking',
+    currency: 'EUR',
+    openingDate: '2026-01-01',
+  } as const;
+
+  it('sums opening balance, income, expenses and transfers from the opening date to the day asked', async () => {
+    const kb = await offline();
+    const bank = await kb.accounts.create({ ...checking, openingBalance: 100_000 });
+    const card = await kb.accounts.create({
+      name: 'Card',
+      kind: 'credit',
+      currency: 'EUR',
+      openingBalance: -5_000,
+      openingDate: '2026-01-01',
+      institution: 'Bank',
+    });
+    const yen = await kb.accounts.create({
+      name: 'Yen savings',
+      kind: 'savings',
+      currency: 'JPY',
+      openingBalance: 0,
+      openingDate: '2026-02-01',
+    });
+    await kb.income.create({
+      amount: 250_000,
+      currency: 'EUR',
+      date: '2026-01-25',
+      source: 'Salary',
+      accountId: bank.id,
+    });
+    await kb.expenses.createMany([
+      { amount: 4_550, currency: 'EUR', date: '2026-01-10', payee: 'Grocer', accountId: card.id },
+      { amount: 80_000, currency: 'EUR', date: '2026-02-01', payee: 'Rent', accountId: bank.id },
+      // Before the account was opened: already in its opening balance.
+      { amount: 999, currency: 'EUR', date: '2025-12-31', payee: 'Old', accountId: bank.id },
+      { amount: 1_000, currency: 'EUR', date: '2026-01-15', payee: 'No account' },
+    ]);
+    const gone = await kb.expenses.create({
+      amount: 7,
+      currency: 'EUR',
+      date: '2026-01-11',
+      accountId: bank.id,
+    });
+    await kb.expenses.remove(gone.id);
+    await kb.transfers.create({
+      fromAccountId: bank.id,
+      toAccountId: card.id,
+      amount: 9_550,
+      currency: 'EUR',
+      date: '2026-01-31',
+      note: 'Card bill',
+    });
+    await kb.transfers.create({
+      fromAccountId: bank.id,
+      toAccountId: yen.id,
+      amount: 10_000,
+      currency: 'EUR',
+      toAmount: 16_321,
+      toCurrency: 'JPY',
+      date: '2026-02-02',
+    });
+
+    const on = async (asOf: string) =>
+      Object.fromEntries((await kb.accounts.balances({ asOf })).map((b) => [b.name, b.balance]));
+    expect(await on('2025-12-31')).toEqual({});
+    expect(await on('2026-01-10')).toEqual({ Checking: 100_000, Card: -9_550 });
+    expect(await on('2026-01-31')).toEqual({ Checking: 100_000 + 250_000 - 9_550, Card: 0 });
+    expect(await on('2026-02-28')).toEqual({
+      Checking: 100_000 + 250_000 - 9_550 - 80_000 - 10_000,
+      Card: 0,
+      'Yen savings': 16_321,
+    });
+    const [cardBalance, bankBalance] = await kb.accounts.balances({ asOf: '2026-02-28' });
+    expect(cardBalance).toMatchObject({ name: 'Card', kind: 'credit', openingBalance: -5_000 });
+    expect(bankBalance).toMatchObject({ currency: 'EUR', kind: 'checking', archived: false, leftOut: [] });
+
+    // Transfers are neither spending nor income.
+    const listed = await kb.transactions.list({ limit: 50 });
+    expect(listed.items.map((t) => t.kind).sort()).toEqual([
+      'expense',
+      'expense',
+      'expense',
+      'expense',
+      'income',
+    ]);
+    expect(await kb.reports.monthlyTotals({ from: '2026-01', to: '2026-02' })).toEqual([
+      { month: '2026-01', currency: 'EUR', expenses: 4_550 + 1_000, income: 250_000 },
+      { month: '2026-02', currency: 'EUR', expenses: 80_000, income: 0 },
+    ]);
+  });
+
+  it('archives an account, which keeps its balance and takes no new entries until reopened', async () => {
+    const kb = await offline();
+    const bank = await kb.accounts.create({ ...checking, openingBalance: 500 });
+    await kb.accounts.archive(bank.id);
+    expect(await kb.accounts.balances({ asOf: '2026-03-01' })).toMatchObject([
+      { archived: true, balance: 500 },
+    ]);
+    await expect(
+      kb.expenses.create({ amount: 100, currency: 'EUR', date: '2026-03-01', accountId: bank.id }),
+    ).rejects.toMatchObject({ code: 'validation.failed', message: expect.stringContaining('archived') });
+    await kb.accounts.reopen(bank.id);
+    await kb.expenses.create({ amount: 100, currency: 'EUR', date: '2026-03-01', accountId: bank.id });
+    expect((await kb.accounts.balances({ asOf: '2026-03-01' }))[0]?.balance).toBe(400);
+  });
+
+  it('refuses, with the field and what to do, what would make a balance inexact', async () => {
+    const kb = await offline();
+    const bank = await kb.accounts.create({ ...checking, openingBalance: 0 });
+    const yen = await kb.accounts.create({ ...checking, name: 'Yen', currency: 'JPY', openingBalance: 0 });
+    const refused = async (write: Promise<unknown>, text: string) =>
+      expect(write).rejects.toMatchObject({
+        code: 'validation.failed',
+        message: expect.stringContaining(text),
+      });
+    await refused(
+      kb.expenses.create({ amount: 1, currency: 'USD', date: '2026-01-02', accountId: bank.id }),
+      'kept in EUR',
+    );
+    await refused(
+      kb.income.create({
+        amount: 1,
+        currency: 'EUR',
+        date: '2026-01-02',
+        accountId: '019ab4a2-6f1e-7a2b-8c3d-4e5f6a7b8c9d',
+      }),
+      'no account',
+    );
+    const base = { fromAccountId: bank.id, amount: 100, currency: 'EUR', date: '2026-01-02' } as const;
+    await refused(kb.transfers.create({ ...base, toAccountId: bank.id }), 'another account');
+    await refused(kb.transfers.create({ ...base, toAccountId: yen.id }), 'give toAmount and toCurrency');
+    await refused(kb.transfers.create({ ...base, toAccountId: yen.id, toAmount: 160 }), 'together');
+    await refused(
+      kb.transfers.create({ ...base, toAccountId: yen.id, toAmount: 1, toCurrency: 'EUR' }),
+      'same as currency',
+    );
+    // A change is checked as the row will be: moving an entry to an account of another currency.
+    const lunch = await kb.expenses.create({
+      amount: 1_200,
+      currency: 'EUR',
+      date: '2026-01-02',
+      accountId: bank.id,
+    });
+    await refused(kb.expenses.update(lunch.id, { accountId: yen.id }), 'kept in JPY');
+    await kb.expenses.update(lunch.id, { accountId: yen.id, currency: 'JPY', amount: 200 });
+    // Nothing refused was stored.
+    expect((await kb.transfers.list()).items).toEqual([]);
+    expect((await kb.accounts.balances({ asOf: '2026-01-31' })).map((b) => b.balance)).toEqual([0, -200]);
+  });
+
+  it('gives balances equal to a reference fold of the entries, for random ledgers', async () => {
+    const kb = await offline();
+    const ids: string[] = [];
+    for (const [i, currency] of ['EUR', 'EUR', 'JPY'].entries()) {
+      const created = await kb.accounts.create({
+        name: `A${i}`,
+        kind: 'other',
+        currency,
+        openingBalance: (i - 1) * 1_000,
+        openingDate: `2026-0${i + 1}-01`,
+      });
+      ids.push(created.id);
+    }
+    const currencyOf = (i: number) => (i === 2 ? 'JPY' : 'EUR');
+    const day = fc
+      .integer({ min: 0, max: 150 })
+      .map((n) => new Date(Date.UTC(2025, 11, 1) + n * 86_400_000).toISOString().slice(0, 10));
+    const entry = fc.record({
+      kind: fc.constantFrom('expense' as const, 'income' as const, 'transfer' as const),
+      from: fc.nat(2),
+      to: fc.nat(2),
+      amount: fc.integer({ min: 1, max: 1_000_000 }),
+      toAmount: fc.integer({ min: 1, max: 1_000_000 }),
+      date: day,
+      deleted: fc.boolean(),
+    });
+    // Every entry written so far and still there: the reference folds them all, from scratch.
+    const kept: Array<{
+      kind: string;
+      from: number;
+      to: number;
+      amount: number;
+      arrived: number;
+      date: string;
+    }> = [];
+    const opening = (i: number) => `2026-0${i + 1}-01`;
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), day, async (entries, asOf) => {
+        for (const e of entries) {
+          const written = await write(kb, e, ids, currencyOf);
+          const arrived = currencyOf(e.from) === currencyOf(e.to) ? e.amount : e.toAmount;
+          if (written && !e.deleted) kept.push({ ...e, arrived });
+        }
+        const expected = new Map(ids.map((id, i) => [id, (i - 1) * 1_000]));
+        const add = (i: number, date: string, amount: number) => {
+          const id = ids[i] as string;
+          if (date >= opening(i) && date <= asOf) expected.set(id, (expected.get(id) ?? 0) + amount);
+        };
+        for (const e of kept) {
+          if (e.kind === 'expense') add(e.from, e.date, -e.amount);
+          if (e.kind === 'income') add(e.from, e.date, e.amount);
+          if (e.kind === 'transfer') {
+            add(e.from, e.date, -e.amount);
+            add(e.to, e.date, e.arrived);
+          }
+        }
+        const after = await kb.accounts.balances({ asOf });
+        const opened = ids.filter((_, i) => opening(i) <= asOf);
+        expect(after.map((b) => b.accountId).sort()).toEqual([...opened].sort());
+        for (const b of after) {
+          expect(b.balance).toBe(expected.get(b.accountId));
+          expect(b.leftOut).toEqual([]);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+/** Writes one generated entry through the SDK (deleting it again when asked); false when not writable. */
+async function write(
+  kb: Kakeibo,
+  e: {
+    kind: 'expense' | 'income' | 'transfer';
+    from: number;
+    to: number;
+    amount: number;
+    toAmount: number;
+    date: string;
+    deleted: boolean;
+  },
+  ids: readonly string[],
+  currencyOf: (i: number) => string,
+): Promise<boolean> {
+  const accountId = ids[e.from] as string;
+  const currency = currencyOf(e.from);
+  let id: string;
+  if (e.kind === 'expense')
+    id = (await kb.expenses.create({ amount: e.amount, currency, date: e.date, accountId })).id;
+  else if (e.kind === 'income')
+    id = (await kb.income.create({ amount: e.amount, currency, date: e.date, accountId })).id;
+  else {
+    if (e.from === e.to) return false;
+    const cross = currencyOf(e.to) !== currency;
+    id = (
+      await kb.transfers.create({
+        fromAccountId: accountId,
+        toAccountId: ids[e.to] as string,
+        amount: e.amount,
+        currency,
+        date: e.date,
+        ...(cross && { toAmount: e.toAmount, toCurrency: currencyOf(e.to) }),
+      })
+    ).id;
+  }
+  if (e.deleted) {
+    const collection = e.kind === 'expense' ? kb.expenses : e.kind === 'income' ? kb.income : kb.transfers;
+    await collection.remove(id);
+  }
+  return true;
+}
