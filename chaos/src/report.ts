@@ -48,7 +48,7 @@ export function details(results: readonly ScenarioResult[]): string {
   for (const r of results) {
     const c = r.check;
     lines.push(
-      `${r.scenario}: ${c.durable} durable on a device, ${c.inFlight} adds in flight at a kill (unknown outcome; ${c.inFlightPresent} of them present), ${c.tornLines} torn journal line(s)`,
+      `${r.scenario}: ${c.durable} durable on a device, ${c.acknowledged} acknowledged under faults and ${c.acknowledgedAtEnd} more in the clean sync at the end, adds in flight at a kill (unknown outcome): ${c.inFlight}, of which present: ${c.inFlightPresent}, ${c.tornLines} torn journal line(s)`,
     );
     for (const note of r.notes) lines.push(`  ! ${note}`);
   }

@@ -68,6 +68,7 @@ function broken(scenario: string, started: number, error: unknown): ScenarioResu
     check: {
       written: 0,
       acknowledged: 0,
+      acknowledgedAtEnd: 0,
       durable: 0,
       inFlight: 0,
       inFlightPresent: 0,

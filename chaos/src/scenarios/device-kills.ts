@@ -31,6 +31,11 @@ export async function deviceKills(options: DeviceKillOptions, log: Log): Promise
   for (let i = 0; i < writerKills; i++) {
     const run = await rig.writerRun(rig.randomWriter());
     await sleep(between(100, 1200));
+    // Every other kill is aimed at the middle of a write: its journal fsync or the SDK's transaction.
+    if (i % 2 === 1) {
+      await run.nextWrite();
+      await sleep(between(0, 6));
+    }
     await run.kill();
     kills++;
     if (kills % 10 === 0) log(`[${name}] ${kills}/${options.kills} kills (writers)`);

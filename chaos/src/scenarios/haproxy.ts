@@ -53,8 +53,15 @@ export async function haproxyKills(options: HaproxyOptions, log: Log): Promise<S
       const victim = instances[kills % 2] as ServerProcess;
       await victim.kill();
       kills++;
-      log(`[${name}] ${kills}/${options.kills} kills (${victim.label} down, the other carries on)`);
+      const before = rig.acknowledgedSoFar();
       await sleep(between(1000, 2500));
+      // The devices only know HAProxy: acknowledgements while one instance is down came through the other.
+      const during = rig.acknowledgedSoFar() - before;
+      log(
+        `[${name}] ${kills}/${options.kills} kills: ${during} expenses acknowledged while ${victim.label} was down`,
+      );
+      if (during === 0)
+        notes.push(`no acknowledgement at all while ${victim.label} was down (kill ${kills})`);
       await victim.startRetrying();
     }
   } catch (error) {

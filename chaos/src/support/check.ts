@@ -11,7 +11,10 @@ import { contentHash, type JournalSummary, MARKER_PATTERN } from './journal.js';
  */
 export interface CheckResult {
   written: number;
+  /** Acknowledged by the server while faults were being injected. */
   acknowledged: number;
+  /** Durable on a device through the faults, acknowledged in the clean sync at the end. */
+  acknowledgedAtEnd: number;
   durable: number;
   inFlight: number;
   inFlightPresent: number;
@@ -42,6 +45,7 @@ export function checkRows(journal: JournalSummary, rows: readonly ExpenseRow[]):
   const result: CheckResult = {
     written: journal.entries.size,
     acknowledged: 0,
+    acknowledgedAtEnd: 0,
     durable: 0,
     inFlight: 0,
     inFlightPresent: 0,
@@ -52,7 +56,10 @@ export function checkRows(journal: JournalSummary, rows: readonly ExpenseRow[]):
     problems,
   };
   for (const [marker, entry] of journal.entries) {
-    if (entry.outcome === 'acked') result.acknowledged++;
+    if (entry.outcome === 'acked') {
+      if (entry.ackedAtEnd) result.acknowledgedAtEnd++;
+      else result.acknowledged++;
+    }
     if (entry.outcome !== 'intent') result.durable++;
     const found = byMarker.get(marker) ?? [];
     if (entry.outcome === 'intent') {

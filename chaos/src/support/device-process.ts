@@ -81,6 +81,7 @@ export class DeviceRun {
   /** The worker said its first sync is over (a kill after that did not land in the bootstrap). */
   synced = false;
   private exited = false;
+  private readonly writeWaiters: Array<() => void> = [];
   private readonly forget: () => Promise<void>;
 
   constructor(
@@ -102,7 +103,9 @@ export class DeviceRun {
       this.child.on('message', (reply: DeviceReply) => {
         if (reply.t === 'ready' || reply.t === 'syncing') markStarted();
         else if (reply.t === 'synced') this.synced = true;
-        else if (reply.t === 'verify-failed') ctx.verifyFailures.push(`${task.device}: ${reply.message}`);
+        else if (reply.t === 'writing') {
+          for (const resolve of this.writeWaiters.splice(0)) resolve();
+        } else if (reply.t === 'verify-failed') ctx.verifyFailures.push(`${task.device}: ${reply.message}`);
         else if (reply.t === 'done') {
           const { t: _t, ...rest } = reply;
           report = rest;
@@ -137,6 +140,15 @@ export class DeviceRun {
     return new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.kill('SIGKILL');
+    });
+  }
+
+  /** Resolves when the writer announces its next write (or at once if the process is gone). */
+  nextWrite(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.writeWaiters.push(resolve);
+      this.child.once('exit', () => resolve());
     });
   }
 

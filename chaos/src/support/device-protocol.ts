@@ -59,6 +59,8 @@ export interface DoneReport extends DeviceCounts {
 export type DeviceReply =
   | { t: 'ready' }
   | { t: 'syncing' }
+  /** A writer is about to journal and add an expense. */
+  | { t: 'writing' }
   /** The first sync (the bootstrap) is over and verified. */
   | { t: 'synced' }
   | ({ t: 'progress' } & DeviceCounts)

@@ -58,6 +58,8 @@ class Device {
   /** Adds expenses in ONE local transaction, journalled before and after. */
   async add(count: number): Promise<void> {
     const expenses = Array.from({ length: count }, () => newExpense(this.task.device));
+    // Tells the suite a write begins, so that it can aim a kill at the middle of it.
+    if (this.task.mode === 'write') void send({ t: 'writing' });
     this.journal.append(...expenses.map((c) => ({ e: 'intent' as const, hash: contentHash(c), ...c })));
     const rows = await this.kb.expenses.createMany(
       expenses.map(({ marker: _m, ...fields }) => ({ ...fields })),
@@ -74,7 +76,13 @@ class Device {
     const before = [...this.unacked];
     try {
       const result = await this.kb.sync();
-      if (before.length) this.journal.append({ e: 'acked', markers: before });
+      if (before.length) {
+        this.journal.append({
+          e: 'acked',
+          markers: before,
+          ...(this.task.mode === 'drain' && { final: true as const }),
+        });
+      }
       for (const marker of before) this.unacked.delete(marker);
       this.acked += before.length;
       return result;

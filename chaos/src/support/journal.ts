@@ -33,7 +33,8 @@ export interface ExpenseContent {
 export type JournalEvent =
   | ({ e: 'intent'; hash: string } & ExpenseContent)
   | { e: 'durable'; marker: string; id: string }
-  | { e: 'acked'; markers: string[] };
+  /** `final`: acknowledged in the clean sync at the end, not while faults were injected. */
+  | { e: 'acked'; markers: string[]; final?: true };
 
 /** The content hash the check recomputes from the row a fresh device holds. */
 export function contentHash(c: ExpenseContent): string {
@@ -75,6 +76,8 @@ export interface JournalEntry {
   hash: string;
   outcome: Outcome;
   device: string;
+  /** Acknowledged only by the clean sync at the end (it was durable on a device until then). */
+  ackedAtEnd: boolean;
 }
 
 export interface JournalSummary {
@@ -104,9 +107,12 @@ export function readJournal(path: string, device = ''): JournalSummary {
 
 function readJournalInto(path: string, device: string, summary: JournalSummary): void {
   const { entries } = summary;
-  const raise = (marker: string, outcome: Outcome) => {
+  const raise = (marker: string, outcome: Outcome, final = false) => {
     const entry = entries.get(marker);
-    if (entry && RANK[outcome] > RANK[entry.outcome]) entry.outcome = outcome;
+    if (entry && RANK[outcome] > RANK[entry.outcome]) {
+      entry.outcome = outcome;
+      entry.ackedAtEnd = final;
+    }
   };
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line) continue;
@@ -119,11 +125,11 @@ function readJournalInto(path: string, device: string, summary: JournalSummary):
     }
     if (event.e === 'intent') {
       const { e: _e, hash, ...content } = event;
-      entries.set(content.marker, { content, hash, outcome: 'intent', device });
+      entries.set(content.marker, { content, hash, outcome: 'intent', device, ackedAtEnd: false });
     } else if (event.e === 'durable') {
       raise(event.marker, 'durable');
     } else {
-      for (const marker of event.markers) raise(marker, 'acked');
+      for (const marker of event.markers) raise(marker, 'acked', event.final === true);
     }
   }
 }

@@ -101,6 +101,14 @@ export class Rig {
     }
   }
 
+  /** How many expenses the journals say the server has acknowledged so far. */
+  acknowledgedSoFar(): number {
+    let n = 0;
+    for (const entry of readJournals(this.ctx.journalDir).entries.values())
+      if (entry.outcome === 'acked') n++;
+    return n;
+  }
+
   randomWriter(): Device {
     return this.writers[randomInt(0, this.writers.length)] as Device;
   }
