@@ -60,6 +60,13 @@ process.on('SIGINT', () => {
   void cleanupAll().then(() => process.exit(130));
 });
 
+/** Bounded whatever happens: a run stuck this long is stopped, cleaned up and failed. */
+const WATCHDOG_MS = 60 * 60 * 1000;
+setTimeout(() => {
+  log(`the run took over ${WATCHDOG_MS / 60_000} minutes: stopping`);
+  void cleanupAll().then(() => process.exit(1));
+}, WATCHDOG_MS).unref();
+
 /** A scenario that could not even finish is a failed row, with why. */
 function broken(scenario: string, started: number, error: unknown): ScenarioResult {
   return {
