@@ -82,6 +82,8 @@ export async function deviceKills(options: DeviceKillOptions, log: Log): Promise
         bootstrapOk = false;
         notes.push(`${device.name}: bootstrap after kills did not verify`);
       }
+      // Verified after a repair is still correct, but says the interrupted bootstrap left a gap.
+      if (report.repaired) notes.push(`${device.name}: ${report.repaired} bucket(s) repaired after kills`);
     } catch (error) {
       bootstrapOk = false;
       notes.push(`${device.name}: ${error instanceof Error ? error.message : String(error)}`);
