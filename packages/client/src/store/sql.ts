@@ -6,7 +6,7 @@ import type { SqlRunner, SqlValue } from './driver.js';
  */
 
 /**
- * Rows per multi-row INSERT: 9 columns × 128 = 1,152 parameters, far below SQLite's 32,766. A batch
+ * Rows per multi-row INSERT: 13 columns × 128 = 1,664 parameters, far below SQLite's 32,766. A batch
  * is cut into full chunks and then powers of two (a rest of 37 is 32 + 4 + 1).
  */
 const INSERT_CHUNK = 128;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CalendarDateSchema, CurrencyCodeSchema, MinorUnitsSchema, name, text } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 export const ACCOUNT_KINDS = ['cash', 'checking', 'savings', 'credit', 'other'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
@@ -31,10 +31,7 @@ export const AccountCreateSchema = AccountFieldsSchema.extend({
   archived: shape.archived.default(false),
 });
 
-export const AccountPatchSchema = AccountFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const AccountPatchSchema = patchOf(AccountFieldsSchema);
 
 export const AccountSchema = BaseRowSchema.extend(AccountFieldsSchema.shape);
 

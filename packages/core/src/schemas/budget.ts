@@ -5,7 +5,7 @@ import {
   PositiveMinorUnitsSchema,
   RefIdSchema,
 } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 export const BudgetFieldsSchema = z.strictObject({
   /** The category the budget limits; null means all spending. */
@@ -32,10 +32,7 @@ export const BudgetCreateSchema = BudgetFieldsSchema.extend({
   alertThresholdPercent: shape.alertThresholdPercent.default(80),
 });
 
-export const BudgetPatchSchema = BudgetFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const BudgetPatchSchema = patchOf(BudgetFieldsSchema);
 
 export const BudgetSchema = BaseRowSchema.extend(BudgetFieldsSchema.shape);
 

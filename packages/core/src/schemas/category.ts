@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { name, RefIdSchema, text } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 export const CategoryFieldsSchema = z.strictObject({
   name: name(100),
@@ -22,10 +22,7 @@ export const CategoryCreateSchema = CategoryFieldsSchema.extend({
   archived: CategoryFieldsSchema.shape.archived.default(false),
 });
 
-export const CategoryPatchSchema = CategoryFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const CategoryPatchSchema = patchOf(CategoryFieldsSchema);
 
 export const CategorySchema = BaseRowSchema.extend(CategoryFieldsSchema.shape);
 

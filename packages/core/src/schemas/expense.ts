@@ -7,7 +7,7 @@ import {
   RefIdSchema,
   text,
 } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 const PAYMENT_METHODS = ['cash', 'card', 'bank_transfer', 'direct_debit', 'mobile', 'other'] as const;
 
@@ -46,10 +46,7 @@ export const ExpenseCreateSchema = ExpenseFieldsSchema.extend({
   inventoryItemId: shape.inventoryItemId.default(null),
 });
 
-export const ExpensePatchSchema = ExpenseFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const ExpensePatchSchema = patchOf(ExpenseFieldsSchema);
 
 export const ExpenseSchema = BaseRowSchema.extend(ExpenseFieldsSchema.shape).extend({
   // Rows written before accounts existed have none.

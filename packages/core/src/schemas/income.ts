@@ -6,7 +6,7 @@ import {
   RefIdSchema,
   text,
 } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 export const IncomeFieldsSchema = z.strictObject({
   amount: PositiveMinorUnitsSchema,
@@ -30,10 +30,7 @@ export const IncomeCreateSchema = IncomeFieldsSchema.extend({
   recurring: shape.recurring.default(false),
 });
 
-export const IncomePatchSchema = IncomeFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const IncomePatchSchema = patchOf(IncomeFieldsSchema);
 
 export const IncomeSchema = BaseRowSchema.extend(IncomeFieldsSchema.shape).extend({
   // Rows written before accounts existed have none.

@@ -7,7 +7,7 @@ import {
   RefIdSchema,
   text,
 } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 /** Something a household owns and wants to keep track of: where it is, what it cost, its warranty. */
 export const InventoryItemFieldsSchema = z.strictObject({
@@ -47,10 +47,7 @@ export const InventoryItemCreateSchema = InventoryItemFieldsSchema.extend({
   notes: shape.notes.default(''),
 });
 
-export const InventoryItemPatchSchema = InventoryItemFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const InventoryItemPatchSchema = patchOf(InventoryItemFieldsSchema);
 
 export const InventoryItemSchema = BaseRowSchema.extend(InventoryItemFieldsSchema.shape);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrencyCodeSchema, name } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 /** True when `tag` is a well-formed BCP 47 language tag, as the platform's Intl understands them. */
 function isLocale(tag: string): boolean {
@@ -31,10 +31,7 @@ export const ProfileCreateSchema = ProfileFieldsSchema.extend({
   weekStartsOn: ProfileFieldsSchema.shape.weekStartsOn.default(1),
 });
 
-export const ProfilePatchSchema = ProfileFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const ProfilePatchSchema = patchOf(ProfileFieldsSchema);
 
 export const ProfileSchema = BaseRowSchema.extend(ProfileFieldsSchema.shape);
 

@@ -7,7 +7,7 @@ import {
   Sha256HexSchema,
   text,
 } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 const MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf'] as const;
 
@@ -56,10 +56,7 @@ export const ReceiptCreateSchema = ReceiptFieldsSchema.extend({
   expenseId: shape.expenseId.default(null),
 });
 
-export const ReceiptPatchSchema = ReceiptFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const ReceiptPatchSchema = patchOf(ReceiptFieldsSchema);
 
 export const ReceiptSchema = BaseRowSchema.extend(ReceiptFieldsSchema.shape);
 

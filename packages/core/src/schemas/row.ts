@@ -19,3 +19,13 @@ export const BaseRowSchema = z.strictObject({
   updatedAt: TimestampSchema,
   deleted: BASE_SYNCED_FIELDS.deleted,
 });
+
+/**
+ * The change schema of a fields schema: any of its fields, at least one of them set (a change of
+ * nothing is a mistake, refused with a message, never an op).
+ */
+export function patchOf<T extends z.ZodObject>(fields: T) {
+  return fields.partial().refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    message: 'must change at least one field',
+  });
+}

@@ -6,7 +6,7 @@ import {
   RefIdSchema,
   text,
 } from './primitives.js';
-import { BaseRowSchema } from './row.js';
+import { BaseRowSchema, patchOf } from './row.js';
 
 /**
  * Money moved between two of the person's own accounts: never spending, never income. `amount` in
@@ -54,10 +54,7 @@ export const TransferCreateSchema = TransferFieldsSchema.extend({
   if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
 });
 
-export const TransferPatchSchema = TransferFieldsSchema.partial().refine(
-  (patch) => Object.values(patch).some((v) => v !== undefined),
-  { message: 'must change at least one field' },
-);
+export const TransferPatchSchema = patchOf(TransferFieldsSchema);
 
 export const TransferSchema = BaseRowSchema.extend(TransferFieldsSchema.shape);
 
