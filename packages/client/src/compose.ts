@@ -1,7 +1,8 @@
-import { ClockStateSchema, HybridClock, readJson } from '@kakeibo/core';
+import { ClockStateSchema, HybridClock, type Op, readJson, type TableName } from '@kakeibo/core';
 import { accountApi } from './api/account.js';
 import { ledgerApi } from './api/ledger.js';
 import { QueryCache } from './api/query-cache.js';
+import { UndoHistory } from './api/undo.js';
 import { Emitter } from './events.js';
 import { type DeviceIdentity, type DeviceKeyVault, openDeviceIdentity } from './identity/device-identity.js';
 import { SessionHolder } from './identity/session.js';
@@ -111,6 +112,9 @@ export async function composeKakeibo(options: KakeiboOptions) {
     afterRound: async () => {
       await saveClock();
       await refreshCounts();
+      // Recurring entries fall due with the days: after each round (what it pulled included), this
+      // device writes those not written yet, here or elsewhere. Local work: done offline too.
+      await ledger.recurring.materialize().catch(() => undefined);
     },
   });
   const intervalMs = options.syncIntervalMs ?? 30_000;
@@ -140,19 +144,26 @@ export async function composeKakeibo(options: KakeiboOptions) {
       })
     : null;
 
+  const applyLocal = async (table: TableName, ops: readonly Op[]) => {
+    // The clock is kept with the ops it stamped, so after a crash it never restarts behind them.
+    await store.applyLocal(ops, { [META_KEYS.clock]: JSON.stringify(clock.state()) });
+    cache.invalidate(table);
+    emitter.emit('change', { table, ids: ops.map((op) => op.rowId) });
+    scheduler.nudge();
+    // Only the outbox grew: the refused count changes only when a sync acknowledges.
+    if (!closed) status.counts({ pendingOps: await store.outboxCount() });
+  };
+  const history = new UndoHistory({ store, clock, write: applyLocal });
   const ledger = ledgerApi({
     store,
     cache,
     clock,
     now,
-    apply: async (table, ops) => {
-      // The clock is kept with the ops it stamped, so after a crash it never restarts behind them.
-      await store.applyLocal(ops, { [META_KEYS.clock]: JSON.stringify(clock.state()) });
-      cache.invalidate(table);
-      emitter.emit('change', { table, ids: ops.map((op) => op.rowId) });
-      scheduler.nudge();
-      // Only the outbox grew: the refused count changes only when a sync acknowledges.
-      if (!closed) status.counts({ pendingOps: await store.outboxCount() });
+    apply: async (table, ops, options = {}) => {
+      if (options.undoable === false) return applyLocal(table, ops);
+      const step = await history.before(ops);
+      await applyLocal(table, ops);
+      history.recorded(step);
     },
   });
   const auth = accountApi({
@@ -165,6 +176,7 @@ export async function composeKakeibo(options: KakeiboOptions) {
     scheduler,
   });
   await refreshCounts();
+  await ledger.recurring.materialize().catch(() => undefined);
 
   return {
     store,
@@ -176,6 +188,7 @@ export async function composeKakeibo(options: KakeiboOptions) {
     scheduler,
     realtime,
     ledger,
+    history,
     auth,
     /** Stops background work and keeps the clock; the store closes after the running round. */
     async close() {

@@ -1,3 +1,4 @@
+import type { UndoResult } from './api/undo.js';
 import { composeKakeibo, type KakeiboOptions, type KakeiboParts } from './compose.js';
 import type { KakeiboEvents, SyncStatus } from './events.js';
 import type { SyncResult } from './sync/engine.js';
@@ -16,6 +17,7 @@ export class Kakeibo {
   readonly income;
   readonly accounts;
   readonly transfers;
+  readonly recurring;
   readonly inventory;
   readonly receipts;
   readonly budgets;
@@ -34,6 +36,7 @@ export class Kakeibo {
     this.income = ledger.income;
     this.accounts = ledger.accounts;
     this.transfers = ledger.transfers;
+    this.recurring = ledger.recurring;
     this.inventory = ledger.inventory;
     this.receipts = ledger.receipts;
     this.budgets = ledger.budgets;
@@ -77,6 +80,26 @@ export class Kakeibo {
     this.parts.scheduler.stop();
     this.parts.realtime?.stop();
     this.parts.status.transport('off');
+  }
+
+  /**
+   * Reverts the person's last change on this device (an edit, a deletion, or a whole batch such as
+   * an import) by writing its inverse, which syncs like any change; null when there is nothing to
+   * undo. Fields changed since, on another device or here, are left as they are and listed in
+   * `skipped`.
+   */
+  undo(): Promise<UndoResult | null> {
+    return this.parts.history.undo();
+  }
+
+  /** Writes again what the last undo reverted (itself undoable); null when there is nothing to redo. */
+  redo(): Promise<UndoResult | null> {
+    return this.parts.history.redo();
+  }
+
+  /** Whether undo() and redo() have something to revert (to enable the app's buttons). */
+  undoState(): { canUndo: boolean; canRedo: boolean } {
+    return { canUndo: this.parts.history.canUndo, canRedo: this.parts.history.canRedo };
   }
 
   /** Tell background sync the ledger moved (realtime notice) or the network is back. */

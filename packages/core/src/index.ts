@@ -6,6 +6,7 @@ export * from './http-signature/index.js';
 export * from './ids.js';
 export * from './money/index.js';
 export * from './protocol/index.js';
+export * from './recurring/index.js';
 export * from './schemas/index.js';
 export * from './schemas/primitives.js';
 export * from './sync/index.js';

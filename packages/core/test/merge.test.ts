@@ -51,6 +51,22 @@ describe('mergeOp', () => {
     expect(row.updatedAt).toBe(new Date(T0 + 20).toISOString());
   });
 
+  it('concurrent writes of the same value are no conflict; of different values they are', () => {
+    // Two devices that both write a row neither had seen (a recurring occurrence, offline on both).
+    const twin = op(B, 5, {
+      amount: 1250,
+      currency: 'EUR',
+      date: '2026-11-02',
+      payee: 'Bakery',
+      deleted: false,
+    });
+    const replica = new MemoryReplica();
+    replica.apply(create);
+    expect(replica.apply(twin)).toEqual([]);
+    expect(replica.apply(op(A, 30, { note: 'rye' }))).toEqual([]);
+    expect(replica.apply(op(B, 31, { note: 'rolls' })).map((c) => c.field)).toEqual(['note']);
+  });
+
   it('edits of different fields of one row merge without a conflict', () => {
     const replica = new MemoryReplica();
     replica.apply(create);

@@ -34,7 +34,12 @@ export interface WriteContext {
    * Stores local ops (rows, outbox and the device clock in one transaction), then emits the change,
    * counts what waits and schedules a sync: a write resolves with `status().pendingOps` counting it.
    */
-  apply(table: TableName, ops: readonly Op[]): Promise<void>;
+  apply(table: TableName, ops: readonly Op[], options?: WriteOptions): Promise<void>;
+}
+
+export interface WriteOptions {
+  /** False for writes the person did not make (recurring occurrences falling due): not an undo step. */
+  undoable?: boolean;
 }
 
 function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
@@ -65,16 +70,28 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
   }
 
   /** Many rows in ONE local transaction (imports, bulk entry): all stored or none. */
-  async createMany(inputs: readonly Create[]): Promise<Row[]> {
+  createMany(inputs: readonly Create[]): Promise<Row[]> {
     const createdAt = new Date(this.ctx.now()).toISOString();
-    const checked = inputs.map((input, i) => check(this.schemas.create, input, `${this.table} #${i + 1}`));
+    return this.createWithIds(inputs.map((input) => ({ id: uuidv7(), input, createdAt })));
+  }
+
+  /**
+   * Rows under ids and creation times the caller chose, in one transaction: what makes a row that
+   * two devices write independently one row with equal fields (a recurring entry's occurrence).
+   */
+  async createWithIds(
+    rows: ReadonlyArray<{ id: string; input: Create; createdAt: string }>,
+    options: WriteOptions = {},
+  ): Promise<Row[]> {
+    const checked = rows.map(({ input }, i) => check(this.schemas.create, input, `${this.table} #${i + 1}`));
     await this.schemas.verify?.(checked);
-    const ops: Op[] = checked.map((fields) => {
+    const ops: Op[] = checked.map((fields, i) => {
+      const { id, createdAt } = rows[i] as { id: string; createdAt: string };
       return parseOp(
-        buildOp(this.ctx.clock, this.table, uuidv7(), { ...fields, createdAt, deleted: false }, undefined),
+        buildOp(this.ctx.clock, this.table, id, { ...fields, createdAt, deleted: false }, undefined),
       );
     });
-    await this.ctx.apply(this.table, ops);
+    await this.ctx.apply(this.table, ops, options);
     // Fresh ids: each stored row is its op merged into nothing, so it needs no read back (a bulk
     // import of thousands of rows would otherwise cost a store round trip per row).
     return ops.map((op) => materializeRow(op.rowId, mergeOp(undefined, op).row) as Row);

@@ -19,6 +19,7 @@ import { verifyEntries, verifyTransfers } from './account-rules.js';
 import { accountsApi } from './accounts.js';
 import { budgetProgress } from './budget-progress.js';
 import { Collection, type WriteContext } from './collection.js';
+import { recurringApi } from './recurring.js';
 import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery } from './transactions.js';
 
 /**
@@ -29,22 +30,26 @@ import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery
 export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
   const { store, cache } = ctx;
   const budgets = new Collection('budgets', { create: BudgetCreateSchema, patch: BudgetPatchSchema }, ctx);
+  const expenses = new Collection(
+    'expenses',
+    { create: ExpenseCreateSchema, patch: ExpensePatchSchema, verify: verifyEntries(store) },
+    ctx,
+  );
+  const income = new Collection(
+    'income',
+    { create: IncomeCreateSchema, patch: IncomePatchSchema, verify: verifyEntries(store) },
+    ctx,
+  );
   return {
     categories: new Collection(
       'categories',
       { create: CategoryCreateSchema, patch: CategoryPatchSchema },
       ctx,
     ),
-    expenses: new Collection(
-      'expenses',
-      { create: ExpenseCreateSchema, patch: ExpensePatchSchema, verify: verifyEntries(store) },
-      ctx,
-    ),
-    income: new Collection(
-      'income',
-      { create: IncomeCreateSchema, patch: IncomePatchSchema, verify: verifyEntries(store) },
-      ctx,
-    ),
+    expenses,
+    income,
+    /** Rules that write expenses and income when due (see recurring.ts). */
+    recurring: recurringApi(ctx, { expenses, income }),
     accounts: accountsApi(ctx),
     /** Money moved between two of the person's accounts: never spending or income. */
     transfers: new Collection(

@@ -9,7 +9,7 @@
  * 2: packed rows are one flat list, and the field hash of the checksum hashes the stamp before the
  * field (docs/PROTOCOL.md §5, §6). A version-1 peer would refuse every row and see every bucket differ.
  */
-/* 3: the tables `accounts` and `transfers`, and `accountId` on expenses and income (PROTOCOL.md §3).
+/* 3: the tables `accounts`, `transfers` and `recurring`, and `accountId` on expenses and income (PROTOCOL.md §1).
  * A version-2 device would refuse every op of the new tables it pulls, and its balances would be wrong.
  */
 export const PROTOCOL_VERSION = 3;

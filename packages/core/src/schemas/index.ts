@@ -6,5 +6,6 @@ export * from './income.js';
 export * from './inventory.js';
 export * from './profile.js';
 export * from './receipt.js';
+export * from './recurring.js';
 export * from './row.js';
 export * from './transfer.js';

@@ -77,7 +77,9 @@ export function mergeOp(current: RowState | undefined, op: Op): MergeResult {
       continue;
     }
     const incomingWins = incoming.stamp > existing.stamp;
-    if (isConcurrent(op, field, existing)) {
+    // Two writers who did not see each other but wrote the same value did not disagree: no conflict
+    // (two devices writing the same recurring occurrence while offline, say).
+    if (isConcurrent(op, field, existing) && !sameValue(incoming.value, existing.value)) {
       const [winner, loser] = incomingWins ? [incoming, existing] : [existing, incoming];
       conflicts.push(conflictRecord(op, field, winner, loser));
     }
@@ -88,6 +90,9 @@ export function mergeOp(current: RowState | undefined, op: Op): MergeResult {
   }
   return { row, changes, conflicts };
 }
+
+const sameValue = (a: FieldState['value'], b: FieldState['value']) =>
+  a === b || canonicalJson(a) === canonicalJson(b);
 
 function isConcurrent(op: Op, field: string, existing: FieldState): boolean {
   if (stampDevice(existing.stamp) === op.deviceId) return false; // one device's writes are sequential

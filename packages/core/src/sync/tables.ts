@@ -9,6 +9,7 @@ import {
   InventoryItemFieldsSchema,
   ProfileFieldsSchema,
   ReceiptFieldsSchema,
+  RecurringFieldsSchema,
   TransferFieldsSchema,
 } from '../schemas/index.js';
 
@@ -26,6 +27,7 @@ const FIELDS = {
   profile: ProfileFieldsSchema,
   accounts: AccountFieldsSchema,
   transfers: TransferFieldsSchema,
+  recurring: RecurringFieldsSchema,
 } as const;
 
 export type TableName = keyof typeof FIELDS;
