@@ -11,6 +11,7 @@ import {
 import { baselineSqliteInsert } from './cases/baseline-sqlite-insert.js';
 import { bootstrapHttpSqlite } from './cases/bootstrap-http-sqlite.js';
 import { clientBootstrap } from './cases/client-bootstrap.js';
+import { clientConvertedReport } from './cases/client-converted-report.js';
 import { clientLocalEdit } from './cases/client-local-edit.js';
 import { clientMonthlyReport } from './cases/client-monthly-report.js';
 import { clientPageQuery } from './cases/client-page-query.js';
@@ -37,11 +38,13 @@ const CASES: readonly BenchCase[] = [
   bootstrapHttpSqlite,
   enumerationTiming,
   realtime,
-  // The client SDK cases share one bootstrapped device, in this order (local-edit changes it, last).
+  // The client SDK cases share one bootstrapped device, in this order (local-edit and converted-report
+  // change it, last).
   clientBootstrap,
   clientPageQuery,
   clientMonthlyReport,
   clientLocalEdit,
+  clientConvertedReport,
   // The web app in Chromium: its own server, browser and stores (builds the app with Vite first).
   webTransactionsFirstRender,
 ];

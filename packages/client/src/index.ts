@@ -1,6 +1,7 @@
 export type { AccountBalance } from './api/accounts.js';
 export type { BudgetProgress } from './api/budget-progress.js';
 export type { Collection } from './api/collection.js';
+export type { ConvertedTotals } from './api/converted.js';
 export type { MaterializeResult, Occurrence } from './api/recurring.js';
 export type {
   MonthRange,

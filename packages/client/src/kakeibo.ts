@@ -18,6 +18,7 @@ export class Kakeibo {
   readonly accounts;
   readonly transfers;
   readonly recurring;
+  readonly rates;
   readonly inventory;
   readonly receipts;
   readonly budgets;
@@ -37,6 +38,7 @@ export class Kakeibo {
     this.accounts = ledger.accounts;
     this.transfers = ledger.transfers;
     this.recurring = ledger.recurring;
+    this.rates = ledger.rates;
     this.inventory = ledger.inventory;
     this.receipts = ledger.receipts;
     this.budgets = ledger.budgets;

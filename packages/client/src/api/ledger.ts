@@ -3,6 +3,8 @@ import {
   BudgetPatchSchema,
   CategoryCreateSchema,
   CategoryPatchSchema,
+  ExchangeRateCreateSchema,
+  ExchangeRatePatchSchema,
   ExpenseCreateSchema,
   ExpensePatchSchema,
   IncomeCreateSchema,
@@ -19,6 +21,7 @@ import { verifyEntries, verifyTransfers } from './account-rules.js';
 import { accountsApi } from './accounts.js';
 import { budgetProgress } from './budget-progress.js';
 import { Collection, type WriteContext } from './collection.js';
+import { convertedTotals } from './converted.js';
 import { recurringApi } from './recurring.js';
 import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery } from './transactions.js';
 
@@ -40,7 +43,24 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
     { create: IncomeCreateSchema, patch: IncomePatchSchema, verify: verifyEntries(store) },
     ctx,
   );
+  const rates = new Collection(
+    'rates',
+    { create: ExchangeRateCreateSchema, patch: ExchangeRatePatchSchema },
+    ctx,
+  );
+  const allRows = async (collection: typeof rates) => {
+    const rows = [];
+    let cursor: string | undefined;
+    do {
+      const page = await collection.list({ limit: 500, ...(cursor && { cursor }) });
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return rows;
+  };
   return {
+    /** Exchange rates the person entered (one unit of `currency` in `toCurrency`, from `date` on). */
+    rates,
     categories: new Collection(
       'categories',
       { create: CategoryCreateSchema, patch: CategoryPatchSchema },
@@ -88,6 +108,12 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
         ctx.store.spendingByCategory(from, to),
       /** Expenses and income per month (`YYYY-MM`, inclusive) and currency, sorted by month then currency. */
       monthlyTotals: (range: MonthRange) => monthlyTotals(ctx.store, cache, range),
+      /**
+       * Expenses and income from `from` to `to` in one home currency, each day's amounts converted
+       * at the latest rate on or before that day; amounts without a rate are listed in `leftOut`.
+       */
+      converted: async (query: { from: string; to: string; homeCurrency: string }) =>
+        convertedTotals(ctx.store, await allRows(rates), query),
     },
     conflicts: {
       list: (options: { includeDismissed?: boolean } = {}) => store.conflicts(options.includeDismissed),

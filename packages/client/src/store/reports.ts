@@ -7,7 +7,7 @@ const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 /** Sums in SQL over integer minor units, from the date index alone (the table itself is never read). */
 export const reportsArea = (
   ctx: StoreContext,
-): Pick<CollectionStore, 'spendingByCategory' | 'monthlyTotals' | 'accountTotals'> => ({
+): Pick<CollectionStore, 'spendingByCategory' | 'monthlyTotals' | 'accountTotals' | 'dailyTotals'> => ({
   async spendingByCategory(from, to) {
     const rows = await ctx.db.all<{
       category_id: string | null;
@@ -62,6 +62,33 @@ export const reportsArea = (
       else total.income = amount;
     }
     return totals;
+  },
+
+  /** One range of rows_by_date per table, as monthlyTotals, grouped finer: per day, currency and category. */
+  async dailyTotals(from, to) {
+    const rows = await ctx.db.all<{
+      tbl: string;
+      date: string;
+      currency: string;
+      category_id: string | null;
+      amount: number | bigint;
+      n: number;
+    }>(
+      `SELECT tbl, sort_date AS date, currency, category_id, SUM(amount) AS amount, count(*) AS n
+       FROM rows ${ctx.dateIndex.hint()}
+       WHERE tbl IN ('expenses', 'income') AND sort_date >= ? AND sort_date <= ? AND deleted = 0
+         AND currency IS NOT NULL AND amount IS NOT NULL
+       GROUP BY tbl, sort_date, currency, category_id`,
+      [from, to],
+    );
+    return rows.map((r) => ({
+      kind: r.tbl === 'income' ? ('income' as const) : ('expenses' as const),
+      date: r.date,
+      currency: r.currency,
+      categoryId: r.category_id,
+      amount: exactSum(r.amount, `${r.currency} ${r.tbl} of ${r.date}`),
+      count: Number(r.n),
+    }));
   },
 
   /**

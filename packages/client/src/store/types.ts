@@ -95,6 +95,16 @@ export interface AccountTotal {
   count: number;
 }
 
+/** Expenses or income of one day, currency and category (what converted totals convert). */
+export interface DailyTotal {
+  kind: 'expenses' | 'income';
+  date: string;
+  currency: string;
+  categoryId: string | null;
+  amount: number;
+  count: number;
+}
+
 export interface MonthlyTotal {
   /** Calendar month, `YYYY-MM`. */
   month: string;
@@ -193,6 +203,8 @@ export interface CollectionStore {
   monthlyTotals(from: string, to: string): Promise<MonthlyTotal[]>;
   /** Per account and currency, what its entries and transfers add up to from its opening date to `asOf`. */
   accountTotals(asOf: string): Promise<AccountTotal[]>;
+  /** Expenses and income from `from` to `to` (inclusive dates), summed per day, currency and category. */
+  dailyTotals(from: string, to: string): Promise<DailyTotal[]>;
 }
 
 /** What the facade and the device identity need: the store's life, counts, refusals, conflicts. */

@@ -1,4 +1,5 @@
 export * from './arithmetic.js';
+export * from './convert.js';
 export * from './currencies.js';
 export { fromDecimalString, toDecimalString } from './decimal.js';
 export * from './format.js';

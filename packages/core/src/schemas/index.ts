@@ -1,6 +1,7 @@
 export * from './account.js';
 export * from './budget.js';
 export * from './category.js';
+export * from './exchange-rate.js';
 export * from './expense.js';
 export * from './income.js';
 export * from './inventory.js';

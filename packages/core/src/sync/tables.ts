@@ -4,6 +4,7 @@ import {
   BASE_SYNCED_FIELDS,
   BudgetFieldsSchema,
   CategoryFieldsSchema,
+  ExchangeRateFieldsSchema,
   ExpenseFieldsSchema,
   IncomeFieldsSchema,
   InventoryItemFieldsSchema,
@@ -28,6 +29,7 @@ const FIELDS = {
   accounts: AccountFieldsSchema,
   transfers: TransferFieldsSchema,
   recurring: RecurringFieldsSchema,
+  rates: ExchangeRateFieldsSchema,
 } as const;
 
 export type TableName = keyof typeof FIELDS;
