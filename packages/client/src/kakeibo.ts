@@ -19,6 +19,7 @@ export class Kakeibo {
   readonly transfers;
   readonly recurring;
   readonly rates;
+  readonly profile;
   readonly inventory;
   readonly receipts;
   readonly budgets;
@@ -39,6 +40,7 @@ export class Kakeibo {
     this.transfers = ledger.transfers;
     this.recurring = ledger.recurring;
     this.rates = ledger.rates;
+    this.profile = ledger.profile;
     this.inventory = ledger.inventory;
     this.receipts = ledger.receipts;
     this.budgets = ledger.budgets;

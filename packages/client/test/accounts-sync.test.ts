@@ -115,4 +115,19 @@ describe('accounts and transfers through a real server', () => {
       });
     }
   });
+
+  it('keeps one profile for the account, set up on two devices independently', async () => {
+    const [a, b] = await twoDevices();
+    const profile = { displayName: 'Aiko', defaultCurrency: 'JPY', locale: 'ja-JP' } as const;
+    await a.profile.set(profile);
+    await b.profile.set({ ...profile, weekStartsOn: 0 });
+    await a.sync();
+    await b.sync();
+    await a.sync();
+    for (const kb of [a, b]) {
+      expect(await kb.profile.get()).toMatchObject({ ...profile, weekStartsOn: 0 });
+      // Equal values written twice are no conflict; only the first day of the week differed.
+      expect((await kb.conflicts.list()).map((c) => c.field)).toEqual(['weekStartsOn']);
+    }
+  });
 });

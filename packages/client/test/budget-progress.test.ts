@@ -68,7 +68,7 @@ describe('kb.budgets.progress (offline, local store)', () => {
       { amount: 12_345, currency: 'EUR', date: '2026-11-03', categoryId: food.id },
       { amount: 34_000, currency: 'EUR', date: '2026-11-05', categoryId: food.id },
       { amount: 9_999, currency: 'EUR', date: '2026-11-06', categoryId: fun.id },
-      { amount: 5_000, currency: 'USD', date: '2026-11-07', categoryId: food.id }, // another currency: not counted
+      { amount: 5_000, currency: 'USD', date: '2026-11-07', categoryId: food.id }, // no USD rate: left out
     ]);
     const removed = await kb.expenses.create({
       amount: 99_999,
@@ -96,7 +96,15 @@ describe('kb.budgets.progress (offline, local store)', () => {
       remaining: -6_344,
       over: true,
       alert: true,
+      leftOut: [{ currency: 'USD', amount: 5_000, count: 1 }],
     });
+    expect(byId.get(foodBudget.id)?.leftOut).toEqual([{ currency: 'USD', amount: 5_000, count: 1 }]);
+
+    // With a rate for the dollar (from before the day of the spending), it counts, converted.
+    await kb.rates.create({ currency: 'USD', toCurrency: 'EUR', date: '2026-11-01', rate: '0.9' });
+    const converted = new Map((await kb.budgets.progress({ month: '2026-11' })).map((p) => [p.budgetId, p]));
+    expect(converted.get(all.id)).toMatchObject({ spent: 56_344 + 4_500, leftOut: [] });
+    expect(converted.get(foodBudget.id)).toMatchObject({ spent: 46_345 + 4_500, leftOut: [] });
 
     const october = await kb.budgets.progress({ month: '2026-10' });
     expect(october.map((p) => [p.budgetId, p.spent, p.limit])).toEqual([[foodBudget.id, 10_000, 30_000]]);

@@ -54,5 +54,16 @@ describe.each(STORE_MODES)('converted totals, $mode store', ({ sealed }) => {
     await expect(
       kb.rates.create({ currency: 'EUR', toCurrency: 'JPY', date: '2026-03-01', rate: '-1' }),
     ).rejects.toMatchObject({ code: 'validation.failed' });
+
+    // The home currency is the profile's, once there is one.
+    const range = { from: '2026-03-01', to: '2026-03-31' };
+    await expect(kb.reports.converted(range)).rejects.toMatchObject({ code: 'profile.missing' });
+    await kb.profile.set({ displayName: 'Aiko', defaultCurrency: 'EUR', locale: 'en-GB' });
+    expect((await kb.reports.converted(range)).expenses).toBe(1_250 + 1_240 + 601);
+    await kb.profile.set({ defaultCurrency: 'JPY' });
+    expect(await kb.reports.converted(range)).toMatchObject({
+      homeCurrency: 'JPY',
+      expenses: 1_000 + 1_000 + 1_001,
+    });
   });
 });

@@ -19,7 +19,19 @@ export interface BudgetProgress {
   /** Spending reached the alert threshold. */
   alert: boolean;
   over: boolean;
+  /**
+   * Spending in another currency than the budget's with no entered rate on or before its day: not
+   * in `spent`, listed so the app can say what was left out. (With a rate it is converted and counted.)
+   */
+  leftOut: Array<{ currency: string; amount: number; count: number }>;
 }
+
+/** Converts an amount of a day into a currency, or null without a rate (converted.ts's rateTable). */
+export interface Converter {
+  convert(amount: number, currency: string, date: string, into: string): number | null;
+}
+
+type LeftOut = BudgetProgress['leftOut'];
 
 // Calendar dates as UTC midnights: a date has no time zone, so no zone may shift it.
 const toDay = (date: string) => Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10));
@@ -59,17 +71,40 @@ export function periodContaining(
   return { from: fromDay(periodStart(index)), to: fromDay(periodStart(index + 1) - DAY), index };
 }
 
+/**
+ * What a budget's category (or all spending) spent in its currency from `from` to `to`. Spending in
+ * other currencies is converted day by day with the rates entered, or listed in `leftOut`; the finer
+ * per-day read runs only when the range holds such spending at all.
+ */
 async function spentBetween(
   store: CollectionStore,
-  from: string,
-  to: string,
-  categoryId: string | null,
-  currency: string,
+  rates: Converter,
+  range: { from: string; to: string },
+  budget: { categoryId: string | null; currency: string },
+  leftOut: LeftOut,
 ) {
+  const counts = (categoryId: string | null) =>
+    budget.categoryId === null || categoryId === budget.categoryId;
   let total = 0;
-  for (const row of await store.spendingByCategory(from, to)) {
-    if (row.currency === currency && (categoryId === null || row.categoryId === categoryId))
-      total += row.amount;
+  let foreign = false;
+  for (const row of await store.spendingByCategory(range.from, range.to)) {
+    if (!counts(row.categoryId)) continue;
+    if (row.currency === budget.currency) total += row.amount;
+    else foreign = true;
+  }
+  if (!foreign) return total;
+  for (const day of await store.dailyTotals(range.from, range.to)) {
+    if (day.kind !== 'expenses' || day.currency === budget.currency || !counts(day.categoryId)) continue;
+    const converted = rates.convert(day.amount, day.currency, day.date, budget.currency);
+    if (converted !== null) {
+      total += converted;
+      continue;
+    }
+    const entry = leftOut.find((l) => l.currency === day.currency);
+    if (entry) {
+      entry.amount += day.amount;
+      entry.count += day.count;
+    } else leftOut.push({ currency: day.currency, amount: day.amount, count: day.count });
   }
   return total;
 }
@@ -82,7 +117,7 @@ async function spentBetween(
 export async function budgetProgress(
   store: CollectionStore,
   budgets: readonly MaterializedRow[],
-  options: { month?: string; today: string },
+  options: { month?: string; today: string; rates: Converter },
 ): Promise<BudgetProgress[]> {
   const month = options.month ?? options.today.slice(0, 7);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
@@ -102,16 +137,18 @@ export async function budgetProgress(
     };
     if (budget.deleted || reference < budget.startDate) continue;
     const { from, to, index } = periodContaining(budget, reference);
-    const spent = await spentBetween(store, from, to, budget.categoryId, budget.currency);
+    const leftOut: LeftOut = [];
+    const spent = await spentBetween(store, options.rates, { from, to }, budget, leftOut);
     let limit = budget.limitAmount;
     if (budget.rollover && index > 0) {
       // Everything earlier periods allowed, minus what they spent, carries into this one.
+      // What earlier periods left out is not this period's: only this period's is reported.
       const before = await spentBetween(
         store,
-        budget.startDate,
-        fromDay(toDay(from) - DAY),
-        budget.categoryId,
-        budget.currency,
+        options.rates,
+        { from: budget.startDate, to: fromDay(toDay(from) - DAY) },
+        budget,
+        [],
       );
       limit += index * budget.limitAmount - before;
     }
@@ -131,6 +168,7 @@ export async function budgetProgress(
       alertThresholdPercent: budget.alertThresholdPercent,
       alert: percent >= budget.alertThresholdPercent,
       over: spent > limit,
+      leftOut,
     });
   }
   return out;

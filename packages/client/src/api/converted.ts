@@ -63,6 +63,26 @@ function rateOn(rates: readonly Rate[] | undefined, date: string): string | null
   return found?.rate ?? null;
 }
 
+/**
+ * The rates the person entered, to convert with: an amount of a day into a currency, at the latest
+ * rate on or before that day, or null when there is none (the amount is then left out, never guessed).
+ */
+export function rateTable(rateRows: readonly MaterializedRow[]) {
+  const into = new Map<string, Map<string, Rate[]>>();
+  return {
+    convert(amount: number, currency: string, date: string, home: string): number | null {
+      if (currency === home) return amount;
+      let rates = into.get(home);
+      if (!rates) {
+        rates = ratesInto(home, rateRows);
+        into.set(home, rates);
+      }
+      const rate = rateOn(rates.get(currency), date);
+      return rate === null ? null : convertAmount(amount, currency, home, rate);
+    },
+  };
+}
+
 function exactAdd(a: number, b: number): number {
   const sum = a + b;
   if (!Number.isSafeInteger(sum))
@@ -89,7 +109,7 @@ export async function convertedTotals(
     }
   }
   const { from, to, homeCurrency } = query;
-  const rates = ratesInto(homeCurrency, rateRows);
+  const rates = rateTable(rateRows);
   const result: ConvertedTotals = {
     homeCurrency,
     from,
@@ -104,8 +124,8 @@ export async function convertedTotals(
   const leftOut = new Map<string, ConvertedTotals['leftOut'][number]>();
   const days: DailyTotal[] = await store.dailyTotals(from, to);
   for (const day of days) {
-    const rate = day.currency === homeCurrency ? null : rateOn(rates.get(day.currency), day.date);
-    if (day.currency !== homeCurrency && rate === null) {
+    const amount = rates.convert(day.amount, day.currency, day.date, homeCurrency);
+    if (amount === null) {
       const key = `${day.kind}/${day.currency}`;
       const entry = leftOut.get(key) ?? {
         kind: day.kind,
@@ -120,7 +140,6 @@ export async function convertedTotals(
       leftOut.set(key, entry);
       continue;
     }
-    const amount = rate === null ? day.amount : convertAmount(day.amount, day.currency, homeCurrency, rate);
     result[day.kind] = exactAdd(result[day.kind], amount);
     if (day.kind === 'expenses')
       categories.set(day.categoryId, exactAdd(categories.get(day.categoryId) ?? 0, amount));

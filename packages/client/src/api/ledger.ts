@@ -21,7 +21,8 @@ import { verifyEntries, verifyTransfers } from './account-rules.js';
 import { accountsApi } from './accounts.js';
 import { budgetProgress } from './budget-progress.js';
 import { Collection, type WriteContext } from './collection.js';
-import { convertedTotals } from './converted.js';
+import { convertedTotals, rateTable } from './converted.js';
+import { profileApi } from './profile.js';
 import { recurringApi } from './recurring.js';
 import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery } from './transactions.js';
 
@@ -48,7 +49,7 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
     { create: ExchangeRateCreateSchema, patch: ExchangeRatePatchSchema },
     ctx,
   );
-  const allRows = async (collection: typeof rates) => {
+  const allRows = async (collection: Pick<typeof rates, 'list'>) => {
     const rows = [];
     let cursor: string | undefined;
     do {
@@ -58,7 +59,9 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
     } while (cursor);
     return rows;
   };
+  const profile = profileApi(ctx);
   return {
+    profile,
     /** Exchange rates the person entered (one unit of `currency` in `toCurrency`, from `date` on). */
     rates,
     categories: new Collection(
@@ -84,20 +87,16 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
     ),
     receipts: new Collection('receipts', { create: ReceiptCreateSchema, patch: ReceiptPatchSchema }, ctx),
     budgets: Object.assign(budgets, {
-      /** Spent vs limit per budget for a month (default: this month), in minor units. */
-      progress: async (query: { month?: string } = {}) => {
-        const all = [];
-        let cursor: string | undefined;
-        do {
-          const page = await budgets.list({ limit: 500, ...(cursor && { cursor }) });
-          all.push(...page.items);
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-        return budgetProgress(ctx.store, all, {
+      /**
+       * Spent vs limit per budget for a month (default: this month), in minor units of the budget's
+       * currency; spending in other currencies converted with the entered rates, or listed in `leftOut`.
+       */
+      progress: async (query: { month?: string } = {}) =>
+        budgetProgress(ctx.store, await allRows(budgets), {
           ...query,
           today: new Date(ctx.now()).toISOString().slice(0, 10),
-        });
-      },
+          rates: rateTable(await allRows(rates)),
+        }),
     }),
     transactions: {
       /** Expenses and income together, newest first; each row with `kind: 'expense' | 'income'`. */
@@ -109,11 +108,14 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
       /** Expenses and income per month (`YYYY-MM`, inclusive) and currency, sorted by month then currency. */
       monthlyTotals: (range: MonthRange) => monthlyTotals(ctx.store, cache, range),
       /**
-       * Expenses and income from `from` to `to` in one home currency, each day's amounts converted
+       * Expenses and income from `from` to `to` in one home currency (default: the profile's), each day's amounts converted
        * at the latest rate on or before that day; amounts without a rate are listed in `leftOut`.
        */
-      converted: async (query: { from: string; to: string; homeCurrency: string }) =>
-        convertedTotals(ctx.store, await allRows(rates), query),
+      converted: async (query: { from: string; to: string; homeCurrency?: string }) =>
+        convertedTotals(ctx.store, await allRows(rates), {
+          ...query,
+          homeCurrency: query.homeCurrency ?? (await profile.homeCurrency()),
+        }),
     },
     conflicts: {
       list: (options: { includeDismissed?: boolean } = {}) => store.conflicts(options.includeDismissed),
