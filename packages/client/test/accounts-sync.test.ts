@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kakeibo } from '../src/index.js';
 import { type Harness, harness } from './support/index.js';
 
-const PASSWORD = 'correct horse battery staple';
 let h: Harness;
 
 beforeEach(async () => {
@@ -12,14 +11,7 @@ afterEach(async () => {
   await h.cleanup();
 });
 
-async function twoDevices(): Promise<[Kakeibo, Kakeibo]> {
-  const email = `accounts.${process.pid}.${Date.now()}@example.com`;
-  const a = await h.device('a');
-  await a.auth.signUp({ email, password: PASSWORD });
-  const b = await h.device('b');
-  await b.auth.signIn({ email, password: PASSWORD });
-  return [a, b];
-}
+const twoDevices = async () => (await h.account(['a', 'b'])) as [Kakeibo, Kakeibo];
 
 describe('accounts and transfers through a real server', () => {
   it('sync like every table: both devices show the same balances and verify the same checksum', async () => {

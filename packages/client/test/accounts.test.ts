@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Kakeibo } from '../src/kakeibo.js';
+import type { Kakeibo } from '../src/kakeibo.js';
 import { STORE_MODES, TestStores } from './support/index.js';
 
 /**
@@ -9,18 +9,9 @@ import { STORE_MODES, TestStores } from './support/index.js';
  */
 describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ sealed }) => {
   const stores = new TestStores({ sealed });
-  const open: Kakeibo[] = [];
-  afterEach(async () => {
-    for (const kb of open.splice(0)) await kb.close();
-    await stores.cleanup();
-  });
+  afterEach(() => stores.cleanup());
 
-  async function offline(): Promise<Kakeibo> {
-    const { store } = await stores.create();
-    const kb = await Kakeibo.create({ serverUrl: 'http://127.0.0.1:9', deviceName: 'offline', store });
-    open.push(kb);
-    return kb;
-  }
+  const offline = () => stores.offline();
 
   const checking = {
     name: 'Checking',

@@ -1,21 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Kakeibo as KakeiboType } from '../src/index.js';
-import { Kakeibo } from '../src/kakeibo.js';
 import { STORE_MODES, TestStores } from './support/index.js';
 
 /** kb.rates and kb.reports.converted on the local store: several currencies in one home currency. */
 describe.each(STORE_MODES)('converted totals, $mode store', ({ sealed }) => {
   const stores = new TestStores({ sealed });
-  const open: KakeiboType[] = [];
-  afterEach(async () => {
-    for (const kb of open.splice(0)) await kb.close();
-    await stores.cleanup();
-  });
+  afterEach(() => stores.cleanup());
 
   it('converts each day at the latest rate on or before it, and lists what has no rate', async () => {
-    const { store } = await stores.create();
-    const kb = await Kakeibo.create({ serverUrl: 'http://127.0.0.1:9', deviceName: 'offline', store });
-    open.push(kb);
+    const kb = await stores.offline();
     const food = await kb.categories.create({ name: 'Food', kind: 'expense' });
     await kb.rates.createMany([
       { currency: 'JPY', toCurrency: 'EUR', date: '2026-03-01', rate: '0.0062' },

@@ -1,7 +1,6 @@
 import { occurrenceRowId } from '@kakeibo/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kakeibo as KakeiboType } from '../src/index.js';
-import { Kakeibo } from '../src/kakeibo.js';
 import { type Harness, harness, STORE_MODES, TestStores } from './support/index.js';
 
 const TODAY = '2026-05-20';
@@ -13,23 +12,9 @@ const NOW = Date.parse(`${TODAY}T12:00:00Z`);
  */
 describe.each(STORE_MODES)('recurring entries, $mode store', ({ sealed }) => {
   const stores = new TestStores({ sealed });
-  const open: KakeiboType[] = [];
-  afterEach(async () => {
-    for (const kb of open.splice(0)) await kb.close();
-    await stores.cleanup();
-  });
+  afterEach(() => stores.cleanup());
 
-  async function offline(): Promise<KakeiboType> {
-    const { store } = await stores.create();
-    const kb = await Kakeibo.create({
-      serverUrl: 'http://127.0.0.1:9',
-      deviceName: 'offline',
-      store,
-      now: () => NOW,
-    });
-    open.push(kb);
-    return kb;
-  }
+  const offline = () => stores.offline({ now: () => NOW });
 
   const rent = {
     kind: 'expense',
@@ -126,11 +111,7 @@ describe('recurring entries on two devices that catch up offline', () => {
 
   it('write each due occurrence once: three months due on both, synced, exactly three entries', async () => {
     h = await harness();
-    const email = `recurring.${process.pid}.${Date.now()}@example.com`;
-    const a = await h.device('a');
-    await a.auth.signUp({ email, password: 'correct horse battery staple' });
-    const b = await h.device('b');
-    await b.auth.signIn({ email, password: 'correct horse battery staple' });
+    const [a, b] = (await h.account(['a', 'b'])) as [KakeiboType, KakeiboType];
     const start = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const rule = await a.recurring.create({
       kind: 'expense',

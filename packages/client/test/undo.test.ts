@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kakeibo as KakeiboType } from '../src/index.js';
-import { Kakeibo } from '../src/kakeibo.js';
 import { type Harness, harness, STORE_MODES, TestStores } from './support/index.js';
 
 /** What a person sees of the expenses: every row with its values (tombstones included), no times. */
@@ -12,18 +11,9 @@ async function expenses(kb: KakeiboType) {
 
 describe.each(STORE_MODES)('undo and redo, $mode store', ({ sealed }) => {
   const stores = new TestStores({ sealed });
-  const open: KakeiboType[] = [];
-  afterEach(async () => {
-    for (const kb of open.splice(0)) await kb.close();
-    await stores.cleanup();
-  });
+  afterEach(() => stores.cleanup());
 
-  async function offline(): Promise<KakeiboType> {
-    const { store } = await stores.create();
-    const kb = await Kakeibo.create({ serverUrl: 'http://127.0.0.1:9', deviceName: 'offline', store });
-    open.push(kb);
-    return kb;
-  }
+  const offline = () => stores.offline();
 
   it('reverts an edit, a deletion and a whole batch one step at a time, and redoes them', async () => {
     const kb = await offline();
@@ -118,11 +108,7 @@ describe('undo against a newer change from another device', () => {
 
   it('leaves the newer value, says which field it left, and reverts the rest', async () => {
     h = await harness();
-    const email = `undo.${process.pid}.${Date.now()}@example.com`;
-    const a = await h.device('a');
-    await a.auth.signUp({ email, password: 'correct horse battery staple' });
-    const b = await h.device('b');
-    await b.auth.signIn({ email, password: 'correct horse battery staple' });
+    const [a, b] = (await h.account(['a', 'b'])) as [KakeiboType, KakeiboType];
     const rent = await a.expenses.create({
       amount: 90_000,
       currency: 'EUR',

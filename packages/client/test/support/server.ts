@@ -46,8 +46,13 @@ export interface Harness {
   root: string;
   server: ServerProcess;
   device(name: string, options?: { fetch?: typeof fetch; now?: () => number }): Promise<Kakeibo>;
+  /** Devices of one new account: the first signs up, the others sign in. */
+  account(names: readonly string[]): Promise<Kakeibo[]>;
   cleanup(): Promise<void>;
 }
+
+const PASSWORD = 'correct horse battery staple';
+let accounts = 0;
 
 export async function harness(): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'kakeibo-client-'));
@@ -67,6 +72,17 @@ export async function harness(): Promise<Harness> {
       });
       opened.push(kb);
       return kb;
+    },
+    async account(names) {
+      const email = `account.${process.pid}.${Date.now()}.${++accounts}@example.com`;
+      const devices: Kakeibo[] = [];
+      for (const [i, name] of names.entries()) {
+        const kb = await this.device(name);
+        if (i === 0) await kb.auth.signUp({ email, password: PASSWORD });
+        else await kb.auth.signIn({ email, password: PASSWORD });
+        devices.push(kb);
+      }
+      return devices;
     },
     async cleanup() {
       for (const kb of opened) await kb.close().catch(() => {});

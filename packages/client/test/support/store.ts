@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoggedOp, type Op, uuidv7 } from '@kakeibo/core';
+import { Kakeibo } from '../../src/kakeibo.js';
 import { openNodeDriver } from '../../src/node/driver.js';
 import { sqliteLocalStore } from '../../src/store/local-store.js';
 import { aesGcmSealer, generateSealerKey } from '../../src/store/sealer.js';
@@ -43,6 +44,7 @@ export const newSealer = async (): Promise<FieldSealer> => aesGcmSealer(await ge
  */
 export class TestStores {
   private readonly open: TestStore[] = [];
+  private readonly devices: Kakeibo[] = [];
   private readonly dirs: string[] = [];
 
   constructor(private readonly mode: { sealed: boolean } = { sealed: false }) {}
@@ -83,7 +85,21 @@ export class TestStores {
     return dir;
   }
 
+  /** A device on a new store of this mode that never reaches a server (everything reads the local store). */
+  async offline(options: { now?: () => number } = {}): Promise<Kakeibo> {
+    const { store } = await this.create();
+    const kb = await Kakeibo.create({
+      serverUrl: 'http://127.0.0.1:9',
+      deviceName: 'offline',
+      store,
+      ...options,
+    });
+    this.devices.push(kb);
+    return kb;
+  }
+
   async cleanup(): Promise<void> {
+    for (const kb of this.devices.splice(0)) await kb.close().catch(() => undefined);
     for (const { store } of this.open.splice(0)) await store.close().catch(() => undefined);
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
