@@ -10,6 +10,7 @@ import {
 } from './case.js';
 import { baselineSqliteInsert } from './cases/baseline-sqlite-insert.js';
 import { bootstrapHttpSqlite } from './cases/bootstrap-http-sqlite.js';
+import { clientBalances } from './cases/client-balances.js';
 import { clientBootstrap } from './cases/client-bootstrap.js';
 import { clientConvertedReport } from './cases/client-converted-report.js';
 import { clientLocalEdit } from './cases/client-local-edit.js';
@@ -38,13 +39,14 @@ const CASES: readonly BenchCase[] = [
   bootstrapHttpSqlite,
   enumerationTiming,
   realtime,
-  // The client SDK cases share one bootstrapped device, in this order (local-edit and converted-report
-  // change it, last).
+  // The client SDK cases share one bootstrapped device, in this order (converted-report writes rates
+  // to it; local-edit changes it and releases it, last). client-balances has a device of its own.
   clientBootstrap,
   clientPageQuery,
   clientMonthlyReport,
-  clientLocalEdit,
   clientConvertedReport,
+  clientLocalEdit,
+  clientBalances,
   // The web app in Chromium: its own server, browser and stores (builds the app with Vite first).
   webTransactionsFirstRender,
 ];

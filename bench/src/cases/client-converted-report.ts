@@ -61,7 +61,7 @@ export const clientConvertedReport: BenchCase = {
       }),
       notes: [
         'Each day’s sum per currency and category is converted once (half to even), so a month is ~31 × 4 × 15 groups at most, read from the rows_by_date range that spendingByCategory reads.',
-        'The rates are written on the shared device (72 local ops); this case runs after the other client cases.',
+        'The rates are written on the shared device (72 local ops), before client-local-edit, which measures its own ops only.',
       ],
     };
   },
