@@ -3,6 +3,7 @@ import { details, failed, table } from './report.js';
 import { deviceKills } from './scenarios/device-kills.js';
 import { haproxyKills } from './scenarios/haproxy.js';
 import { serverKills } from './scenarios/server-kills.js';
+import { emptyCheck } from './support/check.js';
 import { cleanupAll } from './support/cleanup.js';
 import type { ScenarioResult } from './support/rig.js';
 
@@ -72,19 +73,7 @@ function broken(scenario: string, started: number, error: unknown): ScenarioResu
   return {
     scenario,
     kills: 0,
-    check: {
-      written: 0,
-      acknowledged: 0,
-      acknowledgedAtEnd: 0,
-      durable: 0,
-      inFlight: 0,
-      inFlightPresent: 0,
-      lost: 0,
-      duplicated: 0,
-      corrupted: 0,
-      tornLines: 0,
-      problems: [],
-    },
+    check: emptyCheck(),
     checksumOk: false,
     bootstrapOk: false,
     seconds: (Date.now() - started) / 1000,

@@ -28,6 +28,21 @@ export interface CheckResult {
 
 const MAX_PROBLEMS = 10;
 
+/** A result with every count at zero: the start of a check, or the row of a scenario that broke. */
+export const emptyCheck = (): CheckResult => ({
+  written: 0,
+  acknowledged: 0,
+  acknowledgedAtEnd: 0,
+  durable: 0,
+  inFlight: 0,
+  inFlightPresent: 0,
+  lost: 0,
+  duplicated: 0,
+  corrupted: 0,
+  tornLines: 0,
+  problems: [],
+});
+
 export function checkRows(journal: JournalSummary, rows: readonly ExpenseRow[]): CheckResult {
   const byMarker = new Map<string, ExpenseRow[]>();
   const problems: string[] = [];
@@ -43,15 +58,8 @@ export function checkRows(journal: JournalSummary, rows: readonly ExpenseRow[]):
     byMarker.set(marker, list);
   }
   const result: CheckResult = {
+    ...emptyCheck(),
     written: journal.entries.size,
-    acknowledged: 0,
-    acknowledgedAtEnd: 0,
-    durable: 0,
-    inFlight: 0,
-    inFlightPresent: 0,
-    lost: 0,
-    duplicated: 0,
-    corrupted: 0,
     tornLines: journal.tornLines,
     problems,
   };

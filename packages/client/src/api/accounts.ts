@@ -7,7 +7,7 @@ import {
   CalendarDateSchema,
   KakeiboError,
 } from '@kakeibo/core';
-import type { AccountTotal, ListQuery, MaterializedRow } from '../store/types.js';
+import type { AccountTotal, ListQuery } from '../store/types.js';
 import { Collection, type WriteContext } from './collection.js';
 
 /** One account's balance on a day, in integer minor units of its own currency. */
@@ -55,17 +55,6 @@ export function accountsApi(ctx: WriteContext) {
     ctx,
   );
 
-  async function all(): Promise<MaterializedRow[]> {
-    const rows: MaterializedRow[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await accounts.list({ limit: 500, ...(cursor && { cursor }) });
-      rows.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return rows;
-  }
-
   return {
     create: (input: AccountCreate) => accounts.create(input),
     createMany: (inputs: readonly AccountCreate[]) => accounts.createMany(inputs),
@@ -86,7 +75,7 @@ export function accountsApi(ctx: WriteContext) {
       if (!checked.success) {
         throw new KakeiboError('validation.failed', `asOf: ${checked.error.issues[0]?.message ?? 'invalid'}`);
       }
-      const [rows, totals] = await Promise.all([all(), ctx.store.accountTotals(asOf)]);
+      const [rows, totals] = await Promise.all([accounts.listAll(), ctx.store.accountTotals(asOf)]);
       const byAccount = new Map<string, AccountTotal[]>();
       for (const total of totals) {
         const list = byAccount.get(total.accountId) ?? [];

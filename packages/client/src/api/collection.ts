@@ -129,6 +129,18 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     );
   }
 
+  /** Every live row, page by page (the few rows of a small table: accounts, rules, rates, budgets). */
+  async listAll(): Promise<Row[]> {
+    const rows: Row[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ limit: 500, ...(cursor && { cursor }) });
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return rows;
+  }
+
   private async write(id: string, fields: Record<string, FieldValue>) {
     const current = await this.ctx.store.rowState(this.table, id);
     if (!current || current.deleted?.value === true) {

@@ -49,16 +49,6 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
     { create: ExchangeRateCreateSchema, patch: ExchangeRatePatchSchema },
     ctx,
   );
-  const allRows = async (collection: Pick<typeof rates, 'list'>) => {
-    const rows = [];
-    let cursor: string | undefined;
-    do {
-      const page = await collection.list({ limit: 500, ...(cursor && { cursor }) });
-      rows.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return rows;
-  };
   const profile = profileApi(ctx);
   return {
     profile,
@@ -92,10 +82,10 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
        * currency; spending in other currencies converted with the entered rates, or listed in `leftOut`.
        */
       progress: async (query: { month?: string } = {}) =>
-        budgetProgress(ctx.store, await allRows(budgets), {
+        budgetProgress(ctx.store, await budgets.listAll(), {
           ...query,
           today: new Date(ctx.now()).toISOString().slice(0, 10),
-          rates: rateTable(await allRows(rates)),
+          rates: rateTable(await rates.listAll()),
         }),
     }),
     transactions: {
@@ -112,7 +102,7 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
        * at the latest rate on or before that day; amounts without a rate are listed in `leftOut`.
        */
       converted: async (query: { from: string; to: string; homeCurrency?: string }) =>
-        convertedTotals(ctx.store, await allRows(rates), {
+        convertedTotals(ctx.store, await rates.listAll(), {
           ...query,
           homeCurrency: query.homeCurrency ?? (await profile.homeCurrency()),
         }),

@@ -96,16 +96,7 @@ export function recurringApi(
   );
   const today = () => new Date(ctx.now()).toISOString().slice(0, 10);
 
-  async function all(): Promise<Rule[]> {
-    const out: Rule[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await rules.list({ limit: 500, ...(cursor && { cursor }) });
-      out.push(...(page.items as Rule[]));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return out;
-  }
+  const all = async () => (await rules.listAll()) as Rule[];
 
   const occurrence = (rule: Rule, date: string): Occurrence => ({
     ruleId: rule.id,
