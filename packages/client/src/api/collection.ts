@@ -3,7 +3,6 @@ import {
   type FieldValue,
   type HybridClock,
   KakeiboError,
-  materializeRow,
   mergeOp,
   type Op,
   parseOp,
@@ -11,6 +10,7 @@ import {
   uuidv7,
 } from '@kakeibo/core';
 import type { z } from 'zod';
+import { presentRow } from '../store/present.js';
 import type { CollectionStore, ListQuery, MaterializedRow, Page } from '../store/types.js';
 import { prefetchedPage, type QueryCache } from './query-cache.js';
 
@@ -94,7 +94,7 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     await this.ctx.apply(this.table, ops, options);
     // Fresh ids: each stored row is its op merged into nothing, so it needs no read back (a bulk
     // import of thousands of rows would otherwise cost a store round trip per row).
-    return ops.map((op) => materializeRow(op.rowId, mergeOp(undefined, op).row) as Row);
+    return ops.map((op) => presentRow(this.table, op.rowId, mergeOp(undefined, op).row) as Row);
   }
 
   async update(id: string, patch: Patch): Promise<Row> {

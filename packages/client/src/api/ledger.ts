@@ -24,6 +24,7 @@ import { Collection, type WriteContext } from './collection.js';
 import { convertedTotals, rateTable } from './converted.js';
 import { profileApi } from './profile.js';
 import { recurringApi } from './recurring.js';
+import { allOf, verifySplits } from './split-rules.js';
 import { listTransactions, type MonthRange, monthlyTotals, type TransactionQuery } from './transactions.js';
 
 /**
@@ -36,7 +37,11 @@ export function ledgerApi(ctx: WriteContext & { store: FacadeStore }) {
   const budgets = new Collection('budgets', { create: BudgetCreateSchema, patch: BudgetPatchSchema }, ctx);
   const expenses = new Collection(
     'expenses',
-    { create: ExpenseCreateSchema, patch: ExpensePatchSchema, verify: verifyEntries(store) },
+    {
+      create: ExpenseCreateSchema,
+      patch: ExpensePatchSchema,
+      verify: allOf(verifyEntries(store), verifySplits),
+    },
     ctx,
   );
   const income = new Collection(

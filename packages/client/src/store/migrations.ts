@@ -137,6 +137,35 @@ CREATE INDEX rows_by_receiving_account ON rows (to_account_id, sort_date, delete
   WHERE to_account_id IS NOT NULL;
 `,
   },
+  {
+    version: 4,
+    name: 'split entries',
+    // How split expenses move the category totals (row-splits.ts): per split entry one line per part
+    // (+ its amount under its category) and one line taking the parts back out of the entry's own
+    // category. Reports add these lines to their sums over rows_by_date, so the hot index and its
+    // queries stay as they are, and a ledger without splits reads an empty table. The lines are
+    // derived, rewritten with their row; the triggers drop them whenever the row is rewritten or
+    // removed (repair, erase), so no write path can leave stale ones behind.
+    sql: `
+CREATE TABLE row_splits (
+  row_id TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  sort_date TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  category_id TEXT,
+  amount INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (row_id, part)
+) WITHOUT ROWID;
+CREATE INDEX row_splits_by_date ON row_splits (sort_date, currency, category_id, amount, n);
+CREATE TRIGGER row_splits_rewritten AFTER UPDATE OF fields ON rows WHEN old.tbl = 'expenses' BEGIN
+  DELETE FROM row_splits WHERE row_id = old.row_id;
+END;
+CREATE TRIGGER row_splits_removed AFTER DELETE ON rows WHEN old.tbl = 'expenses' BEGIN
+  DELETE FROM row_splits WHERE row_id = old.row_id;
+END;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -147,6 +176,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  */
 export const STORE_TABLES = [
   'rows',
+  'row_splits',
   'outbox',
   'rejected_ops',
   'conflicts',

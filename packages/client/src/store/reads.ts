@@ -3,7 +3,6 @@ import {
   encodeKeysetCursor,
   isTableName,
   KakeiboError,
-  materializeRow,
   type RowState,
   type TableName,
   unpackRow,
@@ -11,9 +10,10 @@ import {
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './driver.js';
 import { type Position, pageLimit, type WalkedRow, walkSql } from './listing.js';
+import { presentRow } from './present.js';
 import { searchableText, searchText, valuesOf } from './row-columns.js';
 import { place } from './sealing.js';
-import type { CollectionStore, ListQuery, MaterializedRow } from './types.js';
+import type { CollectionStore, ListQuery } from './types.js';
 
 /** The largest batch of rows a sealed store's search opens at once (see searchSealed). */
 const SEARCH_BATCH_MAX = 1024;
@@ -48,7 +48,7 @@ export const readsArea = (ctx: StoreContext): Pick<CollectionStore, 'get' | 'lis
     return {
       items: page.map(({ table, rowId, row }) => ({
         table,
-        row: materializeRow(rowId, row) as MaterializedRow,
+        row: presentRow(table, rowId, row),
       })),
       nextCursor: found.length > limit && last ? encodeKeysetCursor(last.position) : null,
     };
@@ -61,7 +61,7 @@ export const readsArea = (ctx: StoreContext): Pick<CollectionStore, 'get' | 'lis
       );
       if (!row || row.deleted) return null;
       const state = unpackRow(await ctx.sealing.open(row.fields, place.row(table, rowId)));
-      return materializeRow(rowId, state) as MaterializedRow;
+      return presentRow(table, rowId, state);
     },
     async list(table, query) {
       const page = await listAcross([table], query);

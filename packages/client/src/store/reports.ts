@@ -1,5 +1,6 @@
 import { KakeiboError } from '@kakeibo/core';
 import type { StoreContext } from './context.js';
+import { splitTotals, withSplits } from './row-splits.js';
 import type { AccountTotal, CollectionStore } from './types.js';
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
@@ -21,12 +22,15 @@ export const reportsArea = (
        GROUP BY category_id, currency ORDER BY currency, category_id`,
       [from, to],
     );
-    return rows.map((r) => ({
+    const totals = rows.map((r) => ({
       categoryId: r.category_id,
       currency: r.currency,
       amount: exactSum(r.amount, `${r.currency} expenses`),
       count: Number(r.n),
     }));
+    // Keyed by currency then category, so the order stays the SQL's: by currency, then category.
+    const lines = (await splitTotals(ctx.db, from, to, 'by category')).map(({ date: _, ...t }) => t);
+    return withSplits(totals, lines, (t) => [t.currency, t.categoryId ?? ''].join('\u0000'));
   },
 
   /**
@@ -81,7 +85,7 @@ export const reportsArea = (
        GROUP BY tbl, sort_date, currency, category_id`,
       [from, to],
     );
-    return rows.map((r) => ({
+    const totals = rows.map((r) => ({
       kind: r.tbl === 'income' ? ('income' as const) : ('expenses' as const),
       date: r.date,
       currency: r.currency,
@@ -89,6 +93,11 @@ export const reportsArea = (
       amount: exactSum(r.amount, `${r.currency} ${r.tbl} of ${r.date}`),
       count: Number(r.n),
     }));
+    const lines = (await splitTotals(ctx.db, from, to, 'by day')).map((t) => ({
+      ...t,
+      kind: 'expenses' as const,
+    }));
+    return withSplits(totals, lines, (t) => [t.kind, t.date, t.currency, t.categoryId ?? ''].join('\u0000'));
   },
 
   /**

@@ -9,8 +9,10 @@ import {
 import type { StoreContext } from './context.js';
 import type { SqlRunner } from './driver.js';
 import { ROW_COLUMNS, rowValues, valuesOf } from './row-columns.js';
+import { splitLines, writeSplitLines } from './row-splits.js';
 import { place } from './sealing.js';
 import { insertMany } from './sql.js';
+import type { SqlValue } from './types.js';
 
 /** Rows read per statement when walking the whole table (checksum recompute, sealing): memory stays bounded. */
 const SCAN_PAGE = 1000;
@@ -49,20 +51,15 @@ export async function writeRows(
     (r) => ('incoming' in r ? r.incoming.packed : packRow(r.row)),
     (r) => place.row(r.table, r.rowId),
   );
-  await insertMany(
-    db,
-    'rows',
-    ROW_COLUMNS,
-    rows.map((r, i) =>
-      rowValues(
-        r.table,
-        r.rowId,
-        'incoming' in r ? r.incoming.checked.values : valuesOf(r.row),
-        fields[i] as string | Uint8Array,
-      ),
-    ),
-    mode === 'upsert' ? UPSERT_ROWS : '',
-  );
+  const lines: SqlValue[][] = [];
+  const values = rows.map((r, i) => {
+    const fieldValues = 'incoming' in r ? r.incoming.checked.values : valuesOf(r.row);
+    for (const line of splitLines(r.table, r.rowId, fieldValues)) lines.push(line);
+    return rowValues(r.table, r.rowId, fieldValues, fields[i] as string | Uint8Array);
+  });
+  await insertMany(db, 'rows', ROW_COLUMNS, values, mode === 'upsert' ? UPSERT_ROWS : '');
+  // After the rows: rewriting a row dropped its old lines (the rows triggers of migration 4).
+  await writeSplitLines(db, lines);
 }
 
 /**

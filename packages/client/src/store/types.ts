@@ -6,6 +6,7 @@ import type {
   Op,
   RowState,
   SnapshotRow,
+  SplitPart,
   TableName,
 } from '@kakeibo/core';
 
@@ -23,8 +24,11 @@ export interface FieldSealer {
   open(sealed: Uint8Array, aad: string): Promise<string>;
 }
 
+/** A field of a row as the API returns it: as stored, except a split expense's parts, as objects. */
+export type RowValue = FieldValue | readonly SplitPart[];
+
 /** A row as the API returns it: id, createdAt, updatedAt, deleted and the data fields. */
-export type MaterializedRow = Record<string, FieldValue> & {
+export type MaterializedRow = Record<string, RowValue> & {
   id: string;
   deleted: boolean;
   updatedAt: string;

@@ -12,7 +12,10 @@
 /* 3: the tables `accounts`, `transfers` and `recurring`, and `accountId` on expenses and income (PROTOCOL.md §1).
  * A version-2 device would refuse every op of the new tables it pulls, and its balances would be wrong.
  */
-export const PROTOCOL_VERSION = 3;
+/* 4: `splits` on expenses (PROTOCOL.md §1). A version-3 device would refuse every op that writes it,
+ * and count a split entry's whole amount under one category.
+ */
+export const PROTOCOL_VERSION = 4;
 export const PROTOCOL_HEADER = 'kakeibo-protocol';
 /** The versions this code speaks (a server may keep an older one for a while after a change). */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [PROTOCOL_VERSION];

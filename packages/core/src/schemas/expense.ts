@@ -8,6 +8,7 @@ import {
   text,
 } from './primitives.js';
 import { BaseRowSchema, patchOf } from './row.js';
+import { SplitsInputSchema, StoredSplitsSchema } from './split.js';
 
 const PAYMENT_METHODS = ['cash', 'card', 'bank_transfer', 'direct_debit', 'mobile', 'other'] as const;
 
@@ -28,9 +29,11 @@ export const ExpenseFieldsSchema = z.strictObject({
     .max(MAX_TAGS, { error: `must have at most ${MAX_TAGS} tags` })
     .refine((tags) => new Set(tags).size === tags.length, { message: 'must not repeat a tag' }),
   receiptId: RefIdSchema.nullable(),
-  inventoryItemId:
-    RefIdSchema.nullable() /** The account it was paid from (or into); null for entries kept apart from any account. */,
+  inventoryItemId: RefIdSchema.nullable(),
+  /** The account it was paid from; null for entries kept apart from any account. */
   accountId: RefIdSchema.nullable(),
+  /** The amount shared among categories (split.ts); empty when the entry is not split. */
+  splits: StoredSplitsSchema,
 });
 
 const shape = ExpenseFieldsSchema.shape;
@@ -44,13 +47,16 @@ export const ExpenseCreateSchema = ExpenseFieldsSchema.extend({
   tags: shape.tags.default(() => []),
   receiptId: shape.receiptId.default(null),
   inventoryItemId: shape.inventoryItemId.default(null),
+  // Absent unless given: most entries are not split, and a bootstrap carries every field of every row.
+  splits: SplitsInputSchema.optional(),
 });
 
-export const ExpensePatchSchema = patchOf(ExpenseFieldsSchema);
+export const ExpensePatchSchema = patchOf(ExpenseFieldsSchema.extend({ splits: SplitsInputSchema }));
 
 export const ExpenseSchema = BaseRowSchema.extend(ExpenseFieldsSchema.shape).extend({
   // Rows written before accounts existed have none.
   accountId: shape.accountId.optional(),
+  splits: shape.splits.optional(),
 });
 
 export type ExpenseFields = z.infer<typeof ExpenseFieldsSchema>;
@@ -63,4 +69,6 @@ export const EXPENSE_SENSITIVE_FIELDS: readonly (keyof ExpenseFields)[] = Object
   'payee',
   'note',
   'tags',
+  // A part's note is free text like the entry's.
+  'splits',
 ]);

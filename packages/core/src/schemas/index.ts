@@ -9,4 +9,5 @@ export * from './profile.js';
 export * from './receipt.js';
 export * from './recurring.js';
 export * from './row.js';
+export * from './split.js';
 export * from './transfer.js';
