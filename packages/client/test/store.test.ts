@@ -183,6 +183,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
         'outbox',
         'outbox_size',
         'rejected_ops',
+        'row_splits',
         'rows',
       ]);
       expect((await second.store.get('expenses', rowId))?.amount).toBe(1200);

@@ -85,22 +85,23 @@ export function apiAuthSuite(adapter: AdapterName) {
           headers: { 'content-type': 'application/json', ...(version && { 'kakeibo-protocol': version }) },
           body: JSON.stringify({ email: uniqueEmail('protocol'), password: PASSWORD }),
         });
-      // 2 is the version before accounts and transfers; 1 the one before packed rows became one list.
-      for (const version of ['1', '2', '4', '0', 'one', '2.5']) {
+      // 3 is the version before split entries, 2 the one before accounts and transfers, 1 the one
+      // before packed rows became one list.
+      for (const version of ['1', '2', '3', '5', '0', 'one', '2.5']) {
         const refused = await signIn(version);
         expect(refused.status).toBe(400);
-        expect(refused.headers.get('kakeibo-protocol')).toBe('3');
+        expect(refused.headers.get('kakeibo-protocol')).toBe('4');
         expect(await refused.json()).toMatchObject({
           code: 'protocol.unsupported',
-          supported: [3],
+          supported: [4],
           detail: expect.stringContaining('update the app'),
         });
       }
       // The current version, and no header at all (curl, scripts), reach the route: here its own
       // validation (the sign-in names no device).
-      for (const version of ['3', undefined]) {
+      for (const version of ['4', undefined]) {
         const answered = await signIn(version);
-        expect(answered.headers.get('kakeibo-protocol')).toBe('3');
+        expect(answered.headers.get('kakeibo-protocol')).toBe('4');
         expect(((await answered.json()) as { code: string }).code).toBe('validation.failed');
       }
     });
@@ -121,7 +122,7 @@ export function apiAuthSuite(adapter: AdapterName) {
       ]) {
         expect(refused.status).toBe(401);
         expect(refused.headers.get('cache-control')).toBe('no-store');
-        expect(refused.headers.get('kakeibo-protocol')).toBe('3');
+        expect(refused.headers.get('kakeibo-protocol')).toBe('4');
         expect(((await refused.json()) as { code: string }).code).toBe('auth.missing_token');
       }
       // With one, the same request reaches validation.

@@ -32,8 +32,8 @@ export const ExpenseFieldsSchema = z.strictObject({
   inventoryItemId: RefIdSchema.nullable(),
   /** The account it was paid from; null for entries kept apart from any account. */
   accountId: RefIdSchema.nullable(),
-  /** The amount shared among categories (split.ts); empty when the entry is not split. */
-  splits: StoredSplitsSchema,
+  /** The amount shared among categories (split.ts); absent or empty when the entry is not split. */
+  splits: StoredSplitsSchema.optional(),
 });
 
 const shape = ExpenseFieldsSchema.shape;
@@ -56,7 +56,6 @@ export const ExpensePatchSchema = patchOf(ExpenseFieldsSchema.extend({ splits: S
 export const ExpenseSchema = BaseRowSchema.extend(ExpenseFieldsSchema.shape).extend({
   // Rows written before accounts existed have none.
   accountId: shape.accountId.optional(),
-  splits: shape.splits.optional(),
 });
 
 export type ExpenseFields = z.infer<typeof ExpenseFieldsSchema>;
