@@ -9,7 +9,10 @@ const TRANSFERS = 2_000;
 const BATCH = 2_000;
 const REPEATS = 50;
 
-/** The statement the store's accountTotals runs first (packages/client/src/store/reports.ts). */
+/**
+ * The baseline: what accountTotals ran before month sums (packages/client/src/store/reports.ts, migration
+ * 5): one pass over every entry of the accounts, on the account side.
+ */
 const RAW_TOTALS = `SELECT r.account_id, r.tbl, r.currency, SUM(r.amount), count(*)
   FROM rows r INDEXED BY rows_by_account JOIN rows a ON a.tbl = 'accounts' AND a.row_id = r.account_id
   WHERE r.account_id IS NOT NULL AND r.tbl IN ('expenses', 'income', 'transfers')

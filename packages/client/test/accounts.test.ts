@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Kakeibo } from '../src/kakeibo.js';
+import { Kakeibo } from '../src/kakeibo.js';
 import { STORE_MODES, TestStores } from './support/index.js';
 
 /**
@@ -19,6 +19,57 @@ describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ s
     currency: 'EUR',
     openingDate: '2026-01-01',
   } as const;
+
+  it('fills the month sums balances read from the rows a store holds when it migrates to schema 5', async () => {
+    const opened = await stores.create();
+    const kb = await Kakeibo.create({
+      serverUrl: 'http://127.0.0.1:9',
+      deviceName: 'old',
+      store: opened.store,
+    });
+    const bank = await kb.accounts.create({ ...checking, openingDate: '2026-01-15', openingBalance: 500 });
+    const cash = await kb.accounts.create({ ...checking, name: 'Cash', openingBalance: 0 });
+    const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 9 * 86_400_000).toISOString().slice(0, 10);
+    await kb.expenses.createMany(
+      Array.from({ length: 40 }, (_, i) => ({
+        amount: 100 + i,
+        currency: 'EUR',
+        date: day(i),
+        accountId: bank.id,
+      })),
+    );
+    await kb.income.createMany(
+      Array.from({ length: 10 }, (_, i) => ({
+        amount: 5_000,
+        currency: 'EUR',
+        date: day(i * 4),
+        accountId: bank.id,
+      })),
+    );
+    await kb.transfers.createMany(
+      Array.from({ length: 10 }, (_, i) => ({
+        fromAccountId: bank.id,
+        toAccountId: cash.id,
+        amount: 300,
+        currency: 'EUR',
+        date: day(i * 3),
+      })),
+    );
+    const days = ['2026-01-20', '2026-03-31', '2026-06-15', '2026-12-31'];
+    const before = await Promise.all(days.map((asOf) => kb.accounts.balances({ asOf })));
+    // Back to schema 4, as a device last run before month sums existed, then migrated again.
+    await opened.driver.exec(`DROP TRIGGER account_months_added; DROP TRIGGER account_months_removed;
+      DROP TRIGGER account_months_rewritten; DROP TABLE account_months; PRAGMA user_version = 4`);
+    await opened.store.migrate();
+    expect(await Promise.all(days.map((asOf) => kb.accounts.balances({ asOf })))).toEqual(before);
+    // By name: Cash got all 10 transfers; Bank opened on the 15th, so what is dated 1 and 10 January
+    // (expenses of 100 and 101, an income, a transfer) is in its opening balance already.
+    expect(before[3]?.map((b) => [b.name, b.balance])).toEqual([
+      ['Cash', 3_000],
+      ['Checking', 500 + 9 * 5_000 - (4_780 - 201) - 9 * 300],
+    ]);
+    await kb.close();
+  });
 
   it('sums opening balance, income, expenses and transfers from the opening date to the day asked', async () => {
     const kb = await offline();
@@ -190,6 +241,10 @@ describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ s
       toAmount: fc.integer({ min: 1, max: 1_000_000 }),
       date: day,
       deleted: fc.boolean(),
+      // An edit after writing: a new day (maybe another month) and amount.
+      edit: fc.option(fc.record({ date: day, amount: fc.integer({ min: 1, max: 1_000_000 }) }), {
+        nil: undefined,
+      }),
     });
     // Every entry written so far and still there: the reference folds them all, from scratch.
     const kept: Array<{
@@ -205,8 +260,9 @@ describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ s
       fc.asyncProperty(fc.array(entry, { maxLength: 12 }), day, async (entries, asOf) => {
         for (const e of entries) {
           const written = await write(kb, e, ids, currencyOf);
-          const arrived = currencyOf(e.from) === currencyOf(e.to) ? e.amount : e.toAmount;
-          if (written && !e.deleted) kept.push({ ...e, arrived });
+          const now = { ...e, ...e.edit };
+          const arrived = currencyOf(e.from) === currencyOf(e.to) ? now.amount : e.toAmount;
+          if (written && !e.deleted) kept.push({ ...now, arrived });
         }
         const expected = new Map(ids.map((id, i) => [id, (i - 1) * 1_000]));
         const add = (i: number, date: string, amount: number) => {
@@ -245,6 +301,7 @@ async function write(
     toAmount: number;
     date: string;
     deleted: boolean;
+    edit?: { date: string; amount: number } | undefined;
   },
   ids: readonly string[],
   currencyOf: (i: number) => string,
@@ -270,9 +327,8 @@ async function write(
       })
     ).id;
   }
-  if (e.deleted) {
-    const collection = e.kind === 'expense' ? kb.expenses : e.kind === 'income' ? kb.income : kb.transfers;
-    await collection.remove(id);
-  }
+  const collection = e.kind === 'expense' ? kb.expenses : e.kind === 'income' ? kb.income : kb.transfers;
+  if (e.edit) await collection.update(id, e.edit);
+  if (e.deleted) await collection.remove(id);
   return true;
 }

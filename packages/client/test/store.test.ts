@@ -177,6 +177,7 @@ describe.each(STORE_MODES)('SqliteLocalStore, $mode', ({ sealed }) => {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
       );
       expect(tables.map((t) => t.name)).toEqual([
+        'account_months',
         'checksum_buckets',
         'conflicts',
         'meta',

@@ -40,6 +40,38 @@ export interface Migration {
  * A second index for the report (deleted first) would save skipping the rare deleted entries, and
  * cost every write another b-tree to update, encrypt and write.
  */
+/**
+ * Migration 5's triggers (see there): a row's account sides added to their month's sums (sign 1,
+ * its `new` values) or taken out (sign -1, its `old` values). Part of a released migration's text:
+ * never edit it; a change is a new migration.
+ */
+const accountMonthLines = (row: 'old' | 'new', sign: 1 | -1) => `
+INSERT INTO account_months (account_id, tbl, currency, month, amount, n)
+  SELECT ${row}.account_id, ${row}.tbl, ${row}.currency, substr(${row}.sort_date, 1, 7), ${sign} * ${row}.amount, ${sign}
+  WHERE ${row}.account_id IS NOT NULL AND ${row}.deleted = 0
+    AND ${row}.currency IS NOT NULL AND ${row}.amount IS NOT NULL
+  ON CONFLICT (account_id, tbl, currency, month) DO UPDATE SET amount = amount + excluded.amount, n = n + excluded.n;
+INSERT INTO account_months (account_id, tbl, currency, month, amount, n)
+  SELECT ${row}.to_account_id, 'transfers_in', ${row}.to_currency, substr(${row}.sort_date, 1, 7),
+         ${sign} * ${row}.to_amount, ${sign}
+  WHERE ${row}.to_account_id IS NOT NULL AND ${row}.deleted = 0
+    AND ${row}.to_currency IS NOT NULL AND ${row}.to_amount IS NOT NULL
+  ON CONFLICT (account_id, tbl, currency, month) DO UPDATE SET amount = amount + excluded.amount, n = n + excluded.n;`;
+
+const names = (row: 'old' | 'new') => `${row}.account_id IS NOT NULL OR ${row}.to_account_id IS NOT NULL`;
+
+const ACCOUNT_MONTH_TRIGGERS = `
+CREATE TRIGGER account_months_added AFTER INSERT ON rows WHEN ${names('new')} BEGIN
+${accountMonthLines('new', 1)}
+END;
+CREATE TRIGGER account_months_removed AFTER DELETE ON rows WHEN ${names('old')} BEGIN
+${accountMonthLines('old', -1)}
+END;
+CREATE TRIGGER account_months_rewritten AFTER UPDATE ON rows WHEN ${names('old')} OR ${names('new')} BEGIN
+${accountMonthLines('old', -1)}
+${accountMonthLines('new', 1)}
+END;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -166,6 +198,37 @@ CREATE TRIGGER row_splits_removed AFTER DELETE ON rows WHEN old.tbl = 'expenses'
 END;
 `,
   },
+  {
+    version: 5,
+    name: 'account months',
+    // Balances read per account and month sums instead of every entry: each full month between an
+    // account's opening month and the day asked is one line here, and only those two months are
+    // read from rows_by_account (accountTotals in reports.ts). SQLite keeps the sums itself, from
+    // the derived columns' old and new values, on every insert, rewrite and removal of a row that
+    // names an account, so no write path can miss one; rows without an account fire nothing.
+    // 'transfers_in' holds the receiving side of transfers (to_account_id, to_currency, to_amount).
+    sql: `
+CREATE TABLE account_months (
+  account_id TEXT NOT NULL,
+  tbl TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  month TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (account_id, tbl, currency, month)
+) WITHOUT ROWID;
+INSERT INTO account_months (account_id, tbl, currency, month, amount, n)
+  SELECT account_id, tbl, currency, substr(sort_date, 1, 7), SUM(amount), count(*) FROM rows
+  WHERE account_id IS NOT NULL AND tbl IN ('expenses', 'income', 'transfers') AND deleted = 0
+    AND currency IS NOT NULL AND amount IS NOT NULL
+  GROUP BY account_id, tbl, currency, substr(sort_date, 1, 7);
+INSERT INTO account_months (account_id, tbl, currency, month, amount, n)
+  SELECT to_account_id, 'transfers_in', to_currency, substr(sort_date, 1, 7), SUM(to_amount), count(*)
+  FROM rows WHERE to_account_id IS NOT NULL AND deleted = 0 AND to_currency IS NOT NULL AND to_amount IS NOT NULL
+  GROUP BY to_account_id, to_currency, substr(sort_date, 1, 7);
+${ACCOUNT_MONTH_TRIGGERS}
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -177,6 +240,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export const STORE_TABLES = [
   'rows',
   'row_splits',
+  'account_months',
   'outbox',
   'rejected_ops',
   'conflicts',

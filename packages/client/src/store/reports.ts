@@ -101,31 +101,63 @@ export const reportsArea = (
   },
 
   /**
-   * Two covering ranges: the account side of expenses, income and transfers (rows_by_account), and
-   * the receiving side of transfers (rows_by_receiving_account). Each is joined to its account row,
-   * whose sort_date is the opening date: what is dated before it is in the opening balance already.
+   * Per account: the month sums of migration 5 for every full month after its opening month and
+   * before the month of `asOf`, plus the two edge months from the covering indexes (the opening
+   * month from the opening date on, the last month up to `asOf`), the account side of expenses,
+   * income and transfers (rows_by_account) and the receiving side of transfers
+   * (rows_by_receiving_account). What is dated before the opening date (the account row's
+   * sort_date) is in the opening balance already. The work grows with accounts and months, not
+   * with entries: two months of rows are read, whatever the ledger's size.
    */
   async accountTotals(asOf) {
+    const month = asOf.slice(0, 7);
+    const first = `${month}-01`;
     const own = await ctx.db.all<SumRow & { tbl: string }>(
-      `SELECT r.account_id AS account_id, r.tbl AS tbl, r.currency AS currency,
-              SUM(r.amount) AS amount, count(*) AS n
-       FROM rows r INDEXED BY rows_by_account
-       JOIN rows a ON a.tbl = 'accounts' AND a.row_id = r.account_id
-       WHERE r.account_id IS NOT NULL AND r.tbl IN ('expenses', 'income', 'transfers')
-         AND r.deleted = 0 AND r.sort_date <= ? AND r.sort_date >= a.sort_date
-         AND r.currency IS NOT NULL AND r.amount IS NOT NULL
-       GROUP BY r.account_id, r.tbl, r.currency`,
-      [asOf],
+      `SELECT account_id, tbl, currency, SUM(amount) AS amount, SUM(n) AS n FROM (
+         SELECT m.account_id AS account_id, m.tbl AS tbl, m.currency AS currency, m.amount AS amount, m.n AS n
+         FROM rows a JOIN account_months m ON m.account_id = a.row_id
+         WHERE a.tbl = 'accounts' AND m.tbl IN ('expenses', 'income', 'transfers')
+           AND m.month > substr(a.sort_date, 1, 7) AND m.month < ?
+         UNION ALL
+         SELECT r.account_id, r.tbl, r.currency, SUM(r.amount), count(*)
+         FROM rows a JOIN rows r INDEXED BY rows_by_account ON r.account_id = a.row_id
+         WHERE a.tbl = 'accounts' AND r.account_id IS NOT NULL AND r.tbl IN ('expenses', 'income', 'transfers')
+           AND r.sort_date >= a.sort_date AND r.sort_date <= min(?, substr(a.sort_date, 1, 7) || '-31')
+           AND r.deleted = 0 AND r.currency IS NOT NULL AND r.amount IS NOT NULL
+         GROUP BY r.account_id, r.tbl, r.currency
+         UNION ALL
+         SELECT r.account_id, r.tbl, r.currency, SUM(r.amount), count(*)
+         FROM rows a JOIN rows r INDEXED BY rows_by_account ON r.account_id = a.row_id
+         WHERE a.tbl = 'accounts' AND ? > substr(a.sort_date, 1, 7)
+           AND r.account_id IS NOT NULL AND r.tbl IN ('expenses', 'income', 'transfers')
+           AND r.sort_date >= ? AND r.sort_date <= ?
+           AND r.deleted = 0 AND r.currency IS NOT NULL AND r.amount IS NOT NULL
+         GROUP BY r.account_id, r.tbl, r.currency
+       ) GROUP BY account_id, tbl, currency HAVING SUM(n) > 0`,
+      [month, asOf, month, first, asOf],
     );
     const received = await ctx.db.all<SumRow>(
-      `SELECT r.to_account_id AS account_id, r.to_currency AS currency,
-              SUM(r.to_amount) AS amount, count(*) AS n
-       FROM rows r INDEXED BY rows_by_receiving_account
-       JOIN rows a ON a.tbl = 'accounts' AND a.row_id = r.to_account_id
-       WHERE r.to_account_id IS NOT NULL AND r.deleted = 0 AND r.sort_date <= ? AND r.sort_date >= a.sort_date
-         AND r.to_currency IS NOT NULL AND r.to_amount IS NOT NULL
-       GROUP BY r.to_account_id, r.to_currency`,
-      [asOf],
+      `SELECT account_id, currency, SUM(amount) AS amount, SUM(n) AS n FROM (
+         SELECT m.account_id AS account_id, m.currency AS currency, m.amount AS amount, m.n AS n
+         FROM rows a JOIN account_months m ON m.account_id = a.row_id
+         WHERE a.tbl = 'accounts' AND m.tbl = 'transfers_in'
+           AND m.month > substr(a.sort_date, 1, 7) AND m.month < ?
+         UNION ALL
+         SELECT r.to_account_id, r.to_currency, SUM(r.to_amount), count(*)
+         FROM rows a JOIN rows r INDEXED BY rows_by_receiving_account ON r.to_account_id = a.row_id
+         WHERE a.tbl = 'accounts' AND r.to_account_id IS NOT NULL
+           AND r.sort_date >= a.sort_date AND r.sort_date <= min(?, substr(a.sort_date, 1, 7) || '-31')
+           AND r.deleted = 0 AND r.to_currency IS NOT NULL AND r.to_amount IS NOT NULL
+         GROUP BY r.to_account_id, r.to_currency
+         UNION ALL
+         SELECT r.to_account_id, r.to_currency, SUM(r.to_amount), count(*)
+         FROM rows a JOIN rows r INDEXED BY rows_by_receiving_account ON r.to_account_id = a.row_id
+         WHERE a.tbl = 'accounts' AND ? > substr(a.sort_date, 1, 7) AND r.to_account_id IS NOT NULL
+           AND r.sort_date >= ? AND r.sort_date <= ?
+           AND r.deleted = 0 AND r.to_currency IS NOT NULL AND r.to_amount IS NOT NULL
+         GROUP BY r.to_account_id, r.to_currency
+       ) GROUP BY account_id, currency HAVING SUM(n) > 0`,
+      [month, asOf, month, first, asOf],
     );
     const KIND = { expenses: 'expenses', income: 'income', transfers: 'transfersOut' } as const;
     return [
