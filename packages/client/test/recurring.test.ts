@@ -1,4 +1,5 @@
 import { occurrenceRowId } from '@kakeibo/core';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kakeibo as KakeiboType } from '../src/index.js';
 import { type Harness, harness, STORE_MODES, TestStores } from './support/index.js';
@@ -137,4 +138,59 @@ describe('recurring entries on two devices that catch up offline', () => {
       expect(await kb.conflicts.list()).toEqual([]);
     }
   });
+
+  it('materialising is idempotent across any number of devices and any order of syncs', async () => {
+    h = await harness();
+    const DAY = 86_400_000;
+    const start = new Date(Date.now() + 2 * DAY).toISOString().slice(0, 10);
+    const dayAfterStart = (days: number) =>
+      new Date(Date.parse(`${start}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+    // Each step: one device catches up to a day (offline), or syncs.
+    const step = fc.record({
+      device: fc.nat(3),
+      action: fc.oneof(
+        fc.record({ kind: fc.constant('materialize' as const), days: fc.integer({ min: 0, max: 40 }) }),
+        fc.record({ kind: fc.constant('sync' as const) }),
+      ),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(step, { maxLength: 12 }),
+        async (count, steps) => {
+          const devices = await h.account(Array.from({ length: count }, (_, i) => `run${++run}-${i}`));
+          const [first] = devices as [KakeiboType];
+          await first.recurring.create({
+            kind: 'expense',
+            template: { amount: 500, currency: 'EUR', payee: 'Gym' },
+            every: 1,
+            unit: 'week',
+            startDate: start,
+          });
+          for (const kb of devices) await kb.sync();
+          let through = -1;
+          for (const { device, action } of steps) {
+            const kb = devices[device % count] as KakeiboType;
+            if (action.kind === 'sync') await kb.sync();
+            else {
+              await kb.recurring.materialize({ through: dayAfterStart(action.days) });
+              through = Math.max(through, action.days);
+            }
+          }
+          // Everyone syncs until all have everything; then each has one entry per week due, no more.
+          for (let round = 0; round < 2; round++) for (const kb of devices) await kb.sync();
+          const expected = through < 0 ? 0 : Math.floor(through / 7) + 1;
+          for (const kb of devices) {
+            expect(await kb.sync()).toMatchObject({ verified: true, pulled: 0 });
+            const dates = (await kb.expenses.list({ limit: 100 })).items.map((e) => e.date);
+            expect(dates).toHaveLength(expected);
+            expect(new Set(dates).size).toBe(expected);
+            expect(await kb.conflicts.list()).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 240_000);
 });
