@@ -368,8 +368,11 @@ describe('a long offline period', () => {
 
     // Back online: one round pushes everything, never more than a bounded batch per request.
     a.state.offline = false;
-    expect(await laptop.sync()).toMatchObject({ pushed: 22_500, verified: true });
+    // Nothing comes back: the server leaves the laptop's own ops out of its pull pages.
+    expect(await laptop.sync()).toMatchObject({ pushed: 22_500, pulled: 0, verified: true });
     expect(laptop.status().pendingOps).toBe(0);
+    const ownPulls = a.state.exchanges.filter((x) => x.path === '/v1/sync/pull');
+    expect(ownPulls.reduce((n, x) => n + x.pulledOps, 0)).toBe(0);
     const pushes = a.state.exchanges.filter((x) => x.path === '/v1/sync/push');
     expect(pushes.length).toBeGreaterThanOrEqual(Math.ceil(22_500 / LIMITS.maxPushOps));
     expect(pushes.reduce((n, x) => n + x.pushedOps, 0)).toBe(22_500);

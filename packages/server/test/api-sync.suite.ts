@@ -126,6 +126,35 @@ export function apiSyncSuite(adapter: AdapterName) {
       expect(listed.body.conflicts.map((c) => c.id)).toEqual([pushB.body.conflicts[0]?.id]);
     });
 
+    it("leaves the caller's own ops out of its pull, moves past them, and keeps the conflicts they revealed", async () => {
+      const { a, b } = await account();
+      const rowId = uuidv7();
+      const create = a.op('expenses', rowId, exampleExpense());
+      const other = a.op('expenses', uuidv7(), exampleExpense({ amount: 7 }));
+      await a.push([create, other]);
+      // a made both: its pull has nothing to apply, and its cursor still moves to the head.
+      const own = await pullAll(a);
+      expect([own.ops, own.cursor]).toEqual([[], 2]);
+      // b made neither: it gets both.
+      const { ops } = await pullAll(b);
+      expect(ops.map((e) => e.op.id)).toEqual([create.id, other.id]);
+      const replicaB = new MemoryReplica();
+      for (const e of ops) {
+        b.clock.receive(e.op.stamp);
+        replicaB.apply(e.op);
+      }
+      // A concurrent edit: b's own op reveals the conflict; b's pull leaves the op out, not the conflict.
+      const editA = a.op('expenses', rowId, { amount: 1300 }, new MemoryReplica().row('expenses', rowId));
+      editA.prev = { amount: create.stamp };
+      const editB = b.op('expenses', rowId, { amount: 1400 }, replicaB.row('expenses', rowId));
+      await a.push([editA]);
+      const pushB = await b.push([editB]);
+      const afterB = await pullAll(b, 2);
+      expect(afterB.ops.map((e) => e.op.id)).toEqual([editA.id]);
+      expect(afterB.conflicts.map((c) => c.id)).toEqual([pushB.body.conflicts[0]?.id]);
+      expect(afterB.cursor).toBe(4);
+    });
+
     it('pages through 10,000 ops in order, each exactly once, and checksums agree', async () => {
       const { a, b } = await account();
       const rows = Array.from({ length: 2_500 }, () => uuidv7());
@@ -291,7 +320,8 @@ export function apiSyncSuite(adapter: AdapterName) {
       expect(reply.status).toBe(200);
       const [pushed, pulled, sum, ahead, notBatchable, invalid, read] = reply.body.results;
       expect(pushed?.status).toBe(200);
-      expect(pulled?.body.ops).toHaveLength(1);
+      // The caller's own op is not sent back to it (it has it), but the cursor moves past it.
+      expect([pulled?.body.ops, pulled?.body.nextCursor]).toEqual([[], 1]);
       expect(sum?.body.seq).toBe(1);
       expect([ahead?.status, ahead?.body.code]).toEqual([410, 'sync.reset_required']);
       expect([notBatchable?.status, notBatchable?.body.code]).toEqual([404, 'route.not_found']);

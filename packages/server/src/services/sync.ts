@@ -89,7 +89,12 @@ export async function pull(
   const head = await assertCursorKnown(deps, auth.ledgerId, after);
   const { ops, conflicts } = await deps.storage.readOps(auth.ledgerId, after, limit);
   const nextCursor = ops.length ? (ops[ops.length - 1]?.seq as number) : after;
-  return { ops, conflicts, nextCursor, hasMore: nextCursor < head, head };
+  // The device's own ops are left out: it applied each one when it made it, so sending them back
+  // only costs the wire and a merge that changes nothing (a device that pushed 100,000 ops would
+  // pull all 100,000 again). The cursor still moves past them, and the conflicts they revealed are
+  // still sent, so every device lists the same ones.
+  const others = ops.filter(({ op }) => op.deviceId !== auth.deviceId);
+  return { ops: others, conflicts, nextCursor, hasMore: nextCursor < head, head };
 }
 
 interface SnapshotCursor {
