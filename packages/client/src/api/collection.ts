@@ -1,15 +1,18 @@
 import {
+  BASE_SYNCED_FIELDS,
   buildOp,
+  checkBuiltOp,
   type FieldValue,
   type HybridClock,
   KakeiboError,
   mergeOp,
   type Op,
   parseOp,
+  StoredRowIdSchema,
   type TableName,
   uuidv7,
 } from '@kakeibo/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { presentRow } from '../store/present.js';
 import type { CollectionStore, ListQuery, MaterializedRow, Page } from '../store/types.js';
 import { prefetchedPage, type QueryCache } from './query-cache.js';
@@ -41,6 +44,9 @@ export interface WriteOptions {
   /** False for writes the person did not make (recurring occurrences falling due): not an undo step. */
   undoable?: boolean;
 }
+
+/** The id and creation time a caller of createWithIds chose, in the forms rows store. */
+const CreatedRowSchema = z.strictObject({ id: StoredRowIdSchema, createdAt: BASE_SYNCED_FIELDS.createdAt });
 
 function check<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
@@ -83,11 +89,16 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     rows: ReadonlyArray<{ id: string; input: Create; createdAt: string }>,
     options: WriteOptions = {},
   ): Promise<Row[]> {
-    const checked = rows.map(({ input }, i) => check(this.schemas.create, input, `${this.table} #${i + 1}`));
+    const checked = rows.map(({ id, input, createdAt }, i) => {
+      const what = `${this.table} #${i + 1}`;
+      check(CreatedRowSchema, { id, createdAt }, what);
+      return check(this.schemas.create, input, what);
+    });
     await this.schemas.verify?.(checked);
     const ops: Op[] = checked.map((fields, i) => {
       const { id, createdAt } = rows[i] as { id: string; createdAt: string };
-      return parseOp(
+      // The fields are the create schema's output: checked once, not again field by field.
+      return checkBuiltOp(
         buildOp(this.ctx.clock, this.table, id, { ...fields, createdAt, deleted: false }, undefined),
       );
     });
