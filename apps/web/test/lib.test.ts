@@ -1,5 +1,6 @@
 import type { SyncStatus } from '@kakeibo/client/browser';
 import { describe, expect, it } from 'vitest';
+import { leftToAssign, readSplits, splitStatus, startSplit } from '../src/app/split-draft.js';
 import { describeStatus } from '../src/components/SyncStatusBar.js';
 import { addMonths, monthRange, rangeLabel, today } from '../src/lib/dates.js';
 import { amountInput, defaultCurrency, money, readAmount } from '../src/lib/money.js';
@@ -127,6 +128,73 @@ describe('the sync status in plain words', () => {
     expect(describeStatus({ ...base, clock: ahead, lastError: drift, pendingOps: 2 }, 'en-US')).toEqual({
       tone: 'error',
       text: `${ahead.message} · 2 changes waiting`,
+    });
+  });
+});
+
+describe('split parts as the entry sheet reads them', () => {
+  const food = '0190abcd-0000-7000-8000-00000000000a';
+
+  it('says what is left to assign, in the entry’s currency and locale', () => {
+    const parts = [
+      { categoryId: food, amount: '6,00', note: '' },
+      { categoryId: '', amount: '3,50', note: '' },
+    ];
+    expect(leftToAssign(1_000, parts, 'EUR', 'de-DE')).toBe(50);
+    expect(splitStatus(50, 'EUR', 'en-US')).toBe('€0.50 left to assign.');
+    expect(splitStatus(0, 'EUR', 'en-US')).toBe('The parts add up to the amount.');
+    expect(splitStatus(-125, 'USD', 'en-US')).toBe('The parts are $1.25 more than the amount.');
+    expect(leftToAssign(1_000, [{ categoryId: '', amount: 'ten', note: '' }], 'EUR', 'en-US')).toBeNull();
+    expect(startSplit('10.00', food)).toEqual([
+      { categoryId: food, amount: '10.00', note: '' },
+      { categoryId: '', amount: '', note: '' },
+    ]);
+  });
+
+  it('gives the parts as the SDK takes them, or what to fix in the screen’s words', () => {
+    expect(
+      readSplits(
+        1_000,
+        [
+          { categoryId: food, amount: '6.00', note: ' milk ' },
+          { categoryId: '', amount: '4.00', note: '' },
+        ],
+        'EUR',
+        'en-US',
+      ),
+    ).toEqual({
+      splits: [
+        { categoryId: food, amount: 600, note: 'milk' },
+        { categoryId: null, amount: 400, note: '' },
+      ],
+    });
+    expect(readSplits(1_000, [{ categoryId: food, amount: '10.00', note: '' }], 'EUR', 'en-US')).toEqual({
+      error: 'A split needs at least two parts: add a part, or remove the split.',
+    });
+    expect(
+      readSplits(
+        1_000,
+        [
+          { categoryId: food, amount: '6.00', note: '' },
+          { categoryId: '', amount: '', note: '' },
+        ],
+        'EUR',
+        'en-US',
+      ),
+    ).toEqual({ error: expect.stringMatching(/^Part 2, amount: /) });
+    expect(
+      readSplits(
+        1_000,
+        [
+          { categoryId: food, amount: '6.00', note: '' },
+          { categoryId: '', amount: '3.00', note: '' },
+        ],
+        'EUR',
+        'en-US',
+      ),
+    ).toEqual({
+      error:
+        'The parts must add up to the amount, €10.00: €1.00 left to assign. Change a part or the amount.',
     });
   });
 });
