@@ -155,6 +155,17 @@ describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ s
       { month: '2026-01', currency: 'EUR', expenses: 4_550 + 1_000, income: 250_000 },
       { month: '2026-02', currency: 'EUR', expenses: 80_000, income: 0 },
     ]);
+
+    // One account's rows: its entries, and transfers out of it or into it (what its balance sums).
+    const parties = async (accountId: string) =>
+      (await kb.transactions.list({ accountId })).items.map((t) => t.payee ?? t.source);
+    expect(await parties(bank.id)).toEqual(['Rent', 'Salary', 'Old']);
+    expect(await parties(card.id)).toEqual(['Grocer']);
+    const notes = async (accountId: string) =>
+      (await kb.transfers.list({ accountId })).items.map((t) => t.note);
+    expect(await notes(bank.id)).toEqual(['', 'Card bill']);
+    expect(await notes(card.id)).toEqual(['Card bill']);
+    expect(await notes(yen.id)).toEqual(['']);
   });
 
   it('archives an account, which keeps its balance and takes no new entries until reopened', async () => {

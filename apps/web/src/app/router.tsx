@@ -10,16 +10,28 @@ export const ROUTES = [
   '/transactions',
   '/budgets',
   '/reports',
+  '/recurring',
   '/categories',
   '/inventory',
   '/settings',
 ] as const;
-export type Route = (typeof ROUTES)[number];
+export type Screen = (typeof ROUTES)[number];
+/** A screen, or one account's page (`/accounts/<its id>`). */
+export type Route = Screen | `/accounts/${string}`;
 
 const EVENT = 'kakeibo:navigate';
+const ACCOUNT_PATH = /^\/accounts\/([0-9a-f-]{36})$/;
+
+export const accountPath = (id: string): Route => `/accounts/${id}`;
+
+/** The account id of an account's page, or null for any other route. */
+export function accountIdOf(route: Route): string | null {
+  return ACCOUNT_PATH.exec(route)?.[1] ?? null;
+}
 
 export function currentRoute(): Route {
   const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (ACCOUNT_PATH.test(path)) return path as Route;
   return (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/';
 }
 

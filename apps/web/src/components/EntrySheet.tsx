@@ -1,18 +1,25 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import type { MaterializedRow } from '@kakeibo/client/browser';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useAccounts } from '../app/accounts.js';
 import { useCategories } from '../app/categories.js';
 import { useKakeibo } from '../app/kakeibo.js';
 import { locale, preferredCurrency, rememberCurrency } from '../app/preferences.js';
+import { useChange } from '../app/undo.js';
 import { today } from '../lib/dates.js';
 import { amountInput, readAmount } from '../lib/money.js';
-import { ConfirmButton } from './ConfirmButton.js';
+import { changedFields } from '../lib/patch.js';
+import { AccountField, ExpenseDetails, type PaymentMethod, readTags, tagsText } from './EntryDetails.js';
 import { FormError } from './FormError.js';
 import { MoneyFields } from './MoneyFields.js';
+import { Sheet } from './Sheet.js';
 
 export type EntryKind = 'expense' | 'income';
 export interface EntryTarget {
   kind: EntryKind;
   /** Editing an existing entry; absent for a new one. */
   id?: string;
+  /** A new entry's account (added from an account's page). */
+  accountId?: string;
 }
 
 interface Draft {
@@ -21,19 +28,25 @@ interface Draft {
   currency: string;
   date: string;
   categoryId: string;
+  accountId: string;
   party: string;
   note: string;
+  /** Expenses only: tags as typed, comma-separated, and how it was paid ('' for not said). */
+  tags: string;
+  paymentMethod: string;
 }
 
+const KIND_WORD = { expense: 'Expense', income: 'Income' } as const;
+
 /**
- * The quick-add sheet: a modal dialog (focus stays inside, Escape closes it) sliding up from the
- * bottom on phones. Saving writes to the local store at once; sync takes it from there.
+ * The quick-add sheet. Saving writes to the local store at once; sync takes it from there. Every
+ * save and deletion is offered for undo (app/undo.tsx), so deleting takes one tap.
  */
 export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: () => void }) {
   const kb = useKakeibo();
+  const change = useChange();
   const categories = useCategories();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+  const accounts = useAccounts();
   const lang = locale();
   const [draft, setDraft] = useState<Draft | null>(
     target.id
@@ -44,16 +57,26 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
           currency: preferredCurrency(),
           date: today(),
           categoryId: '',
+          accountId: target.accountId ?? '',
           party: '',
           note: '',
+          tags: '',
+          paymentMethod: '',
         },
   );
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  /** The entry as loaded: a save writes only the fields changed from it. */
+  const [loaded, setLoaded] = useState<MaterializedRow | null>(null);
 
+  // A new entry in a given account is in that account's currency (once the accounts are read).
+  const presetAccount = target.accountId ? accounts.byId.get(target.accountId) : undefined;
   useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+    if (!presetAccount) return;
+    setDraft((d) =>
+      d && !target.id && d.accountId === presetAccount.id ? { ...d, currency: presetAccount.currency } : d,
+    );
+  }, [presetAccount, target.id]);
 
   useEffect(() => {
     if (!target.id) return;
@@ -64,14 +87,18 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
         return;
       }
       const currency = String(row.currency);
+      setLoaded(row);
       setDraft({
         kind: target.kind,
         amount: amountInput(Number(row.amount), currency, lang),
         currency,
         date: String(row.date),
         categoryId: typeof row.categoryId === 'string' ? row.categoryId : '',
+        accountId: typeof row.accountId === 'string' ? row.accountId : '',
         party: String((target.kind === 'expense' ? row.payee : row.source) ?? ''),
         note: String(row.note ?? ''),
+        tags: tagsText(row.tags),
+        paymentMethod: typeof row.paymentMethod === 'string' ? row.paymentMethod : '',
       });
     });
   }, [kb, target, lang]);
@@ -82,10 +109,9 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     event.preventDefault();
     if (!draft) return;
     const read = readAmount(draft.amount, draft.currency, lang);
-    if ('error' in read) {
-      setError(read.error);
-      return;
-    }
+    if ('error' in read) return setError(`Amount: ${read.error}`);
+    const tags = readTags(draft.tags);
+    if (draft.kind === 'expense' && 'error' in tags) return setError(tags.error);
     setSaving(true);
     setError(null);
     const common = {
@@ -93,20 +119,35 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
       currency: draft.currency,
       date: draft.date,
       categoryId: draft.categoryId || null,
+      accountId: draft.accountId || null,
       note: draft.note,
     };
+    const word = KIND_WORD[draft.kind];
+    const moved = target.id !== undefined && target.kind !== draft.kind;
+    const text = moved ? `Moved to ${draft.kind}` : target.id ? `${word} saved` : `${word} added`;
     try {
-      if (draft.kind === 'expense') {
-        const fields = { ...common, payee: draft.party };
-        if (target.id && target.kind === 'expense') await kb.expenses.update(target.id, fields);
-        else await kb.expenses.create(fields);
-      } else {
-        const fields = { ...common, source: draft.party };
-        if (target.id && target.kind === 'income') await kb.income.update(target.id, fields);
-        else await kb.income.create(fields);
-      }
-      // Switching an entry between expense and income moves it: the old row goes.
-      if (target.id && target.kind !== draft.kind) await removeEntry(target);
+      await change(
+        text,
+        async () => {
+          if (draft.kind === 'expense') {
+            const fields = {
+              ...common,
+              payee: draft.party,
+              tags: 'tags' in tags ? tags.tags : [],
+              paymentMethod: (draft.paymentMethod || null) as PaymentMethod | null,
+            };
+            if (target.id && !moved) await kb.expenses.update(target.id, changedFields(loaded ?? {}, fields));
+            else await kb.expenses.create(fields);
+          } else {
+            const fields = { ...common, source: draft.party };
+            if (target.id && !moved) await kb.income.update(target.id, changedFields(loaded ?? {}, fields));
+            else await kb.income.create(fields);
+          }
+          // Switching an entry between expense and income moves it: the old row goes.
+          if (moved) await removeEntry(target);
+        },
+        moved ? 2 : 1,
+      );
       rememberCurrency(draft.currency);
       onClose();
     } catch (e) {
@@ -122,7 +163,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
 
   async function remove() {
     try {
-      await removeEntry(target);
+      await change(`${KIND_WORD[target.kind]} deleted`, () => removeEntry(target));
       onClose();
     } catch (e) {
       setError((e as Error).message);
@@ -134,105 +175,114 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
   );
 
   return (
-    <dialog ref={dialog} className="sheet" aria-labelledby={titleId} onClose={onClose}>
-      <form className="sheet-body" onSubmit={save} noValidate>
-        <div className="sheet-head">
-          <h2 id={titleId}>{target.id ? 'Edit entry' : 'New entry'}</h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-            ✕
-          </button>
-        </div>
-        {!draft ? (
-          error ? (
-            <FormError error={error} />
-          ) : (
-            <p>Loading…</p>
-          )
+    <Sheet title={target.id ? 'Edit entry' : 'New entry'} onClose={onClose} onSubmit={save}>
+      {!draft ? (
+        error ? (
+          <FormError error={error} />
         ) : (
-          <>
-            <fieldset className="segmented">
-              <legend className="visually-hidden">Kind</legend>
-              {(['expense', 'income'] as const).map((kind) => (
-                <label key={kind} className={draft.kind === kind ? 'selected' : ''}>
-                  <input
-                    type="radio"
-                    name="kind"
-                    value={kind}
-                    checked={draft.kind === kind}
-                    onChange={() => set({ kind, categoryId: '' })}
-                  />
-                  {kind === 'expense' ? 'Expense' : 'Income'}
-                </label>
-              ))}
-            </fieldset>
-            <div className="row-2">
-              <MoneyFields
-                label="Amount"
-                amount={draft.amount}
-                currency={draft.currency}
-                onAmount={(amount) => set({ amount })}
-                onCurrency={(currency) => set({ currency })}
-                required
-                autoFocus
-                invalid={error !== null}
-              />
-            </div>
-            <label className="field">
-              <span>{draft.kind === 'expense' ? 'Payee' : 'Source'}</span>
-              <input
-                name="party"
-                autoComplete="off"
-                maxLength={200}
-                value={draft.party}
-                onChange={(e) => set({ party: e.target.value })}
-              />
-            </label>
-            <div className="row-2">
-              <label className="field grow">
-                <span>Date</span>
+          <p>Loading…</p>
+        )
+      ) : (
+        <>
+          <fieldset className="segmented">
+            <legend className="visually-hidden">Kind</legend>
+            {(['expense', 'income'] as const).map((kind) => (
+              <label key={kind} className={draft.kind === kind ? 'selected' : ''}>
                 <input
-                  type="date"
-                  required
-                  value={draft.date}
-                  onChange={(e) => set({ date: e.target.value })}
+                  type="radio"
+                  name="kind"
+                  value={kind}
+                  checked={draft.kind === kind}
+                  onChange={() => set({ kind, categoryId: '' })}
                 />
+                {KIND_WORD[kind]}
               </label>
-              <label className="field grow">
-                <span>Category</span>
-                <select value={draft.categoryId} onChange={(e) => set({ categoryId: e.target.value })}>
-                  <option value="">None</option>
-                  {kindCategories.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            </div>
-            <label className="field">
-              <span>Note</span>
+            ))}
+          </fieldset>
+          <div className="row-2">
+            <MoneyFields
+              label="Amount"
+              amount={draft.amount}
+              currency={draft.currency}
+              onAmount={(amount) => set({ amount })}
+              onCurrency={(currency) => set({ currency })}
+              required
+              autoFocus
+              invalid={error !== null}
+            />
+          </div>
+          <label className="field">
+            <span>{draft.kind === 'expense' ? 'Payee' : 'Source'}</span>
+            <input
+              name="party"
+              autoComplete="off"
+              maxLength={200}
+              value={draft.party}
+              onChange={(e) => set({ party: e.target.value })}
+            />
+          </label>
+          <div className="row-2">
+            <label className="field grow">
+              <span>Date</span>
               <input
-                name="note"
-                autoComplete="off"
-                maxLength={2000}
-                value={draft.note}
-                onChange={(e) => set({ note: e.target.value })}
+                type="date"
+                required
+                value={draft.date}
+                onChange={(e) => set({ date: e.target.value })}
               />
             </label>
-            <FormError error={error} />
-            <div className="sheet-actions">
-              {target.id && (
-                <ConfirmButton className="danger" confirm="Delete for good" onConfirm={() => void remove()}>
-                  Delete
-                </ConfirmButton>
-              )}
-              <button type="submit" className="primary" disabled={saving}>
-                {target.id ? 'Save' : 'Add'}
+            <label className="field grow">
+              <span>Category</span>
+              <select value={draft.categoryId} onChange={(e) => set({ categoryId: e.target.value })}>
+                <option value="">None</option>
+                {kindCategories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {accounts.list.length > 0 && (
+            <AccountField
+              accounts={accounts.list}
+              value={draft.accountId}
+              onChange={(account) =>
+                set(account ? { accountId: account.id, currency: account.currency } : { accountId: '' })
+              }
+            />
+          )}
+          {draft.kind === 'expense' && (
+            <ExpenseDetails
+              tags={draft.tags}
+              paymentMethod={draft.paymentMethod}
+              onTags={(tags) => set({ tags })}
+              onPaymentMethod={(paymentMethod) => set({ paymentMethod })}
+            />
+          )}
+          <label className="field">
+            <span>Note</span>
+            <input
+              name="note"
+              autoComplete="off"
+              maxLength={2000}
+              value={draft.note}
+              onChange={(e) => set({ note: e.target.value })}
+            />
+          </label>
+          <FormError error={error} />
+          <div className="sheet-actions">
+            {target.id && (
+              <button type="button" className="danger" onClick={() => void remove()}>
+                Delete
               </button>
-            </div>
-          </>
-        )}
-      </form>
-    </dialog>
+            )}
+            <button type="submit" className="primary" disabled={saving}>
+              {target.id ? 'Save' : 'Add'}
+            </button>
+          </div>
+        </>
+      )}
+    </Sheet>
   );
 }

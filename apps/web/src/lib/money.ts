@@ -29,6 +29,24 @@ export function readAmount(
   }
 }
 
+/**
+ * Minor units from what a person typed where zero and negative amounts make sense (an account's
+ * opening balance: a card starts in debt); an empty field is zero.
+ */
+export function readSignedAmount(
+  text: string,
+  currency: string,
+  locale: string,
+): { amount: number } | { error: string } {
+  if (text.trim() === '') return { amount: 0 };
+  try {
+    // A typographic minus (U+2212) is what formatAmount writes; read it like '-'.
+    return { amount: parseAmount(text.replace(/\u2212/g, '-'), currency, locale) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
 /** Minor units back to the text a person would type in `locale` (for editing), without symbol. */
 export function amountInput(amount: number, currency: string, locale: string): string {
   return formatAmount(amount, currency, locale, { display: 'none' });

@@ -1,142 +1,158 @@
-import { type FormEvent, useState } from 'react';
+import type { BudgetProgress, MaterializedRow } from '@kakeibo/client/browser';
+import { useId, useState } from 'react';
 import { useCategories } from '../app/categories.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
-import { locale, preferredCurrency } from '../app/preferences.js';
-import { ConfirmButton } from '../components/ConfirmButton.js';
-import { FormFooter } from '../components/FormFooter.js';
-import { MoneyFields } from '../components/MoneyFields.js';
+import { locale } from '../app/preferences.js';
+import { useChange, useTap } from '../app/undo.js';
+import { BudgetForm, type BudgetValues, type Period } from '../components/BudgetForm.js';
+import { LeftOut } from '../components/LeftOut.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { rangeLabel, thisMonth } from '../lib/dates.js';
-import { money, readAmount } from '../lib/money.js';
+import { money } from '../lib/money.js';
+import { changedFields } from '../lib/patch.js';
 
-type Period = 'weekly' | 'monthly' | 'yearly';
+const PERIOD_WORD: Record<Period, string> = { weekly: 'Weekly', monthly: 'Monthly', yearly: 'Yearly' };
 
-/** Budgets per category with progress bars, a warning when one is over, and a form to add one. */
+/**
+ * Budgets per category with progress bars, each edited in place (limit, period, rollover, alert
+ * threshold); a warning when one is over or past its alert; what other currencies left out.
+ */
 export function BudgetsScreen() {
   const kb = useKakeibo();
-  const lang = locale();
-  const categories = useCategories();
+  const change = useChange();
   const month = thisMonth();
-  const progress = useLive((k) => k.budgets.progress({ month }), ['budgets', 'expenses'], [month]);
-  const over = (progress.data ?? []).filter((b) => b.over);
+  // Progress converts other currencies at the entered rates: a new rate changes it.
+  const progress = useLive(
+    async (k) => {
+      const [lines, rows] = await Promise.all([k.budgets.progress({ month }), k.budgets.listAll()]);
+      return { lines, rows: new Map(rows.map((r) => [r.id, r])) };
+    },
+    ['budgets', 'expenses', 'rates'],
+    [month],
+  );
+  const lines = progress.data?.lines ?? [];
+  const over = lines.filter((b) => b.over);
+  const alerting = lines.filter((b) => b.alert && !b.over);
 
   return (
     <div className="stack">
-      {over.length > 0 && (
+      {(over.length > 0 || alerting.length > 0) && (
         <p className="warning" role="alert">
-          {over.length === 1
-            ? 'One budget is over its limit.'
-            : `${over.length} budgets are over their limit.`}
+          {[
+            over.length === 1 ? 'One budget is over its limit.' : '',
+            over.length > 1 ? `${over.length} budgets are over their limit.` : '',
+            alerting.length === 1 ? 'One budget has reached its alert threshold.' : '',
+            alerting.length > 1 ? `${alerting.length} budgets have reached their alert threshold.` : '',
+          ]
+            .filter(Boolean)
+            .join(' ')}
         </p>
       )}
       <section className="card" aria-labelledby="budget-list">
         <h2 id="budget-list">This period</h2>
-        {progress.data?.length === 0 && <p className="muted">No budgets yet.</p>}
+        {progress.data?.lines.length === 0 && <p className="muted">No budgets yet.</p>}
         <ul className="plain">
-          {(progress.data ?? []).map((b) => {
-            const name = b.categoryId
-              ? (categories.byId.get(b.categoryId)?.name ?? 'Category')
-              : 'All spending';
-            return (
-              <li key={b.budgetId} className="budget-line" data-testid="budget">
-                <div className="budget-line-head">
-                  <strong>{name}</strong>
-                  <span className="muted budget-period">
-                    {b.period} · {rangeLabel(b.from, b.to, lang)}
-                  </span>
-                </div>
-                <ProgressBar percent={b.percent} alert={b.alert} over={b.over} label={`${name} budget`} />
-                <div className="budget-line-head">
-                  <span data-testid="budget-spent">
-                    {money(b.spent, b.currency, lang)} of {money(b.limit, b.currency, lang)}
-                  </span>
-                  <span className={b.over ? 'over-text' : b.alert ? 'alert-text' : 'muted'}>
-                    {b.over
-                      ? `Over by ${money(-b.remaining, b.currency, lang)}`
-                      : `${money(b.remaining, b.currency, lang)} left`}
-                  </span>
-                </div>
-                <ConfirmButton
-                  className="link-button"
-                  confirm="Delete this budget for good"
-                  onConfirm={() => void kb.budgets.remove(b.budgetId)}
-                >
-                  Delete budget
-                </ConfirmButton>
-              </li>
-            );
-          })}
+          {lines.map((b) => (
+            <BudgetLine key={b.budgetId} line={b} row={progress.data?.rows.get(b.budgetId)} />
+          ))}
         </ul>
       </section>
-      <NewBudget />
+      <section className="card" aria-labelledby="new-budget">
+        <h2 id="new-budget">New budget</h2>
+        <BudgetForm
+          labelledBy="new-budget"
+          submit="Add budget"
+          onSave={async (values) => {
+            await change('Budget added', () =>
+              kb.budgets.create({ ...values, startDate: `${thisMonth()}-01` }),
+            );
+          }}
+        />
+      </section>
     </div>
   );
 }
 
-function NewBudget() {
+function BudgetLine({ line: b, row }: { line: BudgetProgress; row: MaterializedRow | undefined }) {
   const kb = useKakeibo();
+  const change = useChange();
+  const tap = useTap();
   const lang = locale();
   const categories = useCategories();
-  const [categoryId, setCategoryId] = useState('');
-  const [amount, setAmount] = useState('');
-  const [currency, setCurrency] = useState(preferredCurrency);
-  const [period, setPeriod] = useState<Period>('monthly');
-  const [error, setError] = useState<string | null>(null);
-
-  async function add(event: FormEvent) {
-    event.preventDefault();
-    const read = readAmount(amount, currency, lang);
-    if ('error' in read) return setError(read.error);
-    try {
-      await kb.budgets.create({
-        categoryId: categoryId || null,
-        period,
-        limitAmount: read.amount,
-        currency,
-        startDate: `${thisMonth()}-01`,
-      });
-      setAmount('');
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
+  const [editing, setEditing] = useState(false);
+  const formId = useId();
+  const name = b.categoryId ? (categories.byId.get(b.categoryId)?.name ?? 'Category') : 'All spending';
+  const rollover = row?.rollover === true;
 
   return (
-    <form className="card stack-tight" onSubmit={add} aria-labelledby="new-budget" noValidate>
-      <h2 id="new-budget">New budget</h2>
-      <label className="field">
-        <span>Category</span>
-        <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-          <option value="">All spending</option>
-          {categories.list
-            .filter((c) => c.kind === 'expense' && !c.archived)
-            .map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-        </select>
-      </label>
-      <div className="row-2">
-        <MoneyFields
-          label="Limit"
-          amount={amount}
-          currency={currency}
-          onAmount={setAmount}
-          onCurrency={setCurrency}
-          required
-        />
-        <label className="field">
-          <span>Period</span>
-          <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-            <option value="weekly">Weekly</option>
-            <option value="monthly">Monthly</option>
-            <option value="yearly">Yearly</option>
-          </select>
-        </label>
+    <li className="budget-line" data-testid="budget">
+      <div className="budget-line-head">
+        <strong>{name}</strong>
+        <span className="muted budget-period">
+          {PERIOD_WORD[b.period]} · {rangeLabel(b.from, b.to, lang)}
+          {rollover ? ' · rolls over' : ''}
+        </span>
       </div>
-      <FormFooter error={error} submit="Add budget" />
-    </form>
+      <ProgressBar percent={b.percent} alert={b.alert} over={b.over} label={`${name} budget`} />
+      <div className="budget-line-head">
+        <span data-testid="budget-spent">
+          {money(b.spent, b.currency, lang)} of {money(b.limit, b.currency, lang)}
+        </span>
+        <span className={b.over ? 'over-text' : b.alert ? 'alert-text' : 'muted'}>
+          {b.over
+            ? `Over by ${money(-b.remaining, b.currency, lang)}`
+            : `${money(b.remaining, b.currency, lang)} left`}
+        </span>
+      </div>
+      {b.alert && !b.over && (
+        <p className="alert-text small" data-testid="budget-alert">
+          {b.percent}% spent: past the {b.alertThresholdPercent}% alert you set.
+        </p>
+      )}
+      <LeftOut items={b.leftOut} into={b.currency} />
+      {editing && row ? (
+        <div className="budget-edit">
+          <h3 id={formId} className="visually-hidden">
+            Edit the {name} budget
+          </h3>
+          <BudgetForm
+            labelledBy={formId}
+            submit="Save budget"
+            initial={valuesOf(row)}
+            onCancel={() => setEditing(false)}
+            onSave={async (values) => {
+              const { categoryId: _, ...fields } = values;
+              const patch = changedFields(row, fields);
+              await change('Budget saved', () => kb.budgets.update(b.budgetId, patch));
+              setEditing(false);
+            }}
+          />
+        </div>
+      ) : (
+        <div className="actions-inline">
+          <button type="button" className="link-button" onClick={() => setEditing(true)}>
+            Edit<span className="visually-hidden"> the {name} budget</span>
+          </button>
+          <button
+            type="button"
+            className="link-button danger-text"
+            onClick={() => tap('Budget deleted', () => kb.budgets.remove(b.budgetId))}
+          >
+            Delete budget
+          </button>
+        </div>
+      )}
+    </li>
   );
+}
+
+function valuesOf(row: MaterializedRow): BudgetValues {
+  return {
+    categoryId: typeof row.categoryId === 'string' ? row.categoryId : null,
+    limitAmount: Number(row.limitAmount),
+    currency: String(row.currency),
+    period: row.period as Period,
+    rollover: row.rollover === true,
+    alertThresholdPercent: Number(row.alertThresholdPercent),
+  };
 }

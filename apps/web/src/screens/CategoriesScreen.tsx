@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type CategoryRow, useCategories } from '../app/categories.js';
 import { useKakeibo } from '../app/kakeibo.js';
-import { ConfirmButton } from '../components/ConfirmButton.js';
+import { useChange, useTap } from '../app/undo.js';
 import { FormFooter } from '../components/FormFooter.js';
 
 const PALETTE = ['#2f6f5e', '#e0a458', '#c8553d', '#4a7bd0', '#8a5cc2', '#3a9d8f', '#d17a9e', '#6b7a3a'];
@@ -30,10 +30,12 @@ export function CategoriesScreen() {
 
 function CategoryLine({ category }: { category: CategoryRow }) {
   const kb = useKakeibo();
+  const tap = useTap();
   const [name, setName] = useState(category.name);
   const save = () => {
     const trimmed = name.trim();
-    if (trimmed && trimmed !== category.name) void kb.categories.update(category.id, { name: trimmed });
+    if (trimmed && trimmed !== category.name)
+      tap(`Category renamed to ${trimmed}`, () => kb.categories.update(category.id, { name: trimmed }));
     else setName(category.name);
   };
   return (
@@ -42,7 +44,10 @@ function CategoryLine({ category }: { category: CategoryRow }) {
         type="color"
         aria-label={`Colour of ${category.name}`}
         value={category.color ?? '#888888'}
-        onChange={(e) => void kb.categories.update(category.id, { color: e.target.value })}
+        onChange={(e) => {
+          const color = e.target.value;
+          tap(`Colour of ${category.name} changed`, () => kb.categories.update(category.id, { color }));
+        }}
       />
       <input
         className="inline-input"
@@ -56,23 +61,28 @@ function CategoryLine({ category }: { category: CategoryRow }) {
       <button
         type="button"
         className="link-button"
-        onClick={() => void kb.categories.update(category.id, { archived: !category.archived })}
+        onClick={() =>
+          tap(category.archived ? `${category.name} restored` : `${category.name} archived`, () =>
+            kb.categories.update(category.id, { archived: !category.archived }),
+          )
+        }
       >
         {category.archived ? 'Restore' : 'Archive'}
       </button>
-      <ConfirmButton
+      <button
+        type="button"
         className="link-button danger-text"
-        confirm="Delete for good"
-        onConfirm={() => void kb.categories.remove(category.id)}
+        onClick={() => tap(`${category.name} deleted`, () => kb.categories.remove(category.id))}
       >
-        Delete
-      </ConfirmButton>
+        Delete<span className="visually-hidden"> {category.name}</span>
+      </button>
     </li>
   );
 }
 
 function NewCategory({ count }: { count: number }) {
   const kb = useKakeibo();
+  const change = useChange();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'expense' | 'income'>('expense');
   const [error, setError] = useState<string | null>(null);
@@ -82,11 +92,13 @@ function NewCategory({ count }: { count: number }) {
     const typed = name;
     setName('');
     try {
-      await kb.categories.create({
-        name: typed.trim(),
-        kind,
-        color: PALETTE[count % PALETTE.length] ?? null,
-      });
+      await change(`Category ${typed.trim()} added`, () =>
+        kb.categories.create({
+          name: typed.trim(),
+          kind,
+          color: PALETTE[count % PALETTE.length] ?? null,
+        }),
+      );
       setError(null);
     } catch (e) {
       setName(typed);

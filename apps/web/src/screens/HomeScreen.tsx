@@ -3,8 +3,10 @@ import { useCategories } from '../app/categories.js';
 import { useLive } from '../app/kakeibo.js';
 import { locale } from '../app/preferences.js';
 import { Link } from '../app/router.js';
+import { AccountsCard } from '../components/AccountsCard.js';
 import { AddEntryButton } from '../components/AddEntryButton.js';
 import { EntryRow } from '../components/EntryRow.js';
+import { HomeCurrencyTotals } from '../components/HomeCurrencyTotals.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { monthLabel, thisMonth } from '../lib/dates.js';
 import { money } from '../lib/money.js';
@@ -19,7 +21,8 @@ export function HomeScreen() {
     ['expenses', 'income'],
     [month],
   );
-  const budgets = useLive((kb) => kb.budgets.progress({ month }), ['budgets', 'expenses'], [month]);
+  // Budgets count other currencies at the entered rates: a new rate changes them.
+  const budgets = useLive((kb) => kb.budgets.progress({ month }), ['budgets', 'expenses', 'rates'], [month]);
   const recent = useLive(
     (kb) => kb.transactions.list({ limit: 8 }).then((page) => page.items),
     ['expenses', 'income'],
@@ -64,7 +67,10 @@ export function HomeScreen() {
             </div>
           ))}
         </dl>
+        <HomeCurrencyTotals month={month} />
       </section>
+
+      <AccountsCard />
 
       {(budgets.data?.length ?? 0) > 0 && (
         <section className="card" aria-labelledby="budgets-heading">

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useEditor } from '../app/editor.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
-import { ConfirmButton } from '../components/ConfirmButton.js';
+import { useChange, useTap } from '../app/undo.js';
 import { FormFooter } from '../components/FormFooter.js';
 import { MoneyFields } from '../components/MoneyFields.js';
 import { dateLabel, today } from '../lib/dates.js';
@@ -17,6 +17,7 @@ async function loadItems(kb: Kakeibo): Promise<MaterializedRow[]> {
 /** Belongings: what they are worth, when their warranty ends, and the purchase they came from. */
 export function InventoryScreen() {
   const kb = useKakeibo();
+  const tap = useTap();
   const lang = locale();
   const openEditor = useEditor();
   const items = useLive(loadItems, ['inventory'], []);
@@ -58,13 +59,13 @@ export function InventoryScreen() {
                       View purchase
                     </button>
                   )}
-                  <ConfirmButton
+                  <button
+                    type="button"
                     className="link-button danger-text"
-                    confirm="Delete for good"
-                    onConfirm={() => void kb.inventory.remove(item.id)}
+                    onClick={() => tap(`${String(item.name)} deleted`, () => kb.inventory.remove(item.id))}
                   >
-                    Delete
-                  </ConfirmButton>
+                    Delete<span className="visually-hidden"> {String(item.name)}</span>
+                  </button>
                 </div>
               </li>
             );
@@ -78,6 +79,7 @@ export function InventoryScreen() {
 
 function NewItem() {
   const kb = useKakeibo();
+  const change = useChange();
   const lang = locale();
   const purchases = useLive((k) => k.expenses.list({ limit: 50 }).then((p) => p.items), ['expenses'], []);
   const [name, setName] = useState('');
@@ -107,15 +109,17 @@ function NewItem() {
     }
     const purchase = purchases.data?.find((e) => e.id === expenseId);
     try {
-      await kb.inventory.create({
-        name: name.trim(),
-        purchasePrice,
-        currency: purchasePrice === null ? null : currency,
-        purchaseDate: purchase ? String(purchase.date) : today(),
-        warrantyEnd: warrantyEnd || null,
-        location: location.trim() || null,
-        expenseId: expenseId || null,
-      });
+      await change(`${name.trim() || 'Belonging'} added`, () =>
+        kb.inventory.create({
+          name: name.trim(),
+          purchasePrice,
+          currency: purchasePrice === null ? null : currency,
+          purchaseDate: purchase ? String(purchase.date) : today(),
+          warrantyEnd: warrantyEnd || null,
+          location: location.trim() || null,
+          expenseId: expenseId || null,
+        }),
+      );
       setName('');
       setPrice('');
       setWarrantyEnd('');

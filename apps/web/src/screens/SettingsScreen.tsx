@@ -1,11 +1,15 @@
-import type { DeviceInfo, FieldValue } from '@kakeibo/core';
+import { type DeviceInfo, type FieldValue, TABLE_NAMES } from '@kakeibo/core';
 import { useEffect, useState } from 'react';
 import { useKakeibo, useLive, useStatus } from '../app/kakeibo.js';
 import { locale, type Theme, useTheme } from '../app/preferences.js';
 import { Link } from '../app/router.js';
+import { ExchangeRates, HomeCurrency } from '../components/CurrencySettings.js';
 import { relativeTime } from '../lib/dates.js';
 
-/** Devices and sessions (with revoke), conflicts to review, changes the server refused, theme, sign out. */
+/**
+ * Home currency and exchange rates, devices and sessions (with revoke), conflicts to review, changes
+ * the server refused, theme, sign out.
+ */
 export function SettingsScreen() {
   const kb = useKakeibo();
   const [theme, setTheme] = useTheme();
@@ -13,6 +17,9 @@ export function SettingsScreen() {
     <div className="stack">
       <nav className="card stack-tight phone-only" aria-labelledby="ledger">
         <h2 id="ledger">Your ledger</h2>
+        <Link to="/recurring" className="menu-link">
+          Recurring <span aria-hidden="true">›</span>
+        </Link>
         <Link to="/categories" className="menu-link">
           Categories <span aria-hidden="true">›</span>
         </Link>
@@ -20,6 +27,8 @@ export function SettingsScreen() {
           Inventory <span aria-hidden="true">›</span>
         </Link>
       </nav>
+      <HomeCurrency />
+      <ExchangeRates />
       <Devices />
       <Conflicts />
       <Refused />
@@ -128,7 +137,8 @@ function Conflicts() {
   const lang = locale();
   const conflicts = useLive(
     (k) => k.conflicts.list(),
-    ['expenses', 'income', 'categories', 'budgets', 'inventory'],
+    // A conflict can be recorded on any synced table.
+    TABLE_NAMES,
     [],
   );
   if (!conflicts.data?.length) return null;

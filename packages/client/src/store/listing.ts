@@ -61,6 +61,11 @@ export function walkSql(
       where.push('category_id = ?');
       params.push(query.categoryId);
     }
+    if (query.accountId !== undefined) {
+      // to_account_id is set on transfers only: an account's list has what arrived in it too.
+      where.push('(account_id = ? OR to_account_id = ?)');
+      params.push(query.accountId, query.accountId);
+    }
     if (search) {
       // instr, not LIKE: the person's text is matched literally, '%' and '_' included.
       where.push('instr(search, ?) > 0');

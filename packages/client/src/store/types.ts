@@ -39,6 +39,11 @@ export interface ListQuery {
   from?: string;
   to?: string;
   categoryId?: string;
+  /**
+   * Rows of one account: expenses and income recorded in it, transfers out of it or into it (the
+   * account columns balances sum, so an account's list adds up to its balance).
+   */
+  accountId?: string;
   /** Case-insensitive substring over payee/source/name/note (expenses, income, inventory). */
   search?: string;
   includeDeleted?: boolean;
