@@ -524,6 +524,53 @@ describe('session lifecycle', () => {
     expect((await a.expenses.get(row.id))?.payee).toBe('Original');
     expect(a.status().lastRepair?.buckets).toBe(1);
   });
+  it('leaves a bucket as it is when the person writes while its repair is fetched, and repairs it next round', async () => {
+    // While the server's rows of the bucket are on their way, the person adds an entry.
+    let meanwhile: (() => Promise<unknown>) | null = null;
+    const fetching: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const run = url.pathname === '/v1/sync/bucket' ? meanwhile : null;
+      if (run) {
+        meanwhile = null;
+        await run();
+      }
+      return fetch(input, init);
+    };
+    const { devices } = await account(['a'], { a: { fetch: fetching } });
+    const [a] = devices as [Kakeibo];
+    const row = await a.expenses.create({
+      amount: 100,
+      currency: 'EUR',
+      date: '2026-11-02',
+      payee: 'Original',
+    });
+    await a.sync();
+    const { join } = await import('node:path');
+    const store = await openDeviceStore(join(h.root, 'device-a'));
+    const state = await store.rowState('expenses', row.id);
+    await store.applyRows([
+      {
+        table: 'expenses',
+        rowId: row.id,
+        fields: {
+          payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` },
+        },
+      },
+    ]);
+    await store.close();
+    let typed = '';
+    meanwhile = async () => {
+      typed = (await a.expenses.create({ amount: 250, currency: 'EUR', date: '2026-11-03', payee: 'Typed' }))
+        .id;
+    };
+    // The repair waits: nothing the person just typed is replaced by the server's older rows.
+    expect(await a.sync()).toMatchObject({ verified: false, repaired: 0 });
+    expect((await a.expenses.get(typed))?.payee).toBe('Typed');
+    // The next round pushes it, then repairs the bucket.
+    expect(await a.sync()).toMatchObject({ pushed: 1, verified: true, repaired: 1 });
+    expect((await a.expenses.get(row.id))?.payee).toBe('Original');
+    expect((await a.expenses.get(typed))?.payee).toBe('Typed');
+  });
 });
 
 describe('background sync', () => {

@@ -21,7 +21,9 @@ export const repairArea = (ctx: StoreContext): Pick<EngineStore, 'bucketRows' | 
   /**
    * Makes one bucket hold exactly `rows`: local rows of the bucket the server lacks are removed,
    * rows that differ are replaced whole, and the bucket's checksum is recomputed from the result.
-   * The sync engine calls it only with an empty outbox, so no unsynced local change is lost.
+   * Nothing is replaced while a local change waits in the outbox (checked inside the write
+   * transaction, so a change made while the server's rows were fetched counts): the server's rows
+   * predate it, and replacing would undo it on this device. Null then; the next round repairs.
    */
   async replaceBucket(table, bucket, rows) {
     assertBucket(bucket);
@@ -34,6 +36,8 @@ export const repairArea = (ctx: StoreContext): Pick<EngineStore, 'bucketRows' | 
       }
     }
     return ctx.db.transaction(async (tx) => {
+      const [waiting] = await tx.all<{ ops: number }>('SELECT ops FROM outbox_size WHERE id = 1');
+      if (Number(waiting?.ops ?? 0) > 0) return null;
       const local = new Map((await bucketRows(ctx, tx, table, bucket)).map((r) => [r.rowId, r.fields]));
       const incoming = new Map(rows.map((r) => [r.rowId, r.fields]));
       const removed = [...local.keys()].filter((rowId) => !incoming.has(rowId));

@@ -177,13 +177,14 @@ export interface EngineStore extends MetaStore {
   bucketRows(table: TableName, bucket: number): Promise<SnapshotRow[]>;
   /**
    * Repair when merging was not enough: makes one bucket hold exactly `rows` (the server's), removing
-   * local rows of that bucket the server does not have. Only called with an empty outbox.
+   * local rows of that bucket the server does not have. Null, and nothing replaced, when a local
+   * change waits in the outbox (it may have been made after `rows` were read).
    */
   replaceBucket(
     table: TableName,
     bucket: number,
     rows: readonly SnapshotRow[],
-  ): Promise<Map<TableName, string[]>>;
+  ): Promise<Map<TableName, string[]> | null>;
   checksum(): Promise<ChecksumBucket[]>;
   /** Recomputes every bucket from the stored rows (used after a repair, and by tests). */
   recomputeChecksum(): Promise<void>;

@@ -163,8 +163,17 @@ export class SyncEngine {
     if (remote.seq !== (await this.cursor())) return { verified: false, repaired: 0 };
     const differing = diffBuckets(await this.store.checksum(), remote.buckets);
     if (differing.length === 0) return { verified: true, repaired: 0 };
-    for (const { table, bucket } of differing) await this.repairBucket(table as TableName, bucket);
-    await this.store.recomputeChecksum();
+    // The person may write while the server's rows are fetched: a bucket is then left as it is
+    // (replaceBucket refuses while a change waits), and the next round, after pushing it, checks again.
+    let repaired = 0;
+    for (const { table, bucket } of differing) {
+      if (!(await this.repairBucket(table as TableName, bucket))) break;
+      repaired++;
+    }
+    if (repaired > 0) await this.store.recomputeChecksum();
+    if (repaired < differing.length || (await this.store.outboxCount()) > 0) {
+      return { verified: false, repaired };
+    }
     const after = diffBuckets(await this.store.checksum(), remote.buckets);
     if (after.length) {
       throw new KakeiboError(
@@ -172,10 +181,11 @@ export class SyncEngine {
         `${after.length} part(s) of the ledger still differ from the server after repair; your local changes are kept and sync will retry.`,
       );
     }
-    return { verified: true, repaired: differing.length };
+    return { verified: true, repaired };
   }
 
-  private async repairBucket(table: TableName, bucket: number): Promise<void> {
+  /** False when a local change waits, so the bucket was left as it is (see verify). */
+  private async repairBucket(table: TableName, bucket: number): Promise<boolean> {
     const serverRows: SnapshotRow[] = [];
     let cursor: string | null = null;
     do {
@@ -187,7 +197,9 @@ export class SyncEngine {
       serverRows.push(...page.rows);
       cursor = page.nextCursor;
     } while (cursor);
-    this.hooks.changed(await this.store.replaceBucket(table, bucket, serverRows));
+    const changed = await this.store.replaceBucket(table, bucket, serverRows);
+    if (changed) this.hooks.changed(changed);
+    return changed !== null;
   }
 
   /**
