@@ -1,9 +1,11 @@
 import type { MaterializedRow } from '@kakeibo/client/browser';
+import type { SplitPart } from '@kakeibo/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useAccounts } from '../app/accounts.js';
 import { useCategories } from '../app/categories.js';
 import { useKakeibo } from '../app/kakeibo.js';
 import { locale, preferredCurrency, rememberCurrency } from '../app/preferences.js';
+import { readSplits, type SplitDraft, startSplit } from '../app/split-draft.js';
 import { useChange } from '../app/undo.js';
 import { today } from '../lib/dates.js';
 import { amountInput, readAmount } from '../lib/money.js';
@@ -12,6 +14,7 @@ import { AccountField, ExpenseDetails, type PaymentMethod, readTags, tagsText } 
 import { FormError } from './FormError.js';
 import { MoneyFields } from './MoneyFields.js';
 import { Sheet } from './Sheet.js';
+import { SplitFields } from './SplitFields.js';
 
 export type EntryKind = 'expense' | 'income';
 export interface EntryTarget {
@@ -34,6 +37,8 @@ interface Draft {
   /** Expenses only: tags as typed, comma-separated, and how it was paid ('' for not said). */
   tags: string;
   paymentMethod: string;
+  /** Expenses only: the parts of a split entry; empty when it is not split. */
+  splits: SplitDraft[];
 }
 
 const KIND_WORD = { expense: 'Expense', income: 'Income' } as const;
@@ -62,6 +67,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
           note: '',
           tags: '',
           paymentMethod: '',
+          splits: [],
         },
   );
   const [error, setError] = useState<string | null>(null);
@@ -99,6 +105,11 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
         note: String(row.note ?? ''),
         tags: tagsText(row.tags),
         paymentMethod: typeof row.paymentMethod === 'string' ? row.paymentMethod : '',
+        splits: partsOf(row.splits).map((p) => ({
+          categoryId: p.categoryId ?? '',
+          amount: amountInput(p.amount, currency, lang),
+          note: p.note,
+        })),
       });
     });
   }, [kb, target, lang]);
@@ -112,6 +123,14 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     if ('error' in read) return setError(`Amount: ${read.error}`);
     const tags = readTags(draft.tags);
     if (draft.kind === 'expense' && 'error' in tags) return setError(tags.error);
+    // A split is written when the entry has parts, or to remove the parts it had.
+    const split =
+      draft.kind === 'expense' && draft.splits.length > 0
+        ? readSplits(read.amount, draft.splits, draft.currency, lang)
+        : { splits: [] };
+    if ('error' in split) return setError(split.error);
+    const splitField =
+      split.splits.length > 0 || partsOf(loaded?.splits).length > 0 ? { splits: split.splits } : {};
     setSaving(true);
     setError(null);
     const common = {
@@ -125,24 +144,33 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     const word = KIND_WORD[draft.kind];
     const moved = target.id !== undefined && target.kind !== draft.kind;
     const text = moved ? `Moved to ${draft.kind}` : target.id ? `${word} saved` : `${word} added`;
+    const id = moved ? undefined : target.id;
+    // Creates the entry, or writes only the fields changed from the entry as loaded; null when
+    // nothing changed (no write, and no undo offer, which would undo something else).
+    const plan = <C extends object>(
+      table: { create(input: C): Promise<unknown>; update(id: string, patch: Partial<C>): Promise<unknown> },
+      fields: C,
+    ) => {
+      if (id === undefined) return () => table.create(fields);
+      const patch = changedFields(loaded ?? {}, fields);
+      return Object.keys(patch).length === 0 ? null : () => table.update(id, patch);
+    };
+    const write =
+      draft.kind === 'expense'
+        ? plan(kb.expenses, {
+            ...common,
+            payee: draft.party,
+            tags: 'tags' in tags ? tags.tags : [],
+            paymentMethod: (draft.paymentMethod || null) as PaymentMethod | null,
+            ...splitField,
+          })
+        : plan(kb.income, { ...common, source: draft.party });
+    if (!write) return onClose();
     try {
       await change(
         text,
         async () => {
-          if (draft.kind === 'expense') {
-            const fields = {
-              ...common,
-              payee: draft.party,
-              tags: 'tags' in tags ? tags.tags : [],
-              paymentMethod: (draft.paymentMethod || null) as PaymentMethod | null,
-            };
-            if (target.id && !moved) await kb.expenses.update(target.id, changedFields(loaded ?? {}, fields));
-            else await kb.expenses.create(fields);
-          } else {
-            const fields = { ...common, source: draft.party };
-            if (target.id && !moved) await kb.income.update(target.id, changedFields(loaded ?? {}, fields));
-            else await kb.income.create(fields);
-          }
+          await write();
           // Switching an entry between expense and income moves it: the old row goes.
           if (moved) await removeEntry(target);
         },
@@ -243,6 +271,24 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
               </select>
             </label>
           </div>
+          {draft.kind === 'expense' &&
+            (draft.splits.length > 0 ? (
+              <SplitFields
+                parts={draft.splits}
+                onChange={(splits) => set({ splits })}
+                categories={kindCategories}
+                total={amountOrNull(draft.amount, draft.currency, lang)}
+                currency={draft.currency}
+                locale={lang}
+              />
+            ) : (
+              <button
+                type="button"
+                onClick={() => set({ splits: startSplit(draft.amount, draft.categoryId) })}
+              >
+                Split among categories
+              </button>
+            ))}
           {accounts.list.length > 0 && (
             <AccountField
               accounts={accounts.list}
@@ -286,3 +332,13 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     </Sheet>
   );
 }
+
+/** A split entry's parts as the SDK returns them (objects); [] for an entry not split. */
+function partsOf(value: unknown): SplitPart[] {
+  return Array.isArray(value) ? (value as SplitPart[]) : [];
+}
+
+const amountOrNull = (text: string, currency: string, lang: string): number | null => {
+  const read = readAmount(text, currency, lang);
+  return 'amount' in read ? read.amount : null;
+};
