@@ -77,7 +77,7 @@ describe.skipIf(!runs)('the ledger screens in Chromium', () => {
     await sheet.getByLabel('Account').selectOption({ label: 'Checking (USD)' });
     await sheet.getByLabel('Tags').fill('food, weekend , food');
     await sheet.getByLabel('Payment method').selectOption({ label: 'Card' });
-    await sheet.getByRole('button', { name: 'Add' }).click();
+    await sheet.getByRole('button', { name: 'Add', exact: true }).click();
     await sheet.waitFor({ state: 'hidden' });
     await expect.poll(() => linkName(accountLink(page, 'Checking'))).toBe('Checking, $987.50');
 
@@ -369,6 +369,71 @@ describe.skipIf(!runs)('the ledger screens in Chromium', () => {
       .toMatch(
         /^Not counted: ¥2,000 spent \(1 entry\), \$10\.00 spent \(1 entry\), because no exchange rate from JPY and USD to EUR/,
       );
+  });
+
+  it('splits an entry among categories in the sheet, counts each part in Reports, and unsplits it', async () => {
+    const { page } = await app.device();
+    await signUp(page, `split-${Date.now()}@example.com`);
+    await page.evaluate(async () => {
+      const kb = (window as unknown as { kakeibo: PageKakeibo }).kakeibo;
+      await kb.categories?.create?.({ name: 'Food', kind: 'expense' });
+      await kb.categories?.create?.({ name: 'Household', kind: 'expense' });
+    });
+    const failures: string[] = [];
+    await page.getByRole('button', { name: 'Add an entry' }).click();
+    const sheet = page.getByRole('dialog', { name: 'New entry' });
+    await sheet.getByLabel('Amount', { exact: true }).fill('10.00');
+    await sheet.getByLabel('Payee').fill('Supermarket');
+    await sheet.getByRole('combobox', { name: /^Category/ }).selectOption({ label: 'Food' });
+    await sheet.getByRole('button', { name: 'Split among categories' }).click();
+    // The whole amount starts in the entry's category; the status line follows every keystroke.
+    const status = sheet.getByTestId('split-status');
+    expect(await sheet.getByLabel('Amount of part 1').inputValue()).toBe('10.00');
+    expect(await status.innerText()).toBe('The parts add up to the amount.');
+    await sheet.getByLabel('Amount of part 1').fill('6.00');
+    await expect.poll(() => status.innerText()).toBe('$4.00 left to assign.');
+    await sheet.getByRole('combobox', { name: /^Category of part 2/ }).selectOption({ label: 'Household' });
+    await sheet.getByLabel('Amount of part 2').fill('3.00');
+    await expect.poll(() => status.innerText()).toBe('$1.00 left to assign.');
+    failures.push(...(await axeViolations(page, 'entry sheet with split parts')));
+    await sheet.getByRole('button', { name: 'Add', exact: true }).click();
+    await sheet
+      .getByRole('alert')
+      .filter({
+        hasText:
+          'The parts must add up to the amount, $10.00: $1.00 left to assign. Change a part or the amount.',
+      })
+      .waitFor();
+    await sheet.getByLabel('Amount of part 2').fill('4.00');
+    await sheet.getByLabel('Note of part 2').fill('soap');
+    await sheet.getByRole('button', { name: 'Add', exact: true }).click();
+    await sheet.waitFor({ state: 'hidden' });
+    await expect.poll(() => undoText(page)).toBe('Expense added');
+
+    // Reports count each part under its own category.
+    const byCategory = page.getByRole('figure', { name: /^Spending by category/ });
+    const bars = async () =>
+      (await byCategory.locator('.bar-list-head').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    await go(page, 'Reports');
+    await expect.poll(bars).toEqual(['Food $6.00', 'Household $4.00']);
+
+    // Opened again, the parts are there; removing both makes it one entry in Food again.
+    await go(page, 'Transactions');
+    await page.getByRole('button', { name: /Supermarket/ }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit entry' });
+    await expect.poll(() => edit.getByLabel('Note of part 2').inputValue()).toBe('soap');
+    expect(await edit.getByLabel('Amount of part 1').inputValue()).toBe('6.00');
+    await edit.getByRole('button', { name: 'Remove part 2' }).click();
+    await edit.getByRole('button', { name: 'Remove part 1' }).click();
+    await edit.getByRole('button', { name: 'Split among categories' }).waitFor();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await go(page, 'Reports');
+    await expect.poll(bars).toEqual(['Food $10.00']);
+    // Undo brings the parts back.
+    await undoBar(page).getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(bars).toEqual(['Food $6.00', 'Household $4.00']);
+    expect(failures).toEqual([]);
   });
 
   it('passes axe’s checks on the account page, the new sheets and Settings with rates', async () => {
