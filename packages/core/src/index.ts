@@ -10,3 +10,4 @@ export * from './recurring/index.js';
 export * from './schemas/index.js';
 export * from './schemas/primitives.js';
 export * from './sync/index.js';
+export * from './import/index.js';
