@@ -13,9 +13,17 @@ export interface DecodedText {
   reason: string;
 }
 
+// Windows-1252's bytes 0x80-0x9F (WHATWG), which Node 20's TextDecoder decodes as Latin-1's C1 controls.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
 function decode(bytes: Uint8Array, label: string, fatal: boolean): string | null {
   try {
-    return new TextDecoder(label, { fatal, ignoreBOM: false }).decode(bytes);
+    const decoder = new TextDecoder(label, { fatal, ignoreBOM: false });
+    const text = decoder.decode(bytes);
+    // Browsers already map these; Node gives U+0080-U+009F, which no Western text contains.
+    return decoder.encoding === 'windows-1252'
+      ? text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80))
+      : text;
   } catch {
     return null;
   }
@@ -114,7 +122,10 @@ export function decodeBytes(bytes: Uint8Array, declared?: string | null): Decode
   return best;
 }
 
-/** The first bytes as Latin-1 text: enough to see a format's ASCII markers before decoding properly. */
+/** The first bytes as Latin-1 text (UTF-16 when marked so): enough to see a format's ASCII markers. */
 export function sniffText(bytes: Uint8Array, length = 4096): string {
-  return decode(bytes.subarray(0, length), 'windows-1252', false) ?? '';
+  const bom = bomEncoding(bytes);
+  // UTF-16 has a NUL beside every ASCII character: read it as what it is.
+  const label = bom?.startsWith('utf-16') ? bom : 'windows-1252';
+  return decode(bytes.subarray(0, length), label, false) ?? '';
 }

@@ -55,7 +55,11 @@ const sameWord = (a: string, b: string) =>
 export function payeeSimilarity(a: string | null | undefined, b: string | null | undefined): number {
   const x = payeeWords(a);
   const y = payeeWords(b);
-  if (x.length === 0 || y.length === 0) return 0;
+  if (x.length === 0 || y.length === 0) {
+    // Payees of only numbers and codes ("P0109US 5.00@1.18483") are alike only when they are the same.
+    const plain = (s: string | null | undefined) => (s ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+    return plain(a) !== '' && plain(a) === plain(b) ? 1 : 0;
+  }
   const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
   const found = shorter.filter((w) => longer.some((v) => sameWord(w, v))).length;
   return found / shorter.length;

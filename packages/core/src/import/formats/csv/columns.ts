@@ -71,25 +71,28 @@ export function profileColumn(cells: readonly string[]): ColumnProfile {
 
 const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
 
-/** Whether a column's content can play the role its title suggests. */
+/**
+ * Whether a column's content can play the role its title suggests. Most of it must fit, not all: the
+ * summary rows at the end of a short file ("Total", "Closing balance") have no date.
+ */
 function contentFits(role: TitleRole, p: ColumnProfile): boolean {
   switch (role) {
     case 'date':
     case 'valueDate':
-      return share(p.dates, p.filled) >= 0.8;
+      return share(p.dates, p.filled) >= 0.6;
     case 'amount':
     case 'balance':
-      return share(p.amounts, p.filled) >= 0.8;
+      return share(p.amounts, p.filled) >= 0.6;
     case 'debit':
     case 'credit':
-      return p.filled === 0 || share(p.amounts, p.filled) >= 0.8;
+      return p.filled === 0 || share(p.amounts, p.filled) >= 0.6;
     case 'currency':
-      return share(p.currencies, p.filled) >= 0.9;
+      return share(p.currencies, p.filled) >= 0.6;
     case 'marker':
-      return share(p.markers, p.filled) >= 0.9;
+      return share(p.markers, p.filled) >= 0.6;
     default:
       // A text role wants text: an empty column (bunq's "Counterparty") names nobody.
-      return p.filled > 0 && share(p.dates, p.filled) < 0.8;
+      return p.filled > 0 && share(p.dates, p.filled) < 0.6;
   }
 }
 
@@ -112,13 +115,17 @@ function byTitles(titles: readonly string[], profiles: readonly ColumnProfile[],
   const found: Partial<Record<TitleRole, number>> = {};
   const taken = new Set<number>();
   const normalised = titles.map(normaliseTitle);
+  const scoreOf = (role: TitleRole, column: number) =>
+    Math.max(0, ...KEYWORDS[role].map((k) => keywordScore(normalised[column] ?? '', k)));
+  // A column goes to the role its title fits best: "お支払金額" contains 金額 (amount) but is a debit.
+  const bestScore = normalised.map((_, column) => Math.max(...ORDER.map((role) => scoreOf(role, column))));
   for (const role of ORDER) {
     let best = { column: -1, score: 0 };
-    normalised.forEach((title, column) => {
+    normalised.forEach((_, column) => {
       if (taken.has(column)) return;
-      const score = Math.max(0, ...KEYWORDS[role].map((k) => keywordScore(title, k)));
+      const score = scoreOf(role, column);
       const profile = profiles[column] as ColumnProfile;
-      if (score === 0 || !contentFits(role, profile)) return;
+      if (score === 0 || score < (bestScore[column] ?? 0) || !contentFits(role, profile)) return;
       // Between equal titles for a text ("Buchungstext", "Verwendungszweck"), the longer texts say more.
       const longer =
         (role === 'payee' || role === 'memo') &&

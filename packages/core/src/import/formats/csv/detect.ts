@@ -6,7 +6,9 @@ import { detectDelimiter } from './table.js';
  */
 export function detectCsv(head: string): number {
   const text = head.replace(/^\ufeff/, '');
-  if (/^\s*</.test(text) || /^\s*!(Type|Account|Option)/i.test(text) || /^\s*OFXHEADER/i.test(text)) return 0;
+  // Markup, JSON and the other formats' openings are not CSV.
+  if (/^\s*[<{[]/.test(text) || /^\s*!(Type|Account|Option)/i.test(text) || /^\s*OFXHEADER/i.test(text))
+    return 0;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and other controls mean binary data
   if (/[\u0000-\u0008\u000e-\u001a]/.test(text)) return 0;
   const found = detectDelimiter(text);
