@@ -1,4 +1,5 @@
 import { isKakeiboError } from '@kakeibo/core';
+import { importFile } from './commands/import.js';
 import { serve } from './commands/serve.js';
 import { user } from './commands/user.js';
 import { CliError } from './errors.js';
@@ -11,13 +12,21 @@ const HELP = `kakeibo: the Kakeibo sync server and its administration
   kakeibo user list [--data DIR]
   kakeibo user disable EMAIL [--data DIR]     (ends every session of the account at once)
   kakeibo user enable EMAIL [--data DIR]
+  kakeibo import FILE --dry-run [--json]      (a bank file's preview: CSV, QIF, OFX/QFX, CAMT.053;
+                [--format F] [--currency EUR]  no server, no profile; --json prints the preview)
+                [--encoding E] [--date-format DD.MM.YYYY] [--decimal ,] [--delimiter ;]
+                [--header yes|no] [--columns date=0,amount=3,payee=2]
 
 environment: KAKEIBO_DATABASE_URL (postgres://…; default: SQLite under --data),
              KAKEIBO_MASTER_KEY (base64 of 32 bytes; default: a generated key file), KAKEIBO_PORT,
              KAKEIBO_HOST, KAKEIBO_DATA_DIR, KAKEIBO_KEY_FILE, KAKEIBO_TLS_CERT, KAKEIBO_TLS_KEY,
              KAKEIBO_LOG_LEVEL, KAKEIBO_WEB_DIR`;
 
-const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<void>> = { serve, user };
+const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<void>> = {
+  serve,
+  user,
+  import: (argv) => importFile(argv),
+};
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

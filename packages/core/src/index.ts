@@ -4,6 +4,7 @@ export * from './encoding/index.js';
 export * from './errors.js';
 export * from './http-signature/index.js';
 export * from './ids.js';
+export * from './import/index.js';
 export * from './money/index.js';
 export * from './protocol/index.js';
 export * from './recurring/index.js';
