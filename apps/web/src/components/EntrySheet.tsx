@@ -147,7 +147,7 @@ export function EntrySheet({ target, onClose }: { target: EntryTarget; onClose: 
     const id = moved ? undefined : target.id;
     // Creates the entry, or writes only the fields changed from the entry as loaded; null when
     // nothing changed (no write, and no undo offer, which would undo something else).
-    const plan = <C extends object>(
+    const plan = <C extends Record<string, unknown>>(
       table: { create(input: C): Promise<unknown>; update(id: string, patch: Partial<C>): Promise<unknown> },
       fields: C,
     ) => {
