@@ -230,6 +230,16 @@ describe.skipIf(!runs)('the Kakeibo app in Chromium', () => {
     await expect.poll(() => page.getByTestId('inventory-item').count()).toBe(0);
     await page.getByTestId('undo-bar').getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => page.getByTestId('inventory-item').count()).toBe(1);
+    // Edited, not only deleted: the form shows its details, and Save writes what changed.
+    await belonging.getByRole('button', { name: 'Edit Blender' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Blender' });
+    await expect.poll(() => edit.getByLabel('Price').inputValue()).toBe('20.00');
+    await edit.getByLabel('Location').fill('Kitchen');
+    await edit.getByLabel('Warranty ends').fill('2030-01-31');
+    await edit.getByRole('button', { name: 'Save belonging' }).click();
+    await page.getByRole('form', { name: 'Add a belonging' }).waitFor();
+    await expect.poll(() => belonging.innerText()).toMatch(/Warranty until .*2030 · Kitchen/);
+    await expect.poll(() => page.getByTestId('undo-bar').innerText()).toMatch(/Blender saved/);
 
     // The dark theme, kept across a reload.
     await go(page, 'Settings');

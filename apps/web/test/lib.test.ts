@@ -102,6 +102,8 @@ describe('the sync status in plain words', () => {
     expect(status({ pendingOps: 3 }).text).toBe(
       'A newer version of Kakeibo is needed to sync · 3 changes waiting on this device',
     );
+    // A background retry does not take the message (and its Reload) away while it runs.
+    expect(status({ syncing: true })).toMatchObject({ action: 'update' });
     // Any other failure offers no reload.
     expect(
       describeStatus({ ...base, lastError: { code: 'network.unreachable', message: 'x' } }, 'en-US').action,

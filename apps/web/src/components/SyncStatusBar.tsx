@@ -69,7 +69,8 @@ export function describeStatus(
     status.rejectedOps === 0 ? '' : `${status.rejectedOps.toLocaleString(lang)} refused, see Settings`;
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
   if (!status.online) return { tone: 'offline', text: join('Offline', waiting, refused) };
-  if (status.syncing) return { tone: 'busy', text: join('Syncing…', waiting, refused) };
+  // Said (with its Reload) even while a background retry runs: the retry is almost surely refused
+  // the same way, and the button must not vanish under the person's finger every few seconds.
   if (status.lastError?.code === 'protocol.unsupported') {
     const kept = status.pendingOps > 0 ? `${waiting} on this device` : '';
     return {
@@ -78,6 +79,7 @@ export function describeStatus(
       action: 'update',
     };
   }
+  if (status.syncing) return { tone: 'busy', text: join('Syncing…', waiting, refused) };
   // A clock off by a minute or more is said in its own words; past the server's limit (it refuses
   // changes stamped that far ahead) it is why sync fails, and the words say that too.
   if (status.clock) {

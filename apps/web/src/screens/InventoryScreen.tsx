@@ -8,6 +8,7 @@ import { FormFooter } from '../components/FormFooter.js';
 import { MoneyFields } from '../components/MoneyFields.js';
 import { dateLabel, today } from '../lib/dates.js';
 import { amountInput, money, readAmount } from '../lib/money.js';
+import { changedFields } from '../lib/patch.js';
 
 async function loadItems(kb: Kakeibo): Promise<MaterializedRow[]> {
   const page = await kb.inventory.list({ limit: 500 });
@@ -21,6 +22,8 @@ export function InventoryScreen() {
   const lang = locale();
   const openEditor = useEditor();
   const items = useLive(loadItems, ['inventory'], []);
+  /** The belonging whose details the form below shows for editing; null: the form adds a new one. */
+  const [editing, setEditing] = useState<MaterializedRow | null>(null);
   const now = today();
   return (
     <div className="stack">
@@ -59,6 +62,9 @@ export function InventoryScreen() {
                       View purchase
                     </button>
                   )}
+                  <button type="button" className="link-button" onClick={() => setEditing(item)}>
+                    Edit<span className="visually-hidden"> {String(item.name)}</span>
+                  </button>
                   <button
                     type="button"
                     className="link-button danger-text"
@@ -72,22 +78,28 @@ export function InventoryScreen() {
           })}
         </ul>
       </section>
-      <NewItem />
+      <ItemForm key={editing?.id ?? 'new'} item={editing} onDone={() => setEditing(null)} />
     </div>
   );
 }
 
-function NewItem() {
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Adds a belonging, or (given `item`) edits one: only the fields changed are written. */
+function ItemForm({ item, onDone }: { item: MaterializedRow | null; onDone: () => void }) {
   const kb = useKakeibo();
   const change = useChange();
   const lang = locale();
   const purchases = useLive((k) => k.expenses.list({ limit: 50 }).then((p) => p.items), ['expenses'], []);
-  const [name, setName] = useState('');
-  const [price, setPrice] = useState('');
-  const [currency, setCurrency] = useState(preferredCurrency);
-  const [warrantyEnd, setWarrantyEnd] = useState('');
-  const [location, setLocation] = useState('');
-  const [expenseId, setExpenseId] = useState('');
+  const itemCurrency = text(item?.currency) || preferredCurrency();
+  const [name, setName] = useState(text(item?.name));
+  const [price, setPrice] = useState(
+    typeof item?.purchasePrice === 'number' ? amountInput(item.purchasePrice, itemCurrency, lang) : '',
+  );
+  const [currency, setCurrency] = useState(itemCurrency);
+  const [warrantyEnd, setWarrantyEnd] = useState(text(item?.warrantyEnd));
+  const [location, setLocation] = useState(text(item?.location));
+  const [expenseId, setExpenseId] = useState(text(item?.expenseId));
   const [error, setError] = useState<string | null>(null);
 
   function choosePurchase(id: string) {
@@ -108,17 +120,24 @@ function NewItem() {
       purchasePrice = read.amount;
     }
     const purchase = purchases.data?.find((e) => e.id === expenseId);
+    const fields = {
+      name: name.trim(),
+      purchasePrice,
+      currency: purchasePrice === null ? null : currency,
+      warrantyEnd: warrantyEnd || null,
+      location: location.trim() || null,
+      expenseId: expenseId || null,
+    };
     try {
-      await change(`${name.trim() || 'Belonging'} added`, () =>
-        kb.inventory.create({
-          name: name.trim(),
-          purchasePrice,
-          currency: purchasePrice === null ? null : currency,
-          purchaseDate: purchase ? String(purchase.date) : today(),
-          warrantyEnd: warrantyEnd || null,
-          location: location.trim() || null,
-          expenseId: expenseId || null,
-        }),
+      if (item) {
+        const patch = changedFields(item, fields);
+        if (Object.keys(patch).length > 0) {
+          await change(`${fields.name || 'Belonging'} saved`, () => kb.inventory.update(item.id, patch));
+        }
+        return onDone();
+      }
+      await change(`${fields.name || 'Belonging'} added`, () =>
+        kb.inventory.create({ ...fields, purchaseDate: purchase ? String(purchase.date) : today() }),
       );
       setName('');
       setPrice('');
@@ -132,8 +151,8 @@ function NewItem() {
   }
 
   return (
-    <form className="card stack-tight" onSubmit={add} aria-labelledby="new-item" noValidate>
-      <h2 id="new-item">Add a belonging</h2>
+    <form className="card stack-tight" onSubmit={add} aria-labelledby="item-form" noValidate>
+      <h2 id="item-form">{item ? `Edit ${text(item.name)}` : 'Add a belonging'}</h2>
       <label className="field">
         <span>Name</span>
         <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} required />
@@ -169,7 +188,12 @@ function NewItem() {
           <input value={location} maxLength={200} onChange={(e) => setLocation(e.target.value)} />
         </label>
       </div>
-      <FormFooter error={error} submit="Add belonging" />
+      <FormFooter error={error} submit={item ? 'Save belonging' : 'Add belonging'} />
+      {item && (
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      )}
     </form>
   );
 }
