@@ -1,4 +1,4 @@
-import type { Kakeibo, MaterializedRow } from '@kakeibo/client/browser';
+import type { AccountBalance, Kakeibo, MaterializedRow } from '@kakeibo/client/browser';
 import { today } from '../lib/dates.js';
 import { useLive } from './kakeibo.js';
 
@@ -13,7 +13,6 @@ export type AccountKind = (typeof ACCOUNT_KINDS)[number]['value'];
 
 export const kindLabel = (kind: string) => ACCOUNT_KINDS.find((k) => k.value === kind)?.label ?? kind;
 
-type Balance = Awaited<ReturnType<Kakeibo['accounts']['balances']>>[number];
 
 export interface AccountRow {
   id: string;
@@ -27,7 +26,7 @@ export interface AccountRow {
   /** Today's balance; null for an account that opens on a later day. */
   balance: number | null;
   /** What concurrent edits left in another currency (see kb.accounts.balances). */
-  leftOut: Balance['leftOut'];
+  leftOut: AccountBalance['leftOut'];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kakeibo } from '@kakeibo/client/browser';
+import type { UndoResult } from '@kakeibo/client/browser';
 import { useState } from 'react';
 import { useKakeibo } from '../app/kakeibo.js';
 
@@ -13,7 +13,7 @@ export interface UndoOffer {
 }
 
 /** What an undo left as it was (the browser entry point does not export UndoResult). */
-type Skipped = NonNullable<Awaited<ReturnType<Kakeibo['undo']>>>['skipped'];
+type Skipped = UndoResult['skipped'];
 
 type State = { at: 'done' | 'undone' | 'redone' | 'spent'; note: string | null; busy: boolean };
 

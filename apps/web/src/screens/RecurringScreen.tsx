@@ -1,4 +1,4 @@
-import type { Kakeibo, MaterializedRow } from '@kakeibo/client/browser';
+import type { Kakeibo, MaterializedRow, Occurrence } from '@kakeibo/client/browser';
 import { useAccounts } from '../app/accounts.js';
 import { useCategories } from '../app/categories.js';
 import { useKakeibo, useLive } from '../app/kakeibo.js';
@@ -7,8 +7,6 @@ import { useTap } from '../app/undo.js';
 import { RecurringForm } from '../components/RecurringForm.js';
 import { dateLabel } from '../lib/dates.js';
 import { money } from '../lib/money.js';
-
-type Occurrence = Awaited<ReturnType<Kakeibo['recurring']['upcoming']>>[number];
 
 /** How many upcoming occurrences a rule shows (the next 60 days hold at most this many of most rules). */
 const SHOWN = 4;
