@@ -13,7 +13,6 @@ export type AccountKind = (typeof ACCOUNT_KINDS)[number]['value'];
 
 export const kindLabel = (kind: string) => ACCOUNT_KINDS.find((k) => k.value === kind)?.label ?? kind;
 
-
 export interface AccountRow {
   id: string;
   name: string;
