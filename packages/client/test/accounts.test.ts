@@ -179,8 +179,26 @@ describe.each(STORE_MODES)('accounts, transfers and balances, $mode store', ({ s
       kb.expenses.create({ amount: 100, currency: 'EUR', date: '2026-03-01', accountId: bank.id }),
     ).rejects.toMatchObject({ code: 'validation.failed', message: expect.stringContaining('archived') });
     await kb.accounts.reopen(bank.id);
-    await kb.expenses.create({ amount: 100, currency: 'EUR', date: '2026-03-01', accountId: bank.id });
+    const entry = await kb.expenses.create({
+      amount: 100,
+      currency: 'EUR',
+      date: '2026-03-01',
+      accountId: bank.id,
+    });
     expect((await kb.accounts.balances({ asOf: '2026-03-01' }))[0]?.balance).toBe(400);
+
+    // Archived again: its entries can still be corrected where no balance moves, and only there.
+    await kb.accounts.archive(bank.id);
+    expect(await kb.expenses.update(entry.id, { note: 'typo fixed', payee: 'Baker' })).toMatchObject({
+      note: 'typo fixed',
+    });
+    for (const change of [{ amount: 150 }, { date: '2026-03-02' }]) {
+      await expect(kb.expenses.update(entry.id, change)).rejects.toMatchObject({
+        code: 'validation.failed',
+        message: expect.stringContaining('archived'),
+      });
+    }
+    expect((await kb.accounts.balances({ asOf: '2026-03-31' }))[0]?.balance).toBe(400);
   });
 
   it('refuses, with the field and what to do, what would make a balance inexact', async () => {

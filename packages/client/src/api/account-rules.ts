@@ -45,10 +45,30 @@ function sameCurrency(
   }
 }
 
-/** Expenses and income: an account, when named, exists, is open and shares the entry's currency. */
+/** Whether an update changes nothing a balance depends on (then the rules have nothing to check). */
+const leavesBalances = (changed: ReadonlySet<string> | undefined, fields: readonly string[]) =>
+  changed !== undefined && !fields.some((field) => changed.has(field));
+
+const ENTRY_FIELDS = ['accountId', 'amount', 'currency', 'date'];
+const TRANSFER_FIELDS = [
+  'fromAccountId',
+  'toAccountId',
+  'amount',
+  'currency',
+  'toAmount',
+  'toCurrency',
+  'date',
+];
+
+/**
+ * Expenses and income: an account, when named, exists, is open and shares the entry's currency.
+ * An edit of only the payee, note or tags is not checked: it moves no balance, so an entry of an
+ * archived account can still be corrected.
+ */
 export const verifyEntries =
   (store: Pick<CollectionStore, 'get'>) =>
-  async (rows: readonly Values[]): Promise<void> => {
+  async (rows: readonly Values[], changed?: ReadonlySet<string>): Promise<void> => {
+    if (leavesBalances(changed, ENTRY_FIELDS)) return;
     const account = accountLookup(store);
     for (const row of rows) {
       if (typeof row.accountId !== 'string') continue;
@@ -59,7 +79,8 @@ export const verifyEntries =
 /** Transfers: two different open accounts, each side in its own account's currency. */
 export const verifyTransfers =
   (store: Pick<CollectionStore, 'get'>) =>
-  async (rows: readonly Values[]): Promise<void> => {
+  async (rows: readonly Values[], changed?: ReadonlySet<string>): Promise<void> => {
+    if (leavesBalances(changed, TRANSFER_FIELDS)) return;
     const account = accountLookup(store);
     for (const row of rows) {
       const problem = transferProblem({

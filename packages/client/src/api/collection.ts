@@ -23,9 +23,14 @@ export interface CollectionSchemas<C, P> {
   /**
    * What must hold across rows (an entry's account exists and shares its currency): given every row
    * of one write as it will be (a change merged into the row's current values), throws a
-   * `validation.failed` KakeiboError to refuse the whole write before anything is stored.
+   * `validation.failed` KakeiboError to refuse the whole write before anything is stored. An
+   * update also gives the fields it changes (`changed`), so a rule can leave alone what the edit
+   * does not touch (a note fixed on an entry of an archived account).
    */
-  verify?: (rows: ReadonlyArray<Readonly<Record<string, FieldValue>>>) => Promise<void>;
+  verify?: (
+    rows: ReadonlyArray<Readonly<Record<string, FieldValue>>>,
+    changed?: ReadonlySet<string>,
+  ) => Promise<void>;
 }
 
 export interface WriteContext {
@@ -160,7 +165,7 @@ export class Collection<Create, Patch, Row extends MaterializedRow = Materialize
     if (this.schemas.verify && fields.deleted === undefined) {
       const values: Record<string, FieldValue> = {};
       for (const field in current) values[field] = current[field]?.value as FieldValue;
-      await this.schemas.verify([{ ...values, ...fields }]);
+      await this.schemas.verify([{ ...values, ...fields }], new Set(Object.keys(fields)));
     }
     const op = parseOp(buildOp(this.ctx.clock, this.table, id, fields, current));
     await this.ctx.apply(this.table, [op]);

@@ -18,7 +18,7 @@ export function verifySplits(rows: readonly Values[]): void {
 
 /** Runs the checks of one write in turn; the first refusal refuses the whole write. */
 export const allOf =
-  (...checks: Array<(rows: readonly Values[]) => Promise<void> | void>) =>
-  async (rows: readonly Values[]): Promise<void> => {
-    for (const check of checks) await check(rows);
+  (...checks: Array<(rows: readonly Values[], changed?: ReadonlySet<string>) => Promise<void> | void>) =>
+  async (rows: readonly Values[], changed?: ReadonlySet<string>): Promise<void> => {
+    for (const check of checks) await check(rows, changed);
   };
