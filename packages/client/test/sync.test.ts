@@ -47,6 +47,26 @@ async function account(
   return { address, devices };
 }
 
+/**
+ * Corrupts a device's copy of an expense behind the SDK's back: a payee the server never had, under
+ * a stamp newer than the row's, so merging cannot fix it and only a bucket repair can.
+ */
+async function corruptPayee(device: string, rowId: string): Promise<void> {
+  const { join } = await import('node:path');
+  const store = await openDeviceStore(join(h.root, device));
+  const state = await store.rowState('expenses', rowId);
+  await store.applyRows([
+    {
+      table: 'expenses',
+      rowId,
+      fields: {
+        payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` },
+      },
+    },
+  ]);
+  await store.close();
+}
+
 describe('three devices with offline edits', () => {
   it('converge to identical rows and checksums, and list the same-field conflict everywhere', async () => {
     // b's clock runs a second ahead (well within the drift bound), so whatever b writes after a
@@ -503,21 +523,7 @@ describe('session lifecycle', () => {
       payee: 'Original',
     });
     await a.sync();
-    // Corrupt the local copy behind the SDK's back: a field value the server never had.
-    const { join } = await import('node:path');
-    const dataDir = join(h.root, 'device-a');
-    const store = await openDeviceStore(dataDir);
-    const state = await store.rowState('expenses', row.id);
-    await store.applyRows([
-      {
-        table: 'expenses',
-        rowId: row.id,
-        fields: {
-          payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` },
-        },
-      },
-    ]);
-    await store.close();
+    await corruptPayee('device-a', row.id);
     expect((await a.expenses.get(row.id))?.payee).toBe('Corrupted');
     const result = await a.sync();
     expect(result).toMatchObject({ verified: true, repaired: 1 });
@@ -545,19 +551,7 @@ describe('session lifecycle', () => {
       payee: 'Original',
     });
     await a.sync();
-    const { join } = await import('node:path');
-    const store = await openDeviceStore(join(h.root, 'device-a'));
-    const state = await store.rowState('expenses', row.id);
-    await store.applyRows([
-      {
-        table: 'expenses',
-        rowId: row.id,
-        fields: {
-          payee: { value: 'Corrupted', stamp: `${state?.payee?.stamp.slice(0, 12)}-ffff-${'0'.repeat(16)}` },
-        },
-      },
-    ]);
-    await store.close();
+    await corruptPayee('device-a', row.id);
     let typed = '';
     meanwhile = async () => {
       typed = (await a.expenses.create({ amount: 250, currency: 'EUR', date: '2026-11-03', payee: 'Typed' }))
