@@ -4,8 +4,9 @@ import { useKakeibo } from '../app/kakeibo.js';
 import { locale, preferredCurrency } from '../app/preferences.js';
 import { useChange } from '../app/undo.js';
 import { today } from '../lib/dates.js';
-import { amountInput, CURRENCIES, readSignedAmount } from '../lib/money.js';
+import { amountInput, readSignedAmount } from '../lib/money.js';
 import { changedFields } from '../lib/patch.js';
+import { CurrencyChoice } from './CurrencyChoice.js';
 import { FormError } from './FormError.js';
 import { Sheet } from './Sheet.js';
 
@@ -89,16 +90,7 @@ export function AccountSheet({
         {account ? (
           <p className="field muted small">Kept in {account.currency}</p>
         ) : (
-          <label className="field">
-            <span>Currency</span>
-            <select value={currency} onChange={(e) => setCurrency(e.target.value)}>
-              {CURRENCIES.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CurrencyChoice value={currency} onChange={setCurrency} />
         )}
       </div>
       <div className="row-2">

@@ -4,6 +4,7 @@ import { locale } from '../app/preferences.js';
 import { useChange, useTap } from '../app/undo.js';
 import { dateLabel, today } from '../lib/dates.js';
 import { CURRENCIES } from '../lib/money.js';
+import { CurrencyChoice } from './CurrencyChoice.js';
 import { FormFooter } from './FormFooter.js';
 
 /** As core's RATE_PATTERN: up to 12 digits each side of a '.'. */
@@ -131,8 +132,8 @@ export function ExchangeRates() {
           Add a rate
         </h3>
         <div className="row-2">
-          <CurrencyChoice label="From" value={from} onChange={setFrom} />
-          <CurrencyChoice label="To" value={into} onChange={setTo} />
+          <CurrencyChoice label="From" value={from} onChange={setFrom} grow />
+          <CurrencyChoice label="To" value={into} onChange={setTo} grow />
         </div>
         <div className="row-2">
           <label className="field grow">
@@ -153,28 +154,5 @@ export function ExchangeRates() {
         <FormFooter error={error} submit="Add rate" />
       </form>
     </section>
-  );
-}
-
-function CurrencyChoice({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (currency: string) => void;
-}) {
-  return (
-    <label className="field grow">
-      <span>{label}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)}>
-        {CURRENCIES.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -1,4 +1,4 @@
-import { CURRENCIES } from '../lib/money.js';
+import { CurrencyChoice } from './CurrencyChoice.js';
 
 /**
  * An amount typed as the person writes it and its currency, side by side: every form that takes
@@ -39,16 +39,7 @@ export function MoneyFields({
           aria-invalid={invalid ? true : undefined}
         />
       </label>
-      <label className="field">
-        <span>Currency</span>
-        <select value={currency} onChange={(e) => onCurrency(e.target.value)}>
-          {CURRENCIES.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CurrencyChoice value={currency} onChange={onCurrency} />
     </>
   );
 }

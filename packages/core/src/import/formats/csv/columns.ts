@@ -1,6 +1,6 @@
 import { isCurrencyCode } from '../../../money/currencies.js';
 import { readDate } from '../../dates.js';
-import type { CsvColumns, CsvRole } from '../../options.js';
+import { CSV_ROLES, type CsvColumns, type CsvRole } from '../../options.js';
 import { KEYWORDS, keywordScore, normaliseTitle, type TitleRole } from './keywords.js';
 
 /*
@@ -214,17 +214,7 @@ export function mapColumns(
   }
   if (found.date === undefined && found.valueDate !== undefined) found.date = found.valueDate;
   const columns: CsvColumns = {};
-  for (const role of [
-    'date',
-    'amount',
-    'debit',
-    'credit',
-    'marker',
-    'payee',
-    'memo',
-    'currency',
-    'externalId',
-  ] as const) {
+  for (const role of CSV_ROLES) {
     if (found[role] !== undefined) columns[role] = found[role];
   }
   if (overrides.amount !== undefined || overrides.debit !== undefined || overrides.credit !== undefined) {
