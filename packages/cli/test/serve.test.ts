@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import {
   TestDevice,
   uniqueEmail,
 } from '../../server/test/support/index.js';
-import { runCli, startServe } from './cli-process.js';
+import { BIN, runCli, startServe } from './cli-process.js';
 
 /** Every regular file under a directory, recursively. */
 function filesUnder(dir: string): string[] {
@@ -38,7 +38,8 @@ const canary = () => `CANARY-${randomBytes(8).toString('hex')}`;
 describe('kakeibo serve (embedded SQLite default)', () => {
   it('serves, keeps a canary payee out of every data file and every log line, and administers users', async () => {
     const data = join(tempDir(), 'data');
-    const server = await startServe(['--data', data]);
+    // At debug every request is logged: the payee must stay out of those lines too.
+    const server = await startServe(['--data', data], { KAKEIBO_LOG_LEVEL: 'debug' });
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const key = statSync(join(data, 'master.key'));
@@ -73,13 +74,46 @@ describe('kakeibo serve (embedded SQLite default)', () => {
       for (const file of filesUnder(data)) expect(readFileSync(file).includes(payee), file).toBe(false);
       expect(await server.stop()).toBe(0);
       for (const file of filesUnder(data)) expect(readFileSync(file).includes(payee), file).toBe(false);
-      expect(server.output()).toContain('"url":"/v1/expenses"'); // it does log requests…
+      expect(server.output()).toMatch(/"url":"\/v1\/expenses".*"msg":"GET \/v1\/expenses 200 \d+ ms"/); // it does log requests…
       expect(server.output()).not.toContain(payee); // …but never their contents
     } finally {
       await server.stop();
     }
   });
 
+  it('logs, at its default level, what went wrong rather than every request', async () => {
+    const server = await startServe(['--data', join(tempDir(), 'data')], { KAKEIBO_LOG_LEVEL: 'info' }); // the default
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${server.url}/v1/devices`)).status).toBe(401);
+      await expect.poll(() => server.output()).toMatch(/"msg":"GET \/v1\/devices 401 \d+ ms"/);
+      expect(server.output()).not.toContain('healthz');
+      expect(server.output()).not.toContain('incoming request');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('writes readable lines instead of JSON on a terminal', async () => {
+    // `script` (util-linux, in every Debian) runs the server on a pseudo-terminal and keeps its output.
+    const dir = tempDir();
+    const out = join(dir, 'terminal.txt');
+    const command = `${process.execPath} ${BIN} serve --port 0 --data ${join(dir, 'data')}`;
+    const child = spawn('script', ['-qfc', command, out], {
+      env: { ...process.env, KAKEIBO_LOG_LEVEL: 'info' },
+      stdio: 'ignore',
+    });
+    try {
+      const printed = () => (existsSync(out) ? readFileSync(out, 'utf8') : '');
+      await expect.poll(printed, { timeout: 30_000 }).toMatch(/serving on http:\/\/\S+/);
+      const url = /serving on (http:\/\/\S+)/.exec(printed())?.[1] as string;
+      expect((await fetch(`${url}/v1/devices`)).status).toBe(401);
+      await expect.poll(printed).toMatch(/\[\d\d:\d\d:\d\d\] .*INFO.*GET \/v1\/devices 401 \d+ ms/);
+      expect(printed()).not.toContain('{"level"');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
   it('serves TLS with a self-signed certificate and sends HSTS', async () => {
     const server = await startServe(['--data', join(tempDir(), 'data'), '--tls-self-signed']);
     try {

@@ -2,11 +2,12 @@ import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import { AUDIT_RETENTION_DAYS } from '@kakeibo/core';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { warmUpPasswordHashing } from './accounts/password-hash.js';
 import { deriveSubkey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { buildOpenApi } from './http/openapi.js';
 import { BODY_LIMIT, frameworkErrors, requestHandling } from './http/request-handling.js';
+import { requestLog } from './http/request-log.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts, timeoutOptions } from './http/timeouts.js';
 import { registerWebApp, serveAppPage } from './http/web-app.js';
 import { RealtimeHub } from './realtime/hub.js';
@@ -84,6 +85,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const timeouts = timeoutOptions({ ...HTTP_TIMEOUTS, ...options.timeouts });
   const app = Fastify({
     logger: withRequestSerializer(options.logger ?? false),
+    // Requests are logged once, after their answer, at a level by outcome (http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
     // Fastify's own default is 1 MiB; the protocol's limit (and what the 413 answer says) is this.
     bodyLimit: BODY_LIMIT,
@@ -105,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   if (options.webDir) await registerWebApp(app, options.webDir);
+  await app.register(requestLog);
   await app.register(requestHandling, { ...(options.webDir && { pageFallback: serveAppPage }) });
 
   // Each area is a plugin at the prefix its routes' paths share (addRoutes checks that they do).

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ServeOptions, type ServeOptionsInput, ServeOptionsSchema } from '@kakeibo/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import { deriveSubkey, loadMasterKey, SUBKEY_PURPOSES } from './crypto/master-key.js';
 import { RedisShared } from './shared/redis.js';
@@ -73,7 +73,7 @@ export async function startServer(
       trustProxy: options.trustProxy,
       webDir: options.webDir ?? null,
       auditRetentionDays: options.auditRetentionDays,
-      logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+      logger: loggerOptions(options.logLevel, process.stdout.isTTY === true),
     });
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
@@ -94,6 +94,22 @@ export async function startServer(
       await running.close();
       await storage.close();
       await redis?.close();
+    },
+  };
+}
+
+/**
+ * The server's log: JSON lines for whatever collects them (a pipe, a file, journald), and on a
+ * terminal the same lines made readable (pino-pretty: time, level, message, on one line each).
+ */
+export function loggerOptions(level: string, terminal: boolean): FastifyServerOptions['logger'] {
+  if (level === 'silent') return false;
+  if (!terminal) return { level };
+  return {
+    level,
+    transport: {
+      target: 'pino-pretty',
+      options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId', singleLine: true },
     },
   };
 }
