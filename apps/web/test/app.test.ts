@@ -131,6 +131,27 @@ describe.skipIf(!runs)('the Kakeibo app in Chromium', () => {
     await page.getByRole('button', { name: /Newsagent/ }).waitFor();
   });
 
+  it('says Offline the moment the network goes, and that the server cannot be reached when only it is down', async () => {
+    const { context, page } = await app.device();
+    await signUp(page, `e2e-reach-${Date.now()}@example.com`);
+    await expect.poll(() => syncStatus(page), { timeout: 30_000 }).toMatch(/All changes synced/);
+    // No round has to fail first: the bar follows the browser's network at once.
+    await context.setOffline(true);
+    await expect.poll(() => syncStatus(page)).toBe('Offline');
+    await context.setOffline(false);
+    await expect.poll(() => syncStatus(page)).toMatch(/All changes synced/);
+
+    // The network is up and only the server is down: said as that, not as being offline.
+    const refuse = (route: Route) => route.abort('connectionrefused');
+    await context.route('**/v1/**', refuse);
+    await addExpense(page, { amount: '2.00', payee: 'Kiosk' });
+    await expect
+      .poll(() => syncStatus(page), { timeout: 30_000 })
+      .toBe('Cannot reach the server, retrying · 1 change waiting');
+    await context.unroute('**/v1/**', refuse);
+    await expect.poll(() => syncStatus(page), { timeout: 90_000 }).toMatch(/All changes synced/);
+  }, 150_000);
+
   it('says in words when the device clock is off, and that changes wait until it is fixed', async () => {
     const { page } = await app.device({ clockOffsetMs: 7 * 60_000 + 15_000 });
     await signUp(page, `e2e-clock-${Date.now()}@example.com`);

@@ -73,11 +73,16 @@ describe('the sync status in plain words', () => {
     lastRepair: null,
     clock: null,
   };
-  const text = (patch: Partial<SyncStatus>) =>
-    describeStatus({ ...base, ...patch }, 'en-US', Date.parse('2026-12-01T10:00:00Z')).text;
+  const text = (patch: Partial<SyncStatus>, network = true) =>
+    describeStatus({ ...base, ...patch }, 'en-US', Date.parse('2026-12-01T10:00:00Z'), network).text;
 
   it('says offline, syncing, how many changes wait, and what went wrong', () => {
-    expect(text({ online: false, pendingOps: 2 })).toBe('Offline · 2 changes waiting');
+    // No network: offline, whatever the last round said. A network but no server: said as that.
+    expect(text({ online: false, pendingOps: 2 }, false)).toBe('Offline · 2 changes waiting');
+    expect(text({ lastSyncedAt: '2026-12-01T09:59:30Z' }, false)).toBe('Offline');
+    expect(text({ online: false, pendingOps: 2 })).toBe(
+      'Cannot reach the server, retrying · 2 changes waiting',
+    );
     expect(text({ syncing: true, pendingOps: 1 })).toBe('Syncing… · 1 change waiting');
     expect(text({ pendingOps: 1200 })).toBe('1,200 changes waiting');
     expect(
@@ -85,7 +90,7 @@ describe('the sync status in plain words', () => {
     ).toBe('Sync failed: The server cannot be reached.');
     expect(text({ lastSyncedAt: '2026-12-01T09:58:00Z' })).toBe('All changes synced · 2 minutes ago');
     expect(text({ lastSyncedAt: '2026-12-01T09:58:00Z', rejectedOps: 2 })).toBe('2 refused, see Settings');
-    expect(text({ online: false, rejectedOps: 1 })).toBe('Offline · 1 refused, see Settings');
+    expect(text({ online: false, rejectedOps: 1 }, false)).toBe('Offline · 1 refused, see Settings');
   });
 
   it('asks for a reload when the server speaks a newer protocol, saying the changes are kept', () => {

@@ -12,13 +12,14 @@ import { relativeTime } from '../lib/dates.js';
  */
 export function SyncStatusBar() {
   const status = useStatus();
+  const network = useNetwork();
   const [, rerender] = useState(0);
   // "2 minutes ago" must keep moving even when nothing else changes.
   useEffect(() => {
     const timer = setInterval(() => rerender((n) => n + 1), 30_000);
     return () => clearInterval(timer);
   }, []);
-  const { tone, text, action } = describeStatus(status, locale());
+  const { tone, text, action } = describeStatus(status, locale(), Date.now(), network);
   return (
     <output className={`sync sync-${tone}`} aria-live="polite" data-testid="sync-status">
       <span className="sync-dot" aria-hidden="true" />
@@ -30,6 +31,24 @@ export function SyncStatusBar() {
       )}
     </output>
   );
+}
+
+/**
+ * Whether the browser has a network at all (navigator.onLine and its events): said at once when it
+ * goes, instead of "All changes synced" until the next round happens to fail.
+ */
+function useNetwork(): boolean {
+  const [up, setUp] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setUp(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return up;
 }
 
 /** How long a reload waits for a newer service worker to take over before reloading anyway. */
@@ -53,10 +72,15 @@ async function reloadToUpdate(): Promise<void> {
   location.reload();
 }
 
+/**
+ * `network`: whether the device has a network. Without one the bar says Offline whatever the last
+ * round said; with one, a server that cannot be reached is said as that, not as being offline.
+ */
 export function describeStatus(
   status: SyncStatus,
   lang: string,
   now: number = Date.now(),
+  network = true,
 ): { tone: 'ok' | 'busy' | 'offline' | 'error'; text: string; action?: 'update' } {
   const waiting =
     status.pendingOps === 0
@@ -68,7 +92,10 @@ export function describeStatus(
   const refused =
     status.rejectedOps === 0 ? '' : `${status.rejectedOps.toLocaleString(lang)} refused, see Settings`;
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
-  if (!status.online) return { tone: 'offline', text: join('Offline', waiting, refused) };
+  if (!network) return { tone: 'offline', text: join('Offline', waiting, refused) };
+  if (!status.online) {
+    return { tone: 'offline', text: join('Cannot reach the server, retrying', waiting, refused) };
+  }
   // Said (with its Reload) even while a background retry runs: the retry is almost surely refused
   // the same way, and the button must not vanish under the person's finger every few seconds.
   if (status.lastError?.code === 'protocol.unsupported') {
