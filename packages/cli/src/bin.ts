@@ -1,4 +1,5 @@
 import { isKakeiboError } from '@kakeibo/core';
+import { backup } from './commands/backup.js';
 import { serve } from './commands/serve.js';
 import { user } from './commands/user.js';
 import { CliError } from './errors.js';
@@ -11,13 +12,23 @@ const HELP = `kakeibo: the Kakeibo sync server and its administration
   kakeibo user list [--data DIR]
   kakeibo user disable EMAIL [--data DIR]     (ends every session of the account at once)
   kakeibo user enable EMAIL [--data DIR]
+  kakeibo backup run --to DEST [--full] [--data DIR]   (online; incremental after the first)
+  kakeibo backup list --from DEST [--json]
+  kakeibo backup verify --from DEST [--backup ID]    (a trial restore into a scratch database)
+  kakeibo backup restore --from DEST (--data NEWDIR | --database-url URL) [--at TIME | --backup ID]
+      DEST: a folder, s3://bucket/prefix (--s3-endpoint, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+            or webdav+https://host/path (KAKEIBO_WEBDAV_USER, KAKEIBO_WEBDAV_PASSWORD)
 
 environment: KAKEIBO_DATABASE_URL (postgres://…; default: SQLite under --data),
              KAKEIBO_MASTER_KEY (base64 of 32 bytes; default: a generated key file), KAKEIBO_PORT,
              KAKEIBO_HOST, KAKEIBO_DATA_DIR, KAKEIBO_KEY_FILE, KAKEIBO_TLS_CERT, KAKEIBO_TLS_KEY,
              KAKEIBO_LOG_LEVEL, KAKEIBO_WEB_DIR`;
 
-const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<void>> = { serve, user };
+const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<void>> = {
+  serve,
+  user,
+  backup,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
