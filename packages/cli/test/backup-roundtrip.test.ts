@@ -19,7 +19,8 @@ import {
  * `kakeibo serve` filled over HTTP, `kakeibo backup run` twice while it serves (full, then
  * incremental), `kakeibo backup restore` into a fresh place, `kakeibo serve` on what was restored,
  * and a fresh device's bootstrap compared with what a fresh device got from the original server
- * just before the second backup; the same `--at` a moment between the two backups; no canary payee
+ * just before the second backup; the same `--at` a moment between the two backups, and inside the
+ * first one's log; no canary payee
  * in any stored backup byte.
  */
 afterAll(removeTempDirs);
@@ -80,11 +81,18 @@ describe('kakeibo backup: round trip', () => {
         const server = await serveOn(source);
         let phone: Phone;
         let atMoment: string;
+        let earlyMoment: string;
+        let expectedEarly: Awaited<ReturnType<typeof bootstrap>>;
         let expectedAt: Awaited<ReturnType<typeof bootstrap>>;
         let expected: Awaited<ReturnType<typeof bootstrap>>;
         try {
           phone = await Phone.signUp(server);
-          await phone.add(150);
+          await phone.add(100);
+          expectedEarly = await bootstrap(server.url, phone.email);
+          const t0 = Date.now();
+          earlyMoment = new Date(t0).toISOString();
+          await pastMoment(t0);
+          await phone.add(50);
           const first = await backupCli(['run', '--to', dest.dest, ...source.args], {
             ...source.env,
             ...dest.env,
@@ -141,6 +149,15 @@ describe('kakeibo backup: round trip', () => {
         expect(got.serverChecksum).toBe(expectedAt.serverChecksum);
         expect(got.rowsChecksum).toBe(expectedAt.serverChecksum);
 
+        // As of a moment inside the first (full) backup's log: its ops replayed up to that moment.
+        if (destKind === 'local') {
+          const early = await newStorage(adapter);
+          targets.push(early);
+          const { got } = await restoreAndBootstrap(dest, source, early, phone.email, ['--at', earlyMoment]);
+          expect(got.rows).toEqual(expectedEarly.rows);
+          expect(got.serverChecksum).toBe(expectedEarly.serverChecksum);
+        }
+
         expect(anyFileContains(dest.dir, phone.payee)).toBeUndefined();
         expect(anyFileContains(dest.dir, phone.email)).toBeUndefined();
       } finally {
@@ -148,6 +165,6 @@ describe('kakeibo backup: round trip', () => {
         await source.drop();
         for (const t of targets) await t.drop();
       }
-    });
+    }, 180_000);
   }
 });

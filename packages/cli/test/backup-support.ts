@@ -123,6 +123,14 @@ export class Phone {
     return new Phone(device, email, payee);
   }
 
+  /** Another device of the same account, writing with the same canary payee. */
+  static async signIn(server: ServeProcess, of: Phone): Promise<Phone> {
+    const device = await TestDevice.create(server.url, { name: 'second phone' });
+    const reply = await device.signIn(of.email, PASSWORD);
+    if (reply.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(reply.body)}`);
+    return new Phone(device, of.email, of.payee);
+  }
+
   /** Points the phone at a server again (a restart gives a new port). */
   moveTo(server: ServeProcess): void {
     (this.device as { baseUrl: string }).baseUrl = server.url;
