@@ -1,4 +1,4 @@
-import { KakeiboError } from '@kakeibo/core';
+import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
 import type { BackupAccount } from '../storage/index.js';
 import type { Manifest } from './format.js';
 
@@ -98,7 +98,8 @@ export function planLedgers(chain: readonly Manifest[], restored: ReadonlySet<st
       closed: false,
     });
   }
-  for (const manifest of chain)
+  // Checksums summed by another definition of core's field hash cannot be compared with this one's.
+  for (const manifest of chain.filter((m) => m.checksumVersion === CHECKSUM_VERSION))
     for (const entry of manifest.ledgers)
       plans
         .get(entry.id)

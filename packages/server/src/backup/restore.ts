@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { combineBuckets, KakeiboError, type Op, type PackedRowMessage, type TableName } from '@kakeibo/core';
+import {
+  CHECKSUM_VERSION,
+  combineBuckets,
+  KakeiboError,
+  type Op,
+  type PackedRowMessage,
+  type TableName,
+} from '@kakeibo/core';
 import type { AuditEventRecord, BackupAccount, BackupConflict, BackupOp, Storage } from '../storage/index.js';
 import type { Destination } from './destinations/types.js';
 import type { Manifest, PieceLine, PieceRef } from './format.js';
@@ -97,7 +104,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       const total = combineBuckets((await options.target.checksum(plan.id)).buckets);
       const recorded = plan.recorded.get(head);
       if (recorded === undefined) {
-        if (cut === null)
+        if (cut === null && backup.checksumVersion === CHECKSUM_VERSION)
           throw new KakeiboError(
             'backup.restore_mismatch',
             `ledger ${plan.id} restored to ${head}, not to the head its backup recorded`,

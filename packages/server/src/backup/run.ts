@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
+import { CHECKSUM_VERSION } from '@kakeibo/core';
 import type { BackupLedger, BackupSource, Storage } from '../storage/index.js';
 import { writeAccountPieces } from './account-pieces.js';
 import type { Destination } from './destinations/types.js';
@@ -240,6 +240,3 @@ class DataPieces {
     return this.refs;
   }
 }
-
-export const noBackups = (location: string) =>
-  new KakeiboError('backup.none', `there is no backup at ${location}`);

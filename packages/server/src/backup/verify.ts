@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
 import { openSqliteStorage } from '../storage/sqlite/open.js';
 import type { Destination } from './destinations/types.js';
 import type { Progress } from './progress.js';
@@ -23,13 +24,20 @@ export async function verifyBackup(options: {
   try {
     const scratch = await openSqliteStorage({ file: join(dir, 'verify.db'), key: randomBytes(32) });
     try {
-      return await restoreBackup({
+      const result = await restoreBackup({
         destination: options.destination,
         masterKey: options.masterKey,
         target: scratch,
         backupId: options.backupId,
         ...(options.progress && { progress: options.progress }),
       });
+      // Restored, but unproven: its checksums follow another definition of core's field hash.
+      if (result.checked !== result.ledgers)
+        throw new KakeiboError(
+          'backup.unverifiable',
+          `backup ${result.backup.backupId} restored, but its checksums (version ${result.backup.checksumVersion}) cannot be compared with this version's (${CHECKSUM_VERSION})`,
+        );
+      return result;
     } finally {
       await scratch.close();
     }
