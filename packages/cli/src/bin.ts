@@ -1,5 +1,6 @@
 import { isKakeiboError } from '@kakeibo/core';
 import { importFile } from './commands/import.js';
+import { backup } from './commands/backup.js';
 import { serve } from './commands/serve.js';
 import { user } from './commands/user.js';
 import { CliError } from './errors.js';
@@ -16,6 +17,12 @@ const HELP = `kakeibo: the Kakeibo sync server and its administration
                 [--format F] [--currency EUR]  no server, no profile; --json prints the preview)
                 [--encoding E] [--date-format DD.MM.YYYY] [--decimal ,] [--delimiter ;]
                 [--header yes|no] [--columns date=0,amount=3,payee=2]
+  kakeibo backup run --to DEST [--full] [--data DIR]   (online; incremental after the first)
+  kakeibo backup list --from DEST [--json]
+  kakeibo backup verify --from DEST [--backup ID]    (a trial restore into a scratch database)
+  kakeibo backup restore --from DEST (--data NEWDIR | --database-url URL) [--at TIME | --backup ID]
+      DEST: a folder, s3://bucket/prefix (--s3-endpoint, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+            or webdav+https://host/path (KAKEIBO_WEBDAV_USER, KAKEIBO_WEBDAV_PASSWORD)
 
 environment: KAKEIBO_DATABASE_URL (postgres://…; default: SQLite under --data),
              KAKEIBO_MASTER_KEY (base64 of 32 bytes; default: a generated key file), KAKEIBO_PORT,
@@ -26,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promi
   serve,
   user,
   import: (argv) => importFile(argv),
+  backup,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ServeOptions, type ServeOptionsInput, ServeOptionsSchema } from '@kakeibo/core';
+import { KakeiboError, type ServeOptions, type ServeOptionsInput, ServeOptionsSchema } from '@kakeibo/core';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import { deriveSubkey, loadMasterKey, SUBKEY_PURPOSES } from './crypto/master-key.js';
@@ -18,29 +18,50 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The storage and master key a set of options describes: shared by `serve` and the admin commands. */
-export async function openConfiguredStorage(
-  input: ServeOptionsInput,
+export interface ConfiguredStorageOptions {
+  /** Refuse to create anything: the key and (SQLite) the database file must exist already (backups). */
+  existing?: boolean;
+}
+
+/** The master key a set of options describes, taken as `serve` takes it (env, key file, generated). */
+export async function configuredMasterKey(
+  options: ServeOptions,
   log: (line: string) => void = console.error,
-) {
-  const options: ServeOptions = ServeOptionsSchema.parse(input);
+  { existing = false }: ConfiguredStorageOptions = {},
+): Promise<Buffer> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const { key: masterKey } = await loadMasterKey({
+  const { key } = await loadMasterKey({
     envValue: options.masterKey,
     keyFile: resolve(options.keyFile ?? join(dataDir, 'master.key')),
     dataDir,
     log: (message) => log(`warning: ${message}`),
+    generate: !existing,
   });
+  return key;
+}
+
+/** The storage and master key a set of options describes: shared by `serve` and the admin commands. */
+export async function openConfiguredStorage(
+  input: ServeOptionsInput,
+  log: (line: string) => void = console.error,
+  { existing = false }: ConfiguredStorageOptions = {},
+) {
+  const options: ServeOptions = ServeOptionsSchema.parse(input);
+  const dataDir = resolve(options.dataDir);
+  const file = join(dataDir, 'kakeibo.db');
+  if (existing && !options.databaseUrl && !existsSync(file))
+    throw new KakeiboError(
+      'storage.not_found',
+      `There is no Kakeibo database at ${file}: give the server's --data directory, or KAKEIBO_DATABASE_URL.`,
+    );
+  if (!existing && !options.databaseUrl) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = await configuredMasterKey(options, log, { existing });
   const storage = options.databaseUrl
     ? await openPostgresStorage({
         connectionString: options.databaseUrl,
         masterKey: deriveSubkey(masterKey, SUBKEY_PURPOSES.dataKeyWrap),
       })
-    : await openSqliteStorage({
-        file: join(dataDir, 'kakeibo.db'),
-        key: deriveSubkey(masterKey, SUBKEY_PURPOSES.sqliteFile),
-      });
+    : await openSqliteStorage({ file, key: deriveSubkey(masterKey, SUBKEY_PURPOSES.sqliteFile) });
   return { options, dataDir, masterKey, storage };
 }
 
@@ -50,6 +71,13 @@ export async function startServer(
   log: (line: string) => void = console.error,
 ): Promise<RunningServer> {
   const { options, dataDir, masterKey, storage } = await openConfiguredStorage(input, log);
+  if ((await storage.serverInfo()).restoreIncomplete) {
+    await storage.close();
+    throw new KakeiboError(
+      'storage.restore_incomplete',
+      'This database holds a restore that did not finish: restore again into a new data directory or an empty database.',
+    );
+  }
   const https =
     options.tlsCert && options.tlsKey
       ? loadTls(options.tlsCert, options.tlsKey)

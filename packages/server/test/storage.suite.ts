@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/index.js';
 import { accountCases, auditCases, deviceCases, refreshTokenCases } from './storage.account-cases.js';
 import { appendCases } from './storage.append-cases.js';
+import { backupCases } from './storage.backup-cases.js';
 import { ledgerCases } from './storage.ledger-cases.js';
 import { readCases } from './storage.read-cases.js';
 import { newAccount, TestClock } from './support/index.js';
@@ -44,5 +45,6 @@ export function storageSuite(
     appendCases(get);
     readCases(get);
     ledgerCases(get);
+    backupCases(get);
   });
 }

@@ -28,6 +28,8 @@ export interface LoadMasterKeyOptions {
   dataDir?: string;
   /** Receives warnings and notices meant for the operator. Never receives the key. */
   log?: (msg: string) => void;
+  /** Generate a key when there is none (serve's first start); false: a missing key is an error (backups). */
+  generate?: boolean;
 }
 
 export interface LoadedMasterKey {
@@ -62,6 +64,13 @@ export async function loadMasterKey(opts: LoadMasterKeyOptions): Promise<LoadedM
   const keyFile = resolve(opts.keyFile);
   let key = await readKeyFile(keyFile);
   let source: LoadedMasterKey['source'] = 'file';
+  if (!key && opts.generate === false) {
+    throw new KakeiboError(
+      'config.missing_master_key',
+      `There is no master key file at ${keyFile}: give the server's key with --key-file or ${MASTER_KEY_ENV}.`,
+      { path: keyFile },
+    );
+  }
   if (!key) {
     try {
       key = await generateKeyFile(keyFile);

@@ -23,6 +23,10 @@ const conflictAad = (ledgerId: string, id: string) => `${ledgerId}/conflict/${id
 export const encodeRow = (s: Sealer, ledgerId: string, table: string, rowId: string, row: RowState): string =>
   s.seal(rowAad(ledgerId, table, rowId), packRow(row));
 
+/** A row's packed text as a backup carries it, sealed again for this storage. */
+export const encodePackedRow = (s: Sealer, ledgerId: string, table: string, rowId: string, packed: string) =>
+  s.seal(rowAad(ledgerId, table, rowId), packed);
+
 export const decodeRow = (
   s: Sealer,
   ledgerId: string,
@@ -56,6 +60,12 @@ export function decodePrev(fields: Op['fields'], stored: string): Op['prev'] {
 
 export const encodeConflict = (s: Sealer, ledgerId: string, c: Conflict): string =>
   s.seal(conflictAad(ledgerId, c.id), encodeConflictBody(c));
+
+/** A conflict's body text (core encodeConflictBody) as stored, and back: what backups carry. */
+export const sealConflictBody = (s: Sealer, ledgerId: string, id: string, body: string): string =>
+  s.seal(conflictAad(ledgerId, id), body);
+export const openConflictBody = (s: Sealer, ledgerId: string, id: string, stored: string): string =>
+  s.open(conflictAad(ledgerId, id), stored);
 
 export function decodeConflict(
   s: Sealer,

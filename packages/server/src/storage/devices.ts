@@ -1,28 +1,13 @@
-import type { Selectable } from 'kysely';
 import { chunked } from './bulk.js';
 import { type StorageContext, sealerFor } from './context.js';
-import { openDeviceText, sealDeviceText } from './device-text.js';
-import type { Sealer } from './ledger-keys.js';
-import type { DevicesTable } from './schema.js';
+import { sealDeviceText } from './device-text.js';
+import { toDevice } from './records.js';
 import type { DeviceRecord, NewDevice } from './types.js';
 
 /**
  * Devices of a ledger: registered with their public key, touched on use, revoked one by one. The
  * name and platform a person gave are stored sealed (device-text.ts).
  */
-
-const toDevice = (sealer: Sealer, r: Selectable<DevicesTable>): DeviceRecord => ({
-  ledgerId: r.ledger_id,
-  id: r.id,
-  userId: r.user_id,
-  ...openDeviceText(sealer, r),
-  publicKeyJwk: r.public_key_jwk,
-  alg: r.alg,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  revokedAt: r.revoked_at,
-  sessionsEndedAt: r.sessions_ended_at,
-});
 
 export async function upsertDevice(ctx: StorageContext, device: NewDevice): Promise<DeviceRecord> {
   const now = ctx.now();

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { accountKeys } from './account-keys.js';
 import * as append from './append.js';
 import * as audit from './audit.js';
+import * as backupReads from './backup-reads.js';
 import type { StorageContext } from './context.js';
 import * as devices from './devices.js';
 import type { DialectTraits } from './dialect.js';
@@ -10,6 +11,7 @@ import { migrateToLatest } from './migrations/index.js';
 import * as nonces from './nonces.js';
 import * as rowQueries from './query-rows.js';
 import * as tokens from './refresh-tokens.js';
+import * as restoreWrites from './restore-writes.js';
 import type { Database } from './schema.js';
 import * as reads from './sync-reads.js';
 import type { Storage } from './types.js';
@@ -62,6 +64,10 @@ export function createKyselyStorage(options: KyselyStorageOptions): Storage {
     ...withContext(ctx, append),
     ...withContext(ctx, reads),
     ...withContext(ctx, rowQueries),
+    ...withContext(ctx, backupReads),
+    ...withContext(ctx, restoreWrites),
+    // Generic: bound by hand, since binding infers away its type parameter.
+    readForBackup: (read) => backupReads.readForBackup(ctx, read),
   };
 }
 

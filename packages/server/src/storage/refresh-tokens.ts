@@ -1,24 +1,10 @@
-import type { Selectable } from 'kysely';
 import type { StorageContext } from './context.js';
-import type { RefreshTokensTable } from './schema.js';
+import { toToken } from './records.js';
 import type { RefreshTokenRecord } from './types.js';
 
 /** Refresh tokens (stored hashed), rotated on every use; families revoked whole on reuse. */
 
 type NewToken = Omit<RefreshTokenRecord, 'rotatedAt' | 'successorHash' | 'revokedAt'>;
-
-const toToken = (r: Selectable<RefreshTokensTable>): RefreshTokenRecord => ({
-  tokenHash: r.token_hash,
-  ledgerId: r.ledger_id,
-  userId: r.user_id,
-  deviceId: r.device_id,
-  familyId: r.family_id,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  rotatedAt: r.rotated_at,
-  successorHash: r.successor_hash,
-  revokedAt: r.revoked_at,
-});
 
 const toRow = (t: NewToken) => ({
   token_hash: t.tokenHash,

@@ -84,6 +84,8 @@ export interface OpLogTable {
   fields: string;
   /** JSON of the op's non-null prev stamps (stamps only, nothing personal); see codec.ts. */
   prev: string;
+  /** When the server accepted the op (ISO, its own clock); null for ops logged before migration 6. */
+  received_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EntityRowsTable {
@@ -127,6 +129,12 @@ export interface UsedNoncesTable {
   expires_at: number | string;
 }
 
+/** Facts about this database as a whole: its identity, a restore in progress (migration 6). */
+export interface ServerInfoTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   used_nonces: UsedNoncesTable;
   users: UsersTable;
@@ -138,6 +146,7 @@ export interface Database {
   entity_rows: EntityRowsTable;
   conflicts: ConflictsTable;
   checksum_buckets: ChecksumBucketsTable;
+  server_info: ServerInfoTable;
 }
 
 /** Tables holding one ledger's data, keyed by ledger_id first (deleteUser empties all of them). */

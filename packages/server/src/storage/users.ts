@@ -1,10 +1,11 @@
 import { CHECKSUM_VERSION, KakeiboError } from '@kakeibo/core';
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { emailPlace } from './account-keys.js';
 import type { StorageContext } from './context.js';
 import { upsertDevice } from './devices.js';
+import { toUser } from './records.js';
 import { insertRefreshToken } from './refresh-tokens.js';
-import { type Database, LEDGER_TABLES, type UsersTable } from './schema.js';
+import { type Database, LEDGER_TABLES } from './schema.js';
 import type { NewAccount, UserRecord } from './types.js';
 
 /**
@@ -13,15 +14,6 @@ import type { NewAccount, UserRecord } from './types.js';
  */
 
 const normalise = (email: string) => email.trim().toLowerCase();
-
-const toUser = (ctx: StorageContext, r: Selectable<UsersTable>): UserRecord => ({
-  id: r.id,
-  email: ctx.accounts.emails.open(emailPlace(r.id), r.email),
-  passwordHash: r.password_hash,
-  ledgerId: r.ledger_id,
-  createdAt: r.created_at,
-  disabledAt: r.disabled_at,
-});
 
 export function createUser(
   ctx: StorageContext,

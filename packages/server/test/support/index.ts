@@ -10,6 +10,7 @@ export {
   firstPackedForm,
   OpWriter,
 } from '../../../core/test/support/index.js';
+export * from './backup-servers.js';
 export * from './device.js';
 export * from './pg.js';
 export * from './server.js';

@@ -5,6 +5,7 @@ import { checksumVersion } from './0002-checksum-version.js';
 import { usedNonces } from './0003-used-nonces.js';
 import { deviceSessionsEnded } from './0004-device-sessions-ended.js';
 import { minimisedPersonalData } from './0005-minimised-personal-data.js';
+import { backupSupport } from './0006-backup-support.js';
 
 /**
  * Migrations are listed here rather than discovered in a folder, so they run the same from src/
@@ -17,6 +18,7 @@ const migrations = (ctx: StorageContext): Record<string, Migration> => ({
   '0003-used-nonces': usedNonces,
   '0004-device-sessions-ended': deviceSessionsEnded,
   '0005-minimised-personal-data': minimisedPersonalData(ctx),
+  '0006-backup-support': backupSupport,
 });
 
 /** Brings the schema to the latest version; throws the first failure (Kysely rolls it back). */
