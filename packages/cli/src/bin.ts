@@ -1,6 +1,6 @@
 import { isKakeiboError } from '@kakeibo/core';
-import { importFile } from './commands/import.js';
 import { backup } from './commands/backup.js';
+import { importFile } from './commands/import.js';
 import { serve } from './commands/serve.js';
 import { user } from './commands/user.js';
 import { CliError } from './errors.js';
