@@ -170,6 +170,26 @@ export const OP_LOG_COLUMNS: BulkColumn[] = [
   { name: 'received_at', type: 'text' },
 ];
 
+/** One op as its op_log row, in OP_LOG_COLUMNS order: what appends and restores both write. */
+export function opLogRow(
+  sealer: Sealer,
+  ledgerId: string,
+  { op, seq, receivedAt }: { op: Op; seq: number; receivedAt: string },
+) {
+  return [
+    ledgerId,
+    seq,
+    op.id,
+    op.table,
+    op.rowId,
+    op.stamp,
+    op.deviceId,
+    encodeOpFields(sealer, ledgerId, op),
+    encodePrev(op),
+    receivedAt,
+  ];
+}
+
 function insertOps(
   trx: Trx,
   traits: DialectTraits,
@@ -180,18 +200,7 @@ function insertOps(
   return traits.bulkInsert(trx, {
     table: 'op_log',
     columns: OP_LOG_COLUMNS,
-    rows: fresh.map(({ op, seq, receivedAt }) => [
-      ledgerId,
-      seq,
-      op.id,
-      op.table,
-      op.rowId,
-      op.stamp,
-      op.deviceId,
-      encodeOpFields(sealer, ledgerId, op),
-      encodePrev(op),
-      receivedAt,
-    ]),
+    rows: fresh.map((entry) => opLogRow(sealer, ledgerId, entry)),
   });
 }
 

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CHECKSUM_VERSION,
-  combineBuckets,
-  hash64Hex,
-  type PackedRowMessage,
-  stampWallMs,
-  type TableName,
-} from '@kakeibo/core';
+import { CHECKSUM_VERSION, combineBuckets, hash64Hex, stampWallMs, type TableName } from '@kakeibo/core';
 import type { AuditEventRecord } from './account-types.js';
 import type {
   BackupAccount,
@@ -17,10 +10,11 @@ import type {
   ServerInfo,
 } from './backup-types.js';
 import { upgradeChecksum } from './checksum-buckets.js';
-import { decodeOpFields, decodePrev, openConflictBody, packedRow } from './codec.js';
+import { decodeOpFields, decodePrev, openConflictBody } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
 import { toDevice, toToken, toUser } from './records.js';
+import { readSnapshot } from './sync-reads.js';
 
 /** Audit events that belong to no ledger are keyed by '' (see audit.ts). */
 const NO_LEDGER = '';
@@ -72,7 +66,8 @@ function source(ctx: StorageContext, takenAt: string, serverId: string): BackupS
     accounts: (ids) => accounts(ctx, ids),
     unownedAudit: (after, limit) => unownedAudit(ctx, after, limit),
     ops: (ledgerId, after, upTo, limit) => ops(ctx, ledgerId, after, upTo, limit),
-    rows: (ledgerId, after, limit) => rows(ctx, ledgerId, after, limit),
+    // The snapshot's own page read: the rows as sync serves them, read in this run's transaction.
+    rows: (ledgerId, after, limit) => readSnapshot(ctx, ledgerId, after, limit),
     conflicts: (ledgerId, after, upTo, limit) => conflicts(ctx, ledgerId, after, upTo, limit),
     opIdAt: async (ledgerId, seq) => {
       const row = await ctx.db
@@ -208,30 +203,6 @@ async function ops(
       },
     };
   });
-}
-
-async function rows(
-  ctx: StorageContext,
-  ledgerId: string,
-  after: { table: string; rowId: string } | null,
-  limit: number,
-): Promise<PackedRowMessage[]> {
-  const found = await ctx.db
-    .selectFrom('entity_rows')
-    .select(['tbl', 'row_id', 'fields'])
-    .where('ledger_id', '=', ledgerId)
-    .$if(after !== null, (q) =>
-      q.where((eb) =>
-        eb(eb.refTuple('tbl', 'row_id'), '>', eb.tuple(after?.table ?? '', after?.rowId ?? '')),
-      ),
-    )
-    .orderBy('tbl')
-    .orderBy('row_id')
-    .limit(limit)
-    .execute();
-  if (found.length === 0) return [];
-  const sealer = await sealerFor(ctx, ledgerId);
-  return found.map((r) => packedRow(sealer, ledgerId, r.tbl, r.row_id, r.fields));
 }
 
 async function conflicts(

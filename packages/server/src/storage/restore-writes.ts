@@ -12,10 +12,16 @@ import {
 } from '@kakeibo/core';
 import { emailPlace } from './account-keys.js';
 import type { AuditEventRecord } from './account-types.js';
-import { appendBatch, CONFLICT_COLUMNS, ENTITY_ROW_COLUMNS, OP_LOG_COLUMNS } from './append-batch.js';
+import {
+  appendBatch,
+  CONFLICT_COLUMNS,
+  ENTITY_ROW_COLUMNS,
+  OP_LOG_COLUMNS,
+  opLogRow,
+} from './append-batch.js';
 import type { BackupAccount, BackupConflict, BackupOp } from './backup-types.js';
 import { addToBuckets } from './checksum-buckets.js';
-import { encodeOpFields, encodePackedRow, encodePrev, sealConflictBody } from './codec.js';
+import { encodePackedRow, sealConflictBody } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { sealDeviceText } from './device-text.js';
 
@@ -198,18 +204,7 @@ export async function restoreLoggedOps(
     await ctx.traits.bulkInsert(trx, {
       table: 'op_log',
       columns: OP_LOG_COLUMNS,
-      rows: ops.map(({ op, seq, receivedAt }) => [
-        ledgerId,
-        seq,
-        op.id,
-        op.table,
-        op.rowId,
-        op.stamp,
-        op.deviceId,
-        encodeOpFields(sealer, ledgerId, op),
-        encodePrev(op),
-        receivedAt,
-      ]),
+      rows: ops.map((entry) => opLogRow(sealer, ledgerId, entry)),
     });
     await trx.updateTable('ledgers').set({ head: last.seq }).where('id', '=', ledgerId).execute();
   });
