@@ -1,6 +1,7 @@
 import { uuidv7 } from '@kakeibo/core';
 import type { StorageContext } from './context.js';
 import { truncateIp } from './ip-truncation.js';
+import { NO_LEDGER, toAuditEvent } from './records.js';
 import type { AuditEvent, AuditEventRecord } from './types.js';
 
 /**
@@ -9,7 +10,6 @@ import type { AuditEvent, AuditEventRecord } from './types.js';
  */
 
 /** Events that belong to no ledger are keyed by '' (a primary key column cannot be null). */
-const NO_LEDGER = '';
 
 export async function recordAudit(ctx: StorageContext, event: AuditEvent): Promise<void> {
   await ctx.db
@@ -40,16 +40,7 @@ export async function listAudit(
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    ledgerId: r.ledger_id === NO_LEDGER ? null : r.ledger_id,
-    userId: r.user_id,
-    deviceId: r.device_id,
-    kind: r.kind,
-    ip: r.ip,
-    detail: JSON.parse(r.detail) as Record<string, unknown>,
-  }));
+  return rows.map(toAuditEvent);
 }
 
 /** Drops every event recorded before `before` (ISO time); returns how many. */

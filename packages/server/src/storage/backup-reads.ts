@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { CHECKSUM_VERSION, combineBuckets, hash64Hex, stampWallMs, type TableName } from '@kakeibo/core';
-import type { AuditEventRecord } from './account-types.js';
 import type {
   BackupAccount,
   BackupConflict,
@@ -13,11 +12,10 @@ import { upgradeChecksum } from './checksum-buckets.js';
 import { decodeOpFields, decodePrev, openConflictBody } from './codec.js';
 import { int, type StorageContext, sealerFor } from './context.js';
 import { PLAIN } from './ledger-keys.js';
-import { toDevice, toToken, toUser } from './records.js';
+import { NO_LEDGER, toAuditEvent, toDevice, toToken, toUser } from './records.js';
 import { readSnapshot } from './sync-reads.js';
 
 /** Audit events that belong to no ledger are keyed by '' (see audit.ts). */
-const NO_LEDGER = '';
 
 /** This database's identity, made the first time it is asked for. */
 export async function serverInfo(ctx: StorageContext): Promise<ServerInfo> {
@@ -129,31 +127,11 @@ async function accounts(ctx: StorageContext, ledgerIds: readonly string[]): Prom
       ledger: { id: ledger.id, userId: ledger.user_id, createdAt: ledger.created_at },
       devices: (devicesOf.get(id) ?? []).map((d) => toDevice(sealer, d)),
       refreshTokens: (tokensOf.get(id) ?? []).map(toToken),
-      audit: (eventsOf.get(id) ?? []).map(toAudit),
+      audit: (eventsOf.get(id) ?? []).map(toAuditEvent),
     });
   }
   return out;
 }
-
-const toAudit = (r: {
-  id: string;
-  at: string;
-  ledger_id: string;
-  user_id: string | null;
-  device_id: string | null;
-  kind: string;
-  ip: string | null;
-  detail: string;
-}): AuditEventRecord => ({
-  id: r.id,
-  at: r.at,
-  ledgerId: r.ledger_id === NO_LEDGER ? null : r.ledger_id,
-  userId: r.user_id,
-  deviceId: r.device_id,
-  kind: r.kind,
-  ip: r.ip,
-  detail: JSON.parse(r.detail) as Record<string, unknown>,
-});
 
 async function unownedAudit(ctx: StorageContext, after: string | null, limit: number) {
   const rows = await ctx.db
@@ -164,7 +142,7 @@ async function unownedAudit(ctx: StorageContext, after: string | null, limit: nu
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map(toAudit);
+  return rows.map(toAuditEvent);
 }
 
 async function ops(

@@ -4,7 +4,7 @@ import type { StorageContext } from './context.js';
 import { openDeviceText } from './device-text.js';
 import type { Sealer } from './ledger-keys.js';
 import type { DevicesTable, RefreshTokensTable, UsersTable } from './schema.js';
-import type { DeviceRecord, RefreshTokenRecord, UserRecord } from './types.js';
+import type { AuditEventRecord, DeviceRecord, RefreshTokenRecord, UserRecord } from './types.js';
 
 /**
  * Stored rows of the account tables as records, opened where columns are sealed: read by their own
@@ -44,4 +44,28 @@ export const toToken = (r: Selectable<RefreshTokensTable>): RefreshTokenRecord =
   rotatedAt: r.rotated_at,
   successorHash: r.successor_hash,
   revokedAt: r.revoked_at,
+});
+
+/** audit_events.ledger_id of an event that belongs to no ledger (the column is part of a key). */
+export const NO_LEDGER = '';
+
+/** A stored audit_events row as the record the API and backups use. */
+export const toAuditEvent = (r: {
+  id: string;
+  at: string;
+  ledger_id: string;
+  user_id: string | null;
+  device_id: string | null;
+  kind: string;
+  ip: string | null;
+  detail: string;
+}): AuditEventRecord => ({
+  id: r.id,
+  at: r.at,
+  ledgerId: r.ledger_id === NO_LEDGER ? null : r.ledger_id,
+  userId: r.user_id,
+  deviceId: r.device_id,
+  kind: r.kind,
+  ip: r.ip,
+  detail: JSON.parse(r.detail) as Record<string, unknown>,
 });
