@@ -137,9 +137,10 @@ describe.skipIf(!runs)('the Kakeibo app in Chromium', () => {
     await expect.poll(() => syncStatus(page), { timeout: 30_000 }).toMatch(/All changes synced/);
     // No round has to fail first: the bar follows the browser's network at once.
     await context.setOffline(true);
-    await expect.poll(() => syncStatus(page)).toBe('Offline');
+    await expect.poll(() => syncStatus(page), { timeout: 10_000 }).toBe('Offline');
+    // Back online, sync runs again at once (and, if that first try is too early, after its backoff).
     await context.setOffline(false);
-    await expect.poll(() => syncStatus(page)).toMatch(/All changes synced/);
+    await expect.poll(() => syncStatus(page), { timeout: 30_000 }).toMatch(/All changes synced/);
 
     // The network is up and only the server is down: said as that, not as being offline.
     const refuse = (route: Route) => route.abort('connectionrefused');
